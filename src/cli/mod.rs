@@ -1,0 +1,214 @@
+//! Argument parsing and the commands.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use pioneer::output::export::{all_files, Manifest};
+use pioneer::output::summary::Summary;
+use pioneer::output::target::{reserve_new_dir, write_dir_atomically, TargetError};
+use pioneer::output::table;
+use pioneer::scenario::{LoadError, DEFAULT_SCENARIO_NAME};
+use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
+
+/// Exit code for bad input (scenario errors, refused output directory, bad arguments).
+const EXIT_BAD_INPUT: i32 = 2;
+/// Exit code for a failure while running.
+const EXIT_FAILURE: i32 = 1;
+
+/// pioneer: an agent-based simulator of how integrated health-and-care
+/// programmes are implemented (calibrated case: North West London WSIC, 2013–2015).
+///
+/// With no command it runs the embedded North West London scenario.
+#[derive(Debug, Parser)]
+#[command(name = "pioneer", version, about, long_about = None, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario (the embedded default if none is given) and write its outputs.
+    Run(RunArgs),
+    /// Validate scenario files without running them; lists every problem found.
+    Check {
+        /// Scenario files to check.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
+    /// Print the scenario schema: the key reference as Markdown, or JSON Schema.
+    Schema {
+        /// Print JSON Schema instead of the Markdown reference.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the embedded default scenario (a starting point for your own).
+    Default,
+}
+
+#[derive(Debug, Args, Clone)]
+struct RunArgs {
+    /// Scenario TOML file (default: the embedded North West London scenario).
+    scenario: Option<PathBuf>,
+    /// Number of replications.
+    #[arg(short = 'n', long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    replications: u32,
+    /// Master seed; the same seed gives byte-identical outputs.
+    #[arg(short, long, default_value_t = 1)]
+    seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(short = 'j', long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Output directory (default: a new directory results/<scenario>-NNN).
+    #[arg(short, long)]
+    out: Option<PathBuf>,
+    /// Replace an existing --out directory.
+    #[arg(long)]
+    force: bool,
+    /// Do not write any output files; print the summary only.
+    #[arg(long)]
+    no_output: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Run(args)) => run(&args),
+        None => run(&cli.run),
+        Some(Command::Check { scenarios }) => check(&scenarios),
+        Some(Command::Schema { json }) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&pioneer::scenario::schema::json_schema()).unwrap_or_default());
+            } else {
+                print!("{}", pioneer::scenario::schema::reference_markdown());
+            }
+            Ok(())
+        }
+        Some(Command::Default) => {
+            print!("{}", pioneer::scenario::DEFAULT_SCENARIO);
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => 0,
+        Err(Failure::BadInput(msg)) => {
+            eprintln!("{msg}");
+            EXIT_BAD_INPUT
+        }
+        Err(Failure::Run(msg)) => {
+            eprintln!("error: {msg}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+enum Failure {
+    BadInput(String),
+    Run(String),
+}
+
+fn load(path: Option<&Path>) -> Result<Scenario, Failure> {
+    let loaded = match path {
+        Some(p) => Scenario::from_file(p),
+        None => Scenario::from_toml(pioneer::scenario::DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME),
+    };
+    loaded.map_err(|e| match e {
+        LoadError::Io { .. } => Failure::BadInput(format!("error: {e}")),
+        LoadError::Invalid(_) => Failure::BadInput(e.to_string()),
+    })
+}
+
+fn check(paths: &[PathBuf]) -> Result<(), Failure> {
+    let mut failed = Vec::new();
+    for p in paths {
+        match load(Some(p)) {
+            Ok(_) => println!("{}: ok", p.display()),
+            Err(Failure::BadInput(m)) | Err(Failure::Run(m)) => failed.push(m),
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::BadInput(failed.join("\n")))
+    }
+}
+
+fn run(args: &RunArgs) -> Result<(), Failure> {
+    let scenario = load(args.scenario.as_deref())?;
+    // Refuse an existing --out before spending any time.
+    if let Some(out) = &args.out {
+        let non_empty = out.is_dir() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(false);
+        if (non_empty || out.is_file()) && !args.force {
+            return Err(Failure::BadInput(format!(
+                "error: output directory {} already exists\n  hint: choose another --out, or add --force to replace it",
+                out.display()
+            )));
+        }
+    }
+    let plan = Plan::new(&scenario);
+    let threads = args.threads.map(|t| t as usize).unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Failure::Run(format!("cannot start worker threads: {e}")))?;
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let b = indicatif::ProgressBar::new(args.replications as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} replications [{elapsed_precise}<{eta_precise}] {wide_bar}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    };
+    let spec = EnsembleSpec { seed: args.seed, replications: args.replications };
+    let results = pool.install(|| run_ensemble(&plan, spec, || bar.inc(1)));
+    bar.finish_and_clear();
+    let summary = Summary::new(&plan, &results);
+    print!("{}", table::render(&summary, args.seed));
+
+    if args.no_output {
+        return Ok(());
+    }
+    let manifest = Manifest {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario_path: scenario.source_name().to_string(),
+        scenario_name: scenario.raw().meta.name.clone(),
+        scenario_sha256: scenario.content_hash().to_string(),
+        seed: args.seed,
+        replications: args.replications,
+        rng: "ChaCha8 keyed by SplitMix64(master seed, replication, agent, purpose)".to_string(),
+        command_line: std::env::args().collect(),
+        files: Vec::new(),
+    };
+    let files = all_files(&plan, &results, &summary, manifest).map_err(|e| Failure::Run(e.to_string()))?;
+    let dir = match &args.out {
+        Some(d) => d.clone(),
+        None => reserve_new_dir(Path::new("results"), &safe_name(&scenario.raw().meta.name)).map_err(|e| Failure::Run(e.to_string()))?,
+    };
+    match write_dir_atomically(&dir, &files, args.force || args.out.is_none()) {
+        Ok(()) => {
+            println!("\nOutputs written to {}", dir.display());
+            Ok(())
+        }
+        Err(e @ TargetError::Exists(_)) => Err(Failure::BadInput(format!("error: {e}\n  hint: add --force to replace it"))),
+        Err(e) => Err(Failure::Run(e.to_string())),
+    }
+}
+
+fn safe_name(name: &str) -> String {
+    let s: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    if s.is_empty() {
+        "scenario".into()
+    } else {
+        s
+    }
+}

@@ -1,0 +1,134 @@
+//! Ticks and calendar dates. One tick is one week; tick 0 is the week that
+//! contains the scenario's start date (weeks start on Monday). The NHS
+//! financial year starts on 1 April.
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+use crate::scenario::raw::Period;
+
+/// A week index from the start of the simulation.
+pub type Tick = u32;
+
+/// Maps ticks to dates and back.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    monday0: NaiveDate,
+    weeks: u32,
+}
+
+impl Calendar {
+    /// A calendar from `start` to `horizon` inclusive.
+    pub fn new(start: NaiveDate, horizon: NaiveDate) -> Calendar {
+        let monday0 = start.week(Weekday::Mon).first_day();
+        let days = (horizon - monday0).num_days().max(0);
+        Calendar { monday0, weeks: (days / 7 + 1) as u32 }
+    }
+    /// Number of ticks simulated.
+    pub fn weeks(&self) -> u32 {
+        self.weeks
+    }
+    /// The Monday that starts a tick.
+    pub fn date(&self, tick: Tick) -> NaiveDate {
+        self.monday0 + Duration::weeks(tick as i64)
+    }
+    /// The tick whose week contains `date`: negative before the start, may be
+    /// past the horizon.
+    pub fn tick_of(&self, date: NaiveDate) -> i64 {
+        (date - self.monday0).num_days().div_euclid(7)
+    }
+    /// The tick of `date`, clamped into the simulated range.
+    pub fn clamp_tick(&self, date: NaiveDate) -> Tick {
+        self.tick_of(date).clamp(0, self.weeks as i64 - 1) as Tick
+    }
+    /// Index of the recording period a tick falls in, counted from the start.
+    pub fn period_index(&self, tick: Tick, period: Period) -> usize {
+        let d = self.date(tick);
+        let s = self.monday0;
+        match period {
+            Period::Week => tick as usize,
+            Period::Month => ((d.year() - s.year()) * 12 + d.month() as i32 - s.month() as i32) as usize,
+            Period::Quarter => {
+                let q = |x: NaiveDate| x.year() * 4 + (x.month0() / 3) as i32;
+                (q(d) - q(s)) as usize
+            }
+        }
+    }
+    /// First day of the period with this index (the Monday of the week for weekly periods).
+    pub fn period_start(&self, index: usize, period: Period) -> NaiveDate {
+        let s = self.monday0;
+        match period {
+            Period::Week => self.date(index as Tick),
+            Period::Month => {
+                let m = s.year() * 12 + s.month0() as i32 + index as i32;
+                NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1).expect("valid month")
+            }
+            Period::Quarter => {
+                let q = s.year() * 4 + (s.month0() / 3) as i32 + index as i32;
+                NaiveDate::from_ymd_opt(q.div_euclid(4), q.rem_euclid(4) as u32 * 3 + 1, 1).expect("valid quarter")
+            }
+        }
+    }
+}
+
+/// The first 1 April on or after `date`.
+pub fn next_april_first(date: NaiveDate) -> NaiveDate {
+    let this_year = NaiveDate::from_ymd_opt(date.year(), 4, 1).expect("valid date");
+    if date <= this_year {
+        this_year
+    } else {
+        NaiveDate::from_ymd_opt(date.year() + 1, 4, 1).expect("valid date")
+    }
+}
+
+/// The calendar year in which the financial year containing `date` starts.
+pub fn financial_year(date: NaiveDate) -> i32 {
+    if date.month() >= 4 {
+        date.year()
+    } else {
+        date.year() - 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn ticks_are_weeks_from_the_monday_of_the_start_week() {
+        // 28 June 2013 was a Friday; its week starts Monday 24 June.
+        let c = Calendar::new(d(2013, 6, 28), d(2013, 12, 31));
+        assert_eq!(c.date(0), d(2013, 6, 24));
+        assert_eq!(c.tick_of(d(2013, 7, 1)), 1);
+        assert_eq!(c.tick_of(d(2013, 6, 23)), -1);
+        assert_eq!(c.date(c.tick_of(d(2013, 12, 31)) as u32), d(2013, 12, 30));
+        assert_eq!(c.weeks(), 28);
+    }
+
+    #[test]
+    fn next_april_is_inclusive_and_rolls_over() {
+        assert_eq!(next_april_first(d(2014, 4, 1)), d(2014, 4, 1));
+        assert_eq!(next_april_first(d(2014, 4, 2)), d(2015, 4, 1));
+        assert_eq!(next_april_first(d(2014, 1, 15)), d(2014, 4, 1));
+    }
+
+    #[test]
+    fn financial_years_turn_on_first_of_april() {
+        assert_eq!(financial_year(d(2014, 3, 31)), 2013);
+        assert_eq!(financial_year(d(2014, 4, 1)), 2014);
+    }
+
+    #[test]
+    fn periods_index_months_and_quarters_from_the_start() {
+        let c = Calendar::new(d(2013, 6, 28), d(2016, 3, 31));
+        // Tick 0 is Monday 24 June 2013: month 0 (June), quarter 0 (Apr–Jun).
+        assert_eq!(c.period_index(0, Period::Month), 0);
+        assert_eq!(c.period_index(1, Period::Month), 1);
+        assert_eq!(c.period_start(1, Period::Month), d(2013, 7, 1));
+        assert_eq!(c.period_start(0, Period::Quarter), d(2013, 4, 1));
+        assert_eq!(c.period_index(c.tick_of(d(2014, 1, 6)) as u32, Period::Quarter), 3);
+    }
+}

@@ -1,0 +1,262 @@
+//! What a replication records, declared once: the time series layout
+//! (scope × agent kind × metric), and the plain result records that the
+//! output layer turns into files.
+
+use chrono::NaiveDate;
+
+use crate::engine::calendar::Tick;
+use crate::model::AgentKind;
+
+/// A recorded metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Mean engagement (0..1) of the agents in scope, averaged over the period's weeks.
+    Engagement,
+    /// Share of agents whose programme hours in the period reached the involvement threshold.
+    InvolvedShare,
+    /// Relational hours spent in the period (including meeting hours).
+    RelationalHours,
+    /// Transactional hours spent in the period.
+    TransactionalHours,
+    /// Meeting hours attended in the period.
+    MeetingHours,
+    /// Early adopters live at the end of the period.
+    EasLive,
+    /// Early adopters signed off at the end of the period.
+    EasSignedOff,
+    /// People enrolled under the new model at the end of the period.
+    PeopleEnrolled,
+    /// GP practices taking part at the end of the period.
+    PracticesLive,
+    /// Journey milestones achieved by the end of the period.
+    MilestonesAchieved,
+    /// Delivered reduction in emergency admissions (share) at the end of the period.
+    AdmissionsReduction,
+    /// Promised reduction in emergency admissions (share) due by the end of the period.
+    AdmissionsReductionPromised,
+}
+
+impl Metric {
+    /// Stable id (output contract).
+    pub fn id(self) -> &'static str {
+        match self {
+            Metric::Engagement => "engagement",
+            Metric::InvolvedShare => "involved_share",
+            Metric::RelationalHours => "relational_hours",
+            Metric::TransactionalHours => "transactional_hours",
+            Metric::MeetingHours => "meeting_hours",
+            Metric::EasLive => "early_adopters_live",
+            Metric::EasSignedOff => "early_adopters_signed_off",
+            Metric::PeopleEnrolled => "people_enrolled",
+            Metric::PracticesLive => "practices_live",
+            Metric::MilestonesAchieved => "milestones_achieved",
+            Metric::AdmissionsReduction => "admissions_reduction_delivered",
+            Metric::AdmissionsReductionPromised => "admissions_reduction_promised",
+        }
+    }
+}
+
+/// Metrics recorded for every agent kind at programme scope, in layout order.
+pub const KIND_METRICS: [Metric; 5] =
+    [Metric::Engagement, Metric::InvolvedShare, Metric::RelationalHours, Metric::TransactionalHours, Metric::MeetingHours];
+/// Programme-wide metrics (agent kind `all`).
+pub const PROGRAMME_METRICS: [Metric; 5] =
+    [Metric::EasLive, Metric::EasSignedOff, Metric::PeopleEnrolled, Metric::AdmissionsReduction, Metric::AdmissionsReductionPromised];
+/// Per early adopter metrics (agent kind `all`).
+pub const EA_METRICS: [Metric; 4] = [Metric::PracticesLive, Metric::PeopleEnrolled, Metric::Engagement, Metric::MilestonesAchieved];
+
+/// One series: a scope, an agent kind (None = all) and a metric.
+#[derive(Debug, Clone)]
+pub struct SeriesDef {
+    /// None = programme, Some(e) = early adopter e.
+    pub scope: Option<usize>,
+    /// None = all kinds.
+    pub kind: Option<AgentKind>,
+    /// The metric.
+    pub metric: Metric,
+}
+
+/// The layout of the series vector of a replication (per period, `len()` values).
+#[derive(Debug, Clone)]
+pub struct SeriesLayout {
+    /// Series in order.
+    pub defs: Vec<SeriesDef>,
+    /// Early adopter ids, for scope names.
+    pub ea_ids: Vec<String>,
+}
+
+impl SeriesLayout {
+    /// Layout for these early adopters.
+    pub fn new(ea_ids: Vec<String>) -> SeriesLayout {
+        let mut defs = Vec::new();
+        for kind in AgentKind::ALL {
+            for metric in KIND_METRICS {
+                defs.push(SeriesDef { scope: None, kind: Some(kind), metric });
+            }
+        }
+        for metric in PROGRAMME_METRICS {
+            defs.push(SeriesDef { scope: None, kind: None, metric });
+        }
+        for e in 0..ea_ids.len() {
+            for metric in EA_METRICS {
+                defs.push(SeriesDef { scope: Some(e), kind: None, metric });
+            }
+        }
+        SeriesLayout { defs, ea_ids }
+    }
+    /// Number of series.
+    pub fn len(&self) -> usize {
+        self.defs.len()
+    }
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.defs.is_empty()
+    }
+    /// Index of a per-kind metric.
+    pub fn kind_metric(kind: AgentKind, metric_ix: usize) -> usize {
+        kind.index() * KIND_METRICS.len() + metric_ix
+    }
+    /// Index of a programme metric.
+    pub fn programme_metric(metric_ix: usize) -> usize {
+        AgentKind::COUNT * KIND_METRICS.len() + metric_ix
+    }
+    /// Index of an early adopter metric.
+    pub fn ea_metric(ea: usize, metric_ix: usize) -> usize {
+        AgentKind::COUNT * KIND_METRICS.len() + PROGRAMME_METRICS.len() + ea * EA_METRICS.len() + metric_ix
+    }
+    /// Scope name of a series.
+    pub fn scope_name(&self, def: &SeriesDef) -> &str {
+        match def.scope {
+            None => "programme",
+            Some(e) => &self.ea_ids[e],
+        }
+    }
+}
+
+/// Spend categories (stable ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpendCategory {
+    /// Management consultancy.
+    Consultancy,
+    /// The central programme team.
+    ProgrammeTeam,
+    /// Tranches paid to early adopters.
+    EaTranches,
+    /// Other local support (direct CCG funding).
+    LocalSupport,
+}
+
+impl SpendCategory {
+    /// All, in output order.
+    pub const ALL: [SpendCategory; 4] =
+        [SpendCategory::Consultancy, SpendCategory::ProgrammeTeam, SpendCategory::EaTranches, SpendCategory::LocalSupport];
+    /// Stable id.
+    pub fn id(self) -> &'static str {
+        match self {
+            SpendCategory::Consultancy => "consultancy",
+            SpendCategory::ProgrammeTeam => "programme_team",
+            SpendCategory::EaTranches => "ea_tranches",
+            SpendCategory::LocalSupport => "local_support",
+        }
+    }
+    /// Whether it is central (pan-programme) money.
+    pub fn is_central(self) -> bool {
+        matches!(self, SpendCategory::Consultancy | SpendCategory::ProgrammeTeam)
+    }
+}
+
+/// State of a milestone at the horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MilestoneStatus {
+    /// Achieved within the horizon.
+    Achieved,
+    /// Not achieved by the horizon.
+    NotReached,
+    /// Not applicable (scaled-back scope).
+    Skipped,
+}
+
+impl MilestoneStatus {
+    /// Stable id.
+    pub fn id(self) -> &'static str {
+        match self {
+            MilestoneStatus::Achieved => "achieved",
+            MilestoneStatus::NotReached => "not_reached",
+            MilestoneStatus::Skipped => "skipped",
+        }
+    }
+}
+
+/// One milestone of one early adopter (or of the programme) in one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MilestoneRecord {
+    /// None = programme.
+    pub ea: Option<usize>,
+    /// Milestone index: journey milestones first, then programme milestones
+    /// (`Plan::milestone_id` names it).
+    pub milestone: usize,
+    /// Kind (relational, transactional, mixed).
+    pub kind: &'static str,
+    /// First planned date.
+    pub first_planned: Option<NaiveDate>,
+    /// Latest planned date.
+    pub planned: Option<NaiveDate>,
+    /// Achieved (week start date).
+    pub achieved: Option<NaiveDate>,
+    /// Status.
+    pub status: MilestoneStatus,
+}
+
+/// One meeting's attendance by sector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetingRecord {
+    /// Week.
+    pub tick: Tick,
+    /// Body index in the plan.
+    pub body: u16,
+    /// Attendees by agent kind.
+    pub attendees: [u16; AgentKind::COUNT],
+    /// Whether it was quorate.
+    pub quorate: bool,
+}
+
+/// One re-plan of one milestone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplanRecord {
+    /// Week of the review.
+    pub tick: Tick,
+    /// Milestone id (programme level).
+    pub milestone: &'static str,
+    /// Old planned date.
+    pub old: NaiveDate,
+    /// New planned date.
+    pub new: NaiveDate,
+}
+
+/// Everything one replication produces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationResult {
+    /// Replication number.
+    pub replication: u32,
+    /// Its derived seed.
+    pub seed: u64,
+    /// Milestones of every early adopter, then the programme's.
+    pub milestones: Vec<MilestoneRecord>,
+    /// Series values, `periods × layout.len()`.
+    pub series: Vec<f64>,
+    /// Meetings held.
+    pub meetings: Vec<MeetingRecord>,
+    /// Spend, `months × SpendCategory::ALL.len()`.
+    pub spend: Vec<f64>,
+    /// Re-plans.
+    pub replans: Vec<ReplanRecord>,
+    /// Week each early adopter went live (pilot_live), if it did.
+    pub go_live: Vec<Option<Tick>>,
+}
+
+impl ReplicationResult {
+    /// Number of early adopters live on or before `date`.
+    pub fn live_by(&self, calendar: &crate::engine::calendar::Calendar, date: NaiveDate) -> usize {
+        self.go_live.iter().filter(|t| t.is_some_and(|t| calendar.date(t) <= date)).count()
+    }
+}

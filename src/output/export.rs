@@ -1,0 +1,223 @@
+//! Exporters: results → bytes. Tidy long-format CSV (one row per fact, ISO
+//! dates) and JSON. Nothing here touches the file system.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::stats::{mean, quantile_sorted};
+use super::summary::Summary;
+use crate::engine::plan::Plan;
+use crate::model::AgentKind;
+use crate::observe::{ReplicationResult, SpendCategory};
+use crate::scenario::raw::TimeseriesMode;
+
+/// An export failure (only possible through a bug or a CSV library error).
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// CSV writer error.
+    #[error("writing CSV: {0}")]
+    Csv(#[from] csv::Error),
+    /// JSON error.
+    #[error("writing JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Flushing the in-memory writer.
+    #[error("writing CSV: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
+    w.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+}
+
+/// `milestones.csv`: every milestone of every early adopter and of the programme, every replication.
+pub fn milestones_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, ExportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["replication", "early_adopter", "milestone", "kind", "first_planned_date", "planned_date", "achieved_date", "status"])?;
+    for r in results {
+        let rep = r.replication.to_string();
+        for m in &r.milestones {
+            let ea = m.ea.map_or("programme", |e| plan.eas[e].id.as_str());
+            w.write_record([
+                rep.as_str(),
+                ea,
+                plan.milestone_id(m.milestone),
+                m.kind,
+                &date(m.first_planned),
+                &date(m.planned),
+                &date(m.achieved),
+                m.status.id(),
+            ])?;
+        }
+    }
+    finish(w)
+}
+
+fn fmt_num(v: f64) -> String {
+    // Shortest representation that round-trips; stable across platforms.
+    if v == v.trunc() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// `timeseries.csv`: per replication (first `detail_replications`) or
+/// quantiles across all replications, as the scenario's `record` declares.
+pub fn timeseries_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, ExportError> {
+    let raw = plan.raw();
+    let layout = &plan.series;
+    let every = raw.record.timeseries_every;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["replication", "date", "scope", "agent_kind", "metric", "statistic", "value"])?;
+    let ns = layout.len();
+    let kind_name = |k: Option<AgentKind>| k.map_or("all", |k| k.id());
+    match raw.record.timeseries {
+        TimeseriesMode::Replications => {
+            for r in results.iter().filter(|r| r.replication < raw.record.detail_replications) {
+                let rep = r.replication.to_string();
+                for p in 0..plan.periods {
+                    let d = plan.calendar.period_start(p, every).format("%Y-%m-%d").to_string();
+                    for (s, def) in layout.defs.iter().enumerate() {
+                        w.write_record([&rep, &d, layout.scope_name(def), kind_name(def.kind), def.metric.id(), "value", &fmt_num(r.series[p * ns + s])])?;
+                    }
+                }
+            }
+        }
+        TimeseriesMode::Quantiles => {
+            let qs = &raw.record.quantiles;
+            let labels: Vec<String> = qs.iter().map(|q| format!("p{}", fmt_num((q * 100.0 * 1000.0).round() / 1000.0))).collect();
+            let mut column = Vec::with_capacity(results.len());
+            for p in 0..plan.periods {
+                let d = plan.calendar.period_start(p, every).format("%Y-%m-%d").to_string();
+                for (s, def) in layout.defs.iter().enumerate() {
+                    column.clear();
+                    column.extend(results.iter().map(|r| r.series[p * ns + s]));
+                    column.sort_by(f64::total_cmp);
+                    let scope = layout.scope_name(def);
+                    let kind = kind_name(def.kind);
+                    w.write_record(["", &d, scope, kind, def.metric.id(), "mean", &fmt_num(mean(&column))])?;
+                    for (q, label) in qs.iter().zip(&labels) {
+                        w.write_record(["", &d, scope, kind, def.metric.id(), label, &fmt_num(quantile_sorted(&column, *q))])?;
+                    }
+                }
+            }
+        }
+    }
+    finish(w)
+}
+
+/// `meetings.csv`: attendance by sector at every meeting (first `detail_replications`).
+pub fn meetings_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, ExportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["replication", "date", "body", "sector", "attendees", "quorate"])?;
+    // Sectors represented among each body's members.
+    let sectors: Vec<Vec<AgentKind>> = plan
+        .bodies
+        .iter()
+        .map(|b| {
+            let mut ks: Vec<AgentKind> = b.members.iter().map(|&a| plan.agents[a as usize].kind).collect();
+            ks.sort_unstable();
+            ks.dedup();
+            ks
+        })
+        .collect();
+    for r in results {
+        let rep = r.replication.to_string();
+        for m in &r.meetings {
+            let d = plan.calendar.date(m.tick).format("%Y-%m-%d").to_string();
+            let body = &plan.bodies[m.body as usize].id;
+            for k in &sectors[m.body as usize] {
+                let attendees = m.attendees[k.index()].to_string();
+                w.write_record([rep.as_str(), &d, body, k.id(), &attendees, if m.quorate { "true" } else { "false" }])?;
+            }
+        }
+    }
+    finish(w)
+}
+
+/// `spend.csv`: monthly spend by category (first `detail_replications`).
+pub fn spend_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, ExportError> {
+    let raw = plan.raw();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["replication", "date", "category", "amount_gbp"])?;
+    let nc = SpendCategory::ALL.len();
+    for r in results.iter().filter(|r| r.replication < raw.record.detail_replications) {
+        let rep = r.replication.to_string();
+        for m in 0..plan.months {
+            let d = plan.calendar.period_start(m, crate::scenario::raw::Period::Month).format("%Y-%m-%d").to_string();
+            for (c, cat) in SpendCategory::ALL.iter().enumerate() {
+                w.write_record([&rep, &d, cat.id(), &format!("{:.2}", r.spend[m * nc + c])])?;
+            }
+        }
+    }
+    finish(w)
+}
+
+/// `replans.csv`: every re-plan of every replication.
+pub fn replans_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, ExportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["replication", "date", "milestone", "old_date", "new_date"])?;
+    for r in results {
+        let rep = r.replication.to_string();
+        for x in &r.replans {
+            w.write_record([&rep, &plan.calendar.date(x.tick).format("%Y-%m-%d").to_string(), x.milestone, &date(Some(x.old)), &date(Some(x.new))])?;
+        }
+    }
+    finish(w)
+}
+
+/// `summary.json`.
+pub fn summary_json(summary: &Summary) -> Result<Vec<u8>, ExportError> {
+    let mut v = serde_json::to_vec_pretty(summary)?;
+    v.push(b'\n');
+    Ok(v)
+}
+
+/// What `manifest.json` records about a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    /// `pioneer` version.
+    pub tool_version: String,
+    /// Scenario file as given (or `<embedded>/…`).
+    pub scenario_path: String,
+    /// Scenario name.
+    pub scenario_name: String,
+    /// SHA-256 of the scenario text.
+    pub scenario_sha256: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Number of replications.
+    pub replications: u32,
+    /// Random generator and stream derivation.
+    pub rng: String,
+    /// The command line.
+    pub command_line: Vec<String>,
+    /// Files written, with their SHA-256.
+    pub files: Vec<(String, String)>,
+}
+
+/// `manifest.json`.
+pub fn manifest_json(manifest: &Manifest) -> Result<Vec<u8>, ExportError> {
+    let mut v = serde_json::to_vec_pretty(manifest)?;
+    v.push(b'\n');
+    Ok(v)
+}
+
+/// Every output file of a run, as (name, bytes), manifest last.
+pub fn all_files(plan: &Plan, results: &[ReplicationResult], summary: &Summary, mut manifest: Manifest) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
+    let mut files = vec![
+        ("milestones.csv".to_string(), milestones_csv(plan, results)?),
+        ("timeseries.csv".to_string(), timeseries_csv(plan, results)?),
+        ("meetings.csv".to_string(), meetings_csv(plan, results)?),
+        ("spend.csv".to_string(), spend_csv(plan, results)?),
+        ("replans.csv".to_string(), replans_csv(plan, results)?),
+        ("summary.json".to_string(), summary_json(summary)?),
+    ];
+    manifest.files = files.iter().map(|(n, b)| (n.clone(), crate::scenario::sha256_hex(b))).collect();
+    files.push(("manifest.json".to_string(), manifest_json(&manifest)?));
+    Ok(files)
+}

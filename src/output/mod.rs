@@ -1,0 +1,9 @@
+//! Outputs: summaries across replications, exporters that turn results into
+//! bytes (CSV, JSON), and the atomic output directory that writes them.
+//! Exporters know nothing about files; the target knows nothing about formats.
+
+pub mod export;
+pub mod stats;
+pub mod summary;
+pub mod table;
+pub mod target;

@@ -1,0 +1,184 @@
+//! Distributions across replications: milestone dates, go-live counts at
+//! checkpoints, re-plans and spend. Serialised as `summary.json` and printed
+//! by the command line.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::stats::{mean, nearest_rank, quantile_sorted};
+use crate::engine::calendar::financial_year;
+use crate::engine::plan::Plan;
+use crate::observe::{MilestoneStatus, ReplicationResult, SpendCategory};
+
+/// Distribution of one milestone's dates across replications.
+#[derive(Debug, Clone, Serialize)]
+pub struct MilestoneSummary {
+    /// Early adopter id or `programme`.
+    pub early_adopter: String,
+    /// Milestone id.
+    pub milestone: String,
+    /// relational, transactional or mixed.
+    pub kind: String,
+    /// First promised date (the same in every replication).
+    pub first_planned: Option<NaiveDate>,
+    /// Median of the latest planned date.
+    pub latest_planned_median: Option<NaiveDate>,
+    /// Share of replications in which it was achieved within the horizon.
+    pub achieved_share: f64,
+    /// Share of replications in which it did not apply (scaled-back scope).
+    pub skipped_share: f64,
+    /// Achieved date at each reported quantile (None: not reached at that quantile).
+    pub achieved_quantiles: Vec<Option<NaiveDate>>,
+    /// Median slip of the achieved date behind the first plan, in weeks (None if the median run did not reach it).
+    pub slip_weeks_median: Option<f64>,
+}
+
+/// Go-live count at a checkpoint date.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckpointSummary {
+    /// The date.
+    pub date: NaiveDate,
+    /// Early adopters live by then, at each quantile.
+    pub live_quantiles: Vec<f64>,
+    /// Mean.
+    pub live_mean: f64,
+}
+
+/// Spend of one category in one financial year.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpendSummary {
+    /// Financial year, e.g. `2013/14`.
+    pub financial_year: String,
+    /// Category id.
+    pub category: String,
+    /// Central (pan-programme) or local.
+    pub central: bool,
+    /// Mean across replications.
+    pub mean_gbp: f64,
+    /// Quantiles across replications.
+    pub quantiles_gbp: Vec<f64>,
+}
+
+/// Everything `summary.json` holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Number of replications.
+    pub replications: usize,
+    /// The quantile levels used throughout.
+    pub quantiles: Vec<f64>,
+    /// Milestones.
+    pub milestones: Vec<MilestoneSummary>,
+    /// Go-live counts at checkpoints.
+    pub go_live: Vec<CheckpointSummary>,
+    /// Number of re-plans of the pilot start, at each quantile.
+    pub replans_quantiles: Vec<f64>,
+    /// Spend by financial year and category.
+    pub spend: Vec<SpendSummary>,
+}
+
+impl Summary {
+    /// Summarises an ensemble. `results` must be non-empty and in replication order.
+    pub fn new(plan: &Plan, results: &[ReplicationResult]) -> Summary {
+        let raw = plan.raw();
+        let qs = raw.record.quantiles.clone();
+        let n = results.len();
+        let mut milestones = Vec::new();
+        if let Some(first) = results.first() {
+            for (row, rec) in first.milestones.iter().enumerate() {
+                let mut achieved: Vec<NaiveDate> = Vec::with_capacity(n);
+                let mut planned: Vec<NaiveDate> = Vec::with_capacity(n);
+                let mut skipped = 0usize;
+                let mut slips: Vec<f64> = Vec::with_capacity(n);
+                for r in results {
+                    let m = &r.milestones[row];
+                    if let Some(a) = m.achieved {
+                        achieved.push(a);
+                        if let Some(f) = m.first_planned {
+                            slips.push((a - f).num_days() as f64 / 7.0);
+                        }
+                    }
+                    if m.status == MilestoneStatus::Skipped {
+                        skipped += 1;
+                    }
+                    if let Some(p) = m.planned {
+                        planned.push(p);
+                    }
+                }
+                achieved.sort_unstable();
+                planned.sort_unstable();
+                slips.sort_by(f64::total_cmp);
+                let considered = n - skipped;
+                let median_reached = nearest_rank(&achieved, considered, 0.5).is_some();
+                milestones.push(MilestoneSummary {
+                    early_adopter: rec.ea.map_or("programme".to_string(), |e| plan.eas[e].id.clone()),
+                    milestone: plan.milestone_id(rec.milestone).to_string(),
+                    kind: rec.kind.to_string(),
+                    first_planned: rec.first_planned,
+                    latest_planned_median: nearest_rank(&planned, planned.len(), 0.5),
+                    achieved_share: achieved.len() as f64 / n as f64,
+                    skipped_share: skipped as f64 / n as f64,
+                    achieved_quantiles: qs.iter().map(|&q| nearest_rank(&achieved, considered, q)).collect(),
+                    slip_weeks_median: if median_reached && !slips.is_empty() {
+                        // Slip among all considered runs: unreached count as infinitely late.
+                        let mut all: Vec<f64> = slips.clone();
+                        all.resize(considered, f64::INFINITY);
+                        let v = all[((0.5 * considered as f64).ceil() as usize).max(1) - 1];
+                        v.is_finite().then_some(v)
+                    } else {
+                        None
+                    },
+                });
+            }
+        }
+        let go_live = plan
+            .checkpoints
+            .iter()
+            .map(|&date| {
+                let mut counts: Vec<f64> = results.iter().map(|r| r.live_by(&plan.calendar, date) as f64).collect();
+                counts.sort_by(f64::total_cmp);
+                CheckpointSummary {
+                    date,
+                    live_quantiles: qs.iter().map(|&q| quantile_sorted(&counts, q)).collect(),
+                    live_mean: mean(&counts),
+                }
+            })
+            .collect();
+        let mut replans: Vec<f64> = results.iter().map(|r| r.replans.iter().filter(|x| x.milestone == "pilot_live").count() as f64).collect();
+        replans.sort_by(f64::total_cmp);
+        let replans_quantiles = if replans.is_empty() { Vec::new() } else { qs.iter().map(|&q| quantile_sorted(&replans, q)).collect() };
+
+        // Spend by financial year.
+        let month_starts: Vec<NaiveDate> = (0..plan.months).map(|m| plan.calendar.period_start(m, crate::scenario::raw::Period::Month)).collect();
+        let mut years: Vec<i32> = month_starts.iter().map(|&d| financial_year(d)).collect();
+        years.dedup();
+        let nc = SpendCategory::ALL.len();
+        let mut spend = Vec::new();
+        for &fy in &years {
+            for (c, cat) in SpendCategory::ALL.iter().enumerate() {
+                let mut totals: Vec<f64> = results
+                    .iter()
+                    .map(|r| (0..plan.months).filter(|&m| financial_year(month_starts[m]) == fy).map(|m| r.spend[m * nc + c]).sum())
+                    .collect();
+                totals.sort_by(f64::total_cmp);
+                spend.push(SpendSummary {
+                    financial_year: format!("{}/{:02}", fy, (fy + 1) % 100),
+                    category: cat.id().to_string(),
+                    central: cat.is_central(),
+                    mean_gbp: mean(&totals),
+                    quantiles_gbp: if totals.is_empty() { Vec::new() } else { qs.iter().map(|&q| quantile_sorted(&totals, q)).collect() },
+                });
+            }
+        }
+        Summary {
+            scenario: raw.meta.name.clone(),
+            replications: n,
+            quantiles: qs,
+            milestones,
+            go_live,
+            replans_quantiles,
+            spend,
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The readable promised-vs-delivered table printed by `pioneer run`.
+
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+
+use super::summary::{MilestoneSummary, Summary};
+
+fn d(x: Option<NaiveDate>) -> String {
+    x.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "not reached".into())
+}
+
+fn pct(q: f64) -> String {
+    format!("{}%", (q * 100.0).round())
+}
+
+fn row(out: &mut String, label: &str, m: &MilestoneSummary, lo: usize, mid: usize, hi: usize) {
+    let range = format!("{} – {}", d(m.achieved_quantiles[lo]), d(m.achieved_quantiles[hi]));
+    let _ = writeln!(
+        out,
+        "  {:<26} {:<11} {:<11} {:<11} {:<27} {:>4.0}%",
+        label,
+        d(m.first_planned),
+        d(m.latest_planned_median),
+        d(m.achieved_quantiles[mid]),
+        range,
+        m.achieved_share * 100.0
+    );
+}
+
+/// Renders the summary table.
+pub fn render(summary: &Summary, seed: u64) -> String {
+    let qs = &summary.quantiles;
+    let (lo, hi) = (0, qs.len().saturating_sub(1));
+    let mid = qs.iter().position(|&q| (q - 0.5).abs() < 1e-9).unwrap_or(qs.len() / 2);
+    let mut out = String::new();
+    let _ = writeln!(out, "pioneer: scenario `{}`, {} replications, seed {}", summary.scenario, summary.replications, seed);
+    let _ = writeln!(out);
+    let header = format!(
+        "  {:<26} {:<11} {:<11} {:<11} {:<27} {:>5}",
+        "",
+        "promised",
+        "latest plan",
+        "median",
+        format!("{}–{} range", pct(qs[lo]), pct(qs[hi])),
+        "reached"
+    );
+    let _ = writeln!(out, "Programme milestones (first promised date, latest plan, simulated achievement)");
+    let _ = writeln!(out, "{header}");
+    for m in summary.milestones.iter().filter(|m| m.early_adopter == "programme") {
+        row(&mut out, &m.milestone, m, lo, mid, hi);
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Early adopters: first people receiving care under the new model (pilot_live)");
+    let _ = writeln!(out, "{header}");
+    for m in summary.milestones.iter().filter(|m| m.early_adopter != "programme" && m.milestone == "pilot_live") {
+        row(&mut out, &m.early_adopter, m, lo, mid, hi);
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Early adopters live (median, {}–{} range)", pct(qs[lo]), pct(qs[hi]));
+    for c in &summary.go_live {
+        let _ = writeln!(
+            out,
+            "  by {}   {:>4.1}   [{:.1} – {:.1}]   mean {:.2}",
+            c.date.format("%Y-%m-%d"),
+            c.live_quantiles[mid],
+            c.live_quantiles[lo],
+            c.live_quantiles[hi],
+            c.live_mean
+        );
+    }
+    if !summary.replans_quantiles.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nRe-plans of the pilot start: median {:.0} [{:.0} – {:.0}]",
+            summary.replans_quantiles[mid], summary.replans_quantiles[lo], summary.replans_quantiles[hi]
+        );
+    }
+    out
+}

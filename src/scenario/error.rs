@@ -1,0 +1,117 @@
+//! Scenario errors: every one names the file, line, column, key path, what was
+//! expected, what was found and, where one exists, a hint.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem found in a scenario file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// File name as given by the user (or `<embedded>` for the built-in scenario).
+    pub file: String,
+    /// 1-based line of the offending key or value (0 when the input has no position).
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Dotted key path, e.g. `early_adopters[2].scope`.
+    pub key_path: String,
+    /// What was expected there.
+    pub expected: String,
+    /// What was found, if anything.
+    pub found: Option<String>,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if !self.key_path.is_empty() {
+            write!(f, "`{}`: ", self.key_path)?;
+        }
+        write!(f, "expected {}", self.expected)?;
+        if let Some(found) = &self.found {
+            write!(f, ", found {found}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong loading a scenario.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read scenario {path}: {source}")]
+    Io {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The file was read but is not a valid scenario; every problem found is listed.
+    #[error("{}", render_all(.0))]
+    Invalid(Vec<ScenarioError>),
+}
+
+fn render_all(errors: &[ScenarioError]) -> String {
+    let mut out = String::new();
+    for (i, e) in errors.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("error: ");
+        out.push_str(&e.to_string());
+    }
+    let n = errors.len();
+    out.push_str(&format!(
+        "\n{n} error{} in scenario",
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// The closest candidate to `word`, if one is close enough to be a likely typo.
+pub fn nearest<'a, I: IntoIterator<Item = &'a str>>(word: &str, candidates: I) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= 3.max(c.len() / 3) && *d < c.len().max(word.len()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// A hint naming the nearest candidate, or listing the candidates when none is close.
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> String
+where
+    I: IntoIterator<Item = &'a str> + Clone,
+{
+    match nearest(word, candidates.clone()) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => {
+            let all: Vec<String> = candidates.into_iter().map(|c| format!("`{c}`")).collect();
+            format!("valid values: {}", all.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_typos_and_ignores_unrelated_words() {
+        let keys = ["day_rate_gbp", "hours_per_day", "handover_fraction"];
+        assert_eq!(nearest("day_rate", keys), Some("day_rate_gbp"));
+        assert_eq!(nearest("handover_fractoin", keys), Some("handover_fraction"));
+        assert_eq!(nearest("zzz", keys), None);
+    }
+
+    #[test]
+    fn did_you_mean_lists_candidates_when_nothing_is_close() {
+        let h = did_you_mean("qqqqqqqq", ["full", "scaled_back"]);
+        assert_eq!(h, "valid values: `full`, `scaled_back`");
+    }
+}

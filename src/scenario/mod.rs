@@ -1,0 +1,212 @@
+//! Scenario files: the serde mirror (`raw`), validation into an immutable
+//! [`Scenario`] (`validate`), error reporting with positions (`error`,
+//! `locate`) and the schema that documents every key (`schema`).
+//!
+//! Loading runs in three layers so that a user sees every problem at once
+//! where that is possible: TOML syntax (one error: the rest of the file cannot
+//! be read), then types and unknown keys (every unknown key is reported; a
+//! type error stops serde), then the semantic rules (all collected).
+
+pub mod date;
+pub mod error;
+pub mod locate;
+pub mod raw;
+pub mod schema;
+pub mod validate;
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+pub use date::IsoDate;
+pub use error::{LoadError, ScenarioError};
+use locate::{KeyPath, Locator, Seg};
+use raw::RawScenario;
+
+use crate::model::journey::Milestone;
+
+/// The default scenario (North West London WSIC, 2013), embedded in the binary.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/nwl_wsic_2013.toml");
+/// Name under which the embedded scenario is reported.
+pub const DEFAULT_SCENARIO_NAME: &str = "<embedded>/scenarios/nwl_wsic_2013.toml";
+
+/// A validated, immutable scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    raw: RawScenario,
+    journey: Vec<Milestone>,
+    source_name: String,
+    content_hash: String,
+}
+
+impl Scenario {
+    /// The validated scenario values.
+    pub fn raw(&self) -> &RawScenario {
+        &self.raw
+    }
+    /// The resolved journey (prerequisites as indices).
+    pub fn journey(&self) -> &[Milestone] {
+        &self.journey
+    }
+    /// Where the scenario came from.
+    pub fn source_name(&self) -> &str {
+        &self.source_name
+    }
+    /// SHA-256 of the scenario text, hex.
+    pub fn content_hash(&self) -> &str {
+        &self.content_hash
+    }
+    /// The embedded default scenario.
+    pub fn default_nwl() -> Scenario {
+        Scenario::from_toml(DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME).expect("the embedded scenario is valid (tested)")
+    }
+    /// Loads and validates a file.
+    pub fn from_file(path: &Path) -> Result<Scenario, LoadError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+        Scenario::from_toml(&text, &path.display().to_string())
+    }
+    /// Parses and validates TOML text; `name` is used in error messages.
+    pub fn from_toml(text: &str, name: &str) -> Result<Scenario, LoadError> {
+        let raw = parse_raw(text, name)?;
+        Scenario::from_raw(raw, text, name)
+    }
+    /// Validates a raw scenario (for example one modified by a sweep). `text`
+    /// is used to locate errors and to hash the content.
+    pub fn from_raw(raw: RawScenario, text: &str, name: &str) -> Result<Scenario, LoadError> {
+        let locator = Locator::new(text);
+        match validate::validate(&raw) {
+            Ok(journey) => Ok(Scenario {
+                raw,
+                journey,
+                source_name: name.to_string(),
+                content_hash: sha256_hex(text.as_bytes()),
+            }),
+            Err(issues) => Err(LoadError::Invalid(
+                issues
+                    .into_iter()
+                    .map(|i| {
+                        let (line, column) = locator.position(&i.path, i.at_key);
+                        ScenarioError {
+                            file: name.to_string(),
+                            line,
+                            column,
+                            key_path: i.path.to_string(),
+                            expected: i.expected,
+                            found: i.found,
+                            hint: i.hint,
+                        }
+                    })
+                    .collect(),
+            )),
+        }
+    }
+}
+
+/// SHA-256 of bytes as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn ignored_path(path: &serde_ignored::Path) -> KeyPath {
+    fn collect(path: &serde_ignored::Path, out: &mut Vec<Seg>) {
+        use serde_ignored::Path as P;
+        match path {
+            P::Root => {}
+            P::Seq { parent, index } => {
+                collect(parent, out);
+                out.push(Seg::Index(*index));
+            }
+            P::Map { parent, key } => {
+                collect(parent, out);
+                out.push(Seg::Key(key.clone()));
+            }
+            P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => collect(parent, out),
+        }
+    }
+    let mut segs = Vec::new();
+    collect(path, &mut segs);
+    KeyPath(segs)
+}
+
+/// TOML text → raw scenario, reporting syntax errors, type errors and every
+/// unknown key.
+pub fn parse_raw(text: &str, name: &str) -> Result<RawScenario, LoadError> {
+    let locator = Locator::new(text);
+    let mut unknown: Vec<KeyPath> = Vec::new();
+    let deserializer = toml::Deserializer::new(text);
+    let parsed: Result<RawScenario, toml::de::Error> = serde_ignored::deserialize(deserializer, |p| unknown.push(ignored_path(&p)));
+    let schema = schema::json_schema();
+    let mut errors: Vec<ScenarioError> = unknown
+        .iter()
+        .map(|path| {
+            let (line, column) = locator.position(path, true);
+            let key = path.last_key().unwrap_or("");
+            let valid = schema::valid_keys(&schema, &path.parent()).unwrap_or_default();
+            let hint = if valid.is_empty() {
+                None
+            } else {
+                Some(error::did_you_mean(key, valid.iter().map(String::as_str)))
+            };
+            ScenarioError {
+                file: name.to_string(),
+                line,
+                column,
+                key_path: path.to_string(),
+                expected: if path.parent().0.is_empty() { "a known top-level section".into() } else { format!("a known key in `{}`", path.parent()) },
+                found: Some(format!("unknown key `{key}`")),
+                hint,
+            }
+        })
+        .collect();
+    match parsed {
+        Ok(raw) if errors.is_empty() => Ok(raw),
+        Ok(_) => Err(LoadError::Invalid(errors)),
+        Err(e) => {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            let (line, column) = locator.line_col(offset);
+            let path = locator.path_at(offset);
+            let message = e.message().trim().to_string();
+            let (expected, found, hint) = explain_serde_message(&message, &path, &schema);
+            errors.push(ScenarioError { file: name.to_string(), line, column, key_path: path.to_string(), expected, found, hint });
+            Err(LoadError::Invalid(errors))
+        }
+    }
+}
+
+/// Turns serde's messages into expected / found / hint.
+fn explain_serde_message(message: &str, path: &KeyPath, schema: &serde_json::Value) -> (String, Option<String>, Option<String>) {
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.trim_end_matches('`');
+        let full = if path.0.is_empty() { field.to_string() } else { format!("{path}.{field}") };
+        return (format!("key `{field}`"), Some("nothing".into()), Some(format!("add `{full}`; see docs/scenario-reference.md")));
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (found, expected) = rest.split_once("`, expected ").unwrap_or((rest, "a known value"));
+        let options: Vec<&str> = expected.split(['`', ',', ' ']).filter(|s| !s.is_empty() && *s != "or" && *s != "one" && *s != "of").collect();
+        return (expected.to_string(), Some(format!("`{found}`")), Some(error::did_you_mean(found, options)));
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            return (expected.to_string(), Some(found.to_string()), None);
+        }
+    }
+    if let Some(rest) = message.strip_prefix("expected a date") {
+        let (exp, found) = rest.split_once(", found ").unwrap_or((rest, ""));
+        return (format!("a date{exp}"), (!found.is_empty()).then(|| found.to_string()), Some("write dates as 2014-01-06".into()));
+    }
+    let _ = schema;
+    (format!("valid TOML for this key ({message})"), None, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_scenario_is_valid() {
+        let s = Scenario::default_nwl();
+        assert_eq!(s.raw().early_adopters.len(), 9);
+        assert!(s.journey().iter().any(|m| m.id == "pilot_live"));
+    }
+}

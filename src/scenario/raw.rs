@@ -1,0 +1,808 @@
+//! The serde mirror of a scenario TOML file: exactly what a user may write.
+//!
+//! Every field's doc comment is the one place the key is documented. It names
+//! the meaning, the unit and the source of its default (or the word
+//! "assumption"); `docs/scenario-reference.md` is generated from these doc
+//! comments through the JSON schema (`pioneer schema --markdown`), and a test
+//! keeps the two in step.
+//!
+//! Unknown keys are not rejected by serde itself (that would stop at the
+//! first one); `scenario::load` collects every unknown key with
+//! `serde_ignored` and reports them all, with a "did you mean" hint.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::date::IsoDate;
+
+/// A whole scenario: one integration programme, its organisations, its plan and
+/// the parameters of the mechanisms that drive it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct RawScenario {
+    /// Name and description of the scenario.
+    pub meta: Meta,
+    /// Simulation calendar.
+    pub calendar: CalendarSpec,
+    /// Mechanism switches, for counterfactual runs. All on by default.
+    #[serde(default)]
+    pub switches: Switches,
+    /// Organisation agents by kind.
+    pub organisations: Organisations,
+    /// The central programme team.
+    pub programme: ProgrammeSpec,
+    /// Management consultancy contracts bought by the programme.
+    #[serde(default)]
+    pub consultancy: ConsultancySpec,
+    /// Programme budget by financial year, split central (pan-programme) and local.
+    #[serde(default)]
+    pub budget: Vec<BudgetYear>,
+    /// The co-design phase: working groups producing the toolkit.
+    pub codesign: CodesignSpec,
+    /// Governance bodies and their meeting schedules (besides the co-design
+    /// working groups and the early adopters' steering committees).
+    #[serde(default)]
+    pub bodies: Vec<BodySpec>,
+    /// The timetable the programme promises, as first stated.
+    pub timetable: TimetableSpec,
+    /// How the programme reviews progress and re-plans.
+    #[serde(default)]
+    pub replanning: ReplanSpec,
+    /// How each agent splits its hours between relational and transactional work.
+    #[serde(default)]
+    pub effort: EffortSpec,
+    /// How engagement responds to progress, contact, burden, deadlines and departures.
+    #[serde(default)]
+    pub engagement: EngagementSpec,
+    /// Meetings: attendance, quorum and churn.
+    #[serde(default)]
+    pub meetings: MeetingSpec,
+    /// National barriers that block transactional milestones until removed or worked around.
+    #[serde(default)]
+    pub barriers: Vec<BarrierSpec>,
+    /// Key leaders and their departures.
+    #[serde(default)]
+    pub leadership: LeadershipSpec,
+    /// Direct funding of early adopters: tranches and the business-plan gateway.
+    #[serde(default)]
+    pub funding: FundingSpec,
+    /// Promised outcomes and the optional outcome layer.
+    #[serde(default)]
+    pub outcomes: OutcomeSpec,
+    /// The early adopter journey: milestones, their kind, work and prerequisites.
+    pub journey: Vec<MilestoneSpec>,
+    /// The early adopters (pilot sites), virtual organisations of member agents.
+    pub early_adopters: Vec<EarlyAdopterSpec>,
+    /// What to record in the outputs.
+    #[serde(default)]
+    pub record: RecordSpec,
+    /// Engine settings that do not change results.
+    #[serde(default)]
+    pub engine: EngineSpec,
+}
+
+/// Scenario identification.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Meta {
+    /// Short machine-friendly name, used for the output directory. Unit: text. Source: user.
+    pub name: String,
+    /// One-paragraph description. Unit: text. Source: user.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The simulated period. One tick is one week.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct CalendarSpec {
+    /// First simulated week (the week containing this date is tick 0). Unit: ISO date. Source: user.
+    pub start: IsoDate,
+    /// Last simulated date (inclusive). Unit: ISO date. Source: user.
+    pub horizon: IsoDate,
+}
+
+/// Switches for every mechanism. Turning one off gives a counterfactual run.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct Switches {
+    /// Each re-plan (a missed deadline) lowers engagement, more so each time. Unit: on/off. Source: S2 ch.4 (I1).
+    pub deadline_feedback: bool,
+    /// National barriers (information governance, payment systems) slow the milestones they touch. Unit: on/off. Source: S2 Key points (G1, G2).
+    pub national_barriers: bool,
+    /// Key leaders depart (scheduled or by hazard). Unit: on/off. Source: S2 ch.6 (F2).
+    pub leadership_loss: bool,
+    /// Consultancy contracts add central capacity. Unit: on/off. Source: S2 ch.3 (E6).
+    pub consultancy: bool,
+    /// Consultants' knowledge is partly lost when a contract ends. Unit: on/off. Source: S2 ch.5 (E6).
+    pub consultancy_handover_loss: bool,
+    /// The published toolkit lowers the work needed for the milestones it covers. Unit: on/off. Source: S2 ch.3 (J2).
+    pub toolkit: bool,
+    /// The programme reviews progress and re-plans. Off: the first timetable stands. Unit: on/off. Source: S2 ch.4 (C3).
+    pub replanning: bool,
+    /// The gap between promised and delivered outcomes lowers engagement. Unit: on/off. Source: S0 (I3), S2 Box 7 (I6).
+    pub outcome_feedback: bool,
+    /// Visible progress raises engagement. Unit: on/off. Source: S2 ch.4 (I1).
+    pub progress_feedback: bool,
+    /// Meeting hours beyond an agent's spare capacity lower its engagement. Unit: on/off. Source: S0 (D1, E2).
+    pub meeting_burden: bool,
+    /// Churn in meeting attendees forces debates to be rehashed. Unit: on/off. Source: S2 ch.3 (E4).
+    pub meeting_churn: bool,
+    /// A meeting is quorate only if a lay partner attends. Unit: on/off. Source: S0 (K1).
+    pub lay_quorum: bool,
+    /// Providers hold back transactional effort until commissioners show they will invest. Unit: on/off. Source: S0 (B2).
+    pub provider_wait: bool,
+    /// Transactional milestones need every signing kind's effort (perfect complements). Unit: on/off. Source: S2 ch.6 (A5).
+    pub signer_complementarity: bool,
+    /// Temporary early adopter project managers add capacity while in post. Unit: on/off. Source: S0 (E7).
+    pub project_managers: bool,
+    /// Local budget buys early adopter capacity. Unit: on/off. Source: S2 Box 1 (E13).
+    pub local_funding: bool,
+    /// The £750k-style tranche is released only on an approved business plan. Off: paid at sign-off. Unit: on/off. Source: S2 ch.5 (E15).
+    pub funding_gateway: bool,
+    /// Agents drift their relational bias toward what open milestones need. Off: bias is fixed. Unit: on/off. Source: assumption.
+    pub bias_adaptation: bool,
+}
+
+impl Default for Switches {
+    fn default() -> Self {
+        Switches {
+            deadline_feedback: true,
+            national_barriers: true,
+            leadership_loss: true,
+            consultancy: true,
+            consultancy_handover_loss: true,
+            toolkit: true,
+            replanning: true,
+            outcome_feedback: true,
+            progress_feedback: true,
+            meeting_burden: true,
+            meeting_churn: true,
+            lay_quorum: true,
+            provider_wait: true,
+            signer_complementarity: true,
+            project_managers: true,
+            local_funding: true,
+            funding_gateway: true,
+            bias_adaptation: true,
+        }
+    }
+}
+
+/// One group of organisation agents per kind.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct Organisations {
+    /// Clinical commissioning groups.
+    pub ccg: OrgKindSpec,
+    /// Local authorities (councils), social care commissioners.
+    pub local_authority: OrgKindSpec,
+    /// Acute hospital trusts.
+    pub acute_trust: OrgKindSpec,
+    /// Community and mental health trusts.
+    pub community_trust: OrgKindSpec,
+    /// GP practices.
+    pub gp_practice: OrgKindSpec,
+    /// Third-sector (voluntary and community) organisations.
+    pub third_sector: OrgKindSpec,
+    /// Lay partners (patients, service users, carers) active in governance.
+    pub lay_partner: OrgKindSpec,
+}
+
+/// Parameters of all agents of one kind. Each agent draws its own values around these.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct OrgKindSpec {
+    /// Number of agents of this kind. Unit: count. Source: wsic-facts b.2–b.5.
+    pub count: u32,
+    /// Hours per week the organisation can give the programme at full engagement and no workload. Unit: hours/week. Source: assumption.
+    pub capacity_hours: f64,
+    /// Initial engagement (mean across agents). Unit: probability 0..1. Source: assumption informed by S2 ch.3, ch.4.
+    pub engagement: f64,
+    /// Spread of initial engagement across agents (standard deviation, clipped to 0..1). Unit: 0..1. Source: assumption.
+    #[serde(default = "default_engagement_sd")]
+    pub engagement_sd: f64,
+    /// Share of effort put into relational work (co-design, meetings, engagement). Unit: share 0..1. Source: S0 (A1).
+    pub relational_bias: f64,
+    /// Workload pressure: share of capacity absorbed by the day job. Unit: share 0..1. Source: S0 (C1, D1).
+    pub workload: f64,
+    /// Whether this kind must sign transactional agreements (budgets, contracts). Unit: on/off. Source: S2 ch.4 (G2).
+    #[serde(default)]
+    pub signs_contracts: bool,
+}
+
+fn default_engagement_sd() -> f64 {
+    0.1
+}
+
+/// The central programme team and its strategic leadership.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct ProgrammeSpec {
+    /// Programme team staff in post. Unit: people. Source: S2 ch.3 (13–15 at any one time).
+    pub team_size: f64,
+    /// Hours per week each team member gives. Unit: hours/week. Source: assumption (full-time).
+    #[serde(default = "default_team_hours")]
+    pub hours_per_person: f64,
+    /// Cost of one team member per year. Unit: GBP/year. Source: assumption.
+    pub cost_per_person_gbp: f64,
+    /// Share of team effort that is relational. Unit: share 0..1. Source: S0 (A1, A2).
+    pub relational_bias: f64,
+    /// Share of team hours given to early adopter support once early adopters are signed off (the rest goes to central products). Unit: share 0..1. Source: S2 ch.4 (E8).
+    pub ea_support_share: f64,
+    /// Efficiency of central support hours when spread over many early adopters: effective = hours / (1 + spread_penalty × (active EAs − 1)). Unit: 1/EA. Source: S2 ch.4 (E8) — magnitude assumption.
+    #[serde(default)]
+    pub spread_penalty: f64,
+}
+
+fn default_team_hours() -> f64 {
+    37.5
+}
+
+/// Consultancy bought by the programme and its conversion to capacity.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct ConsultancySpec {
+    /// Consultant day rate. Unit: GBP/day. Source: assumption.
+    #[serde(default = "default_day_rate")]
+    pub day_rate_gbp: f64,
+    /// Hours in a consultant day. Unit: hours/day. Source: assumption.
+    #[serde(default = "default_hours_per_day")]
+    pub hours_per_day: f64,
+    /// Share of consultant work that is relational (workshops, facilitation). Unit: share 0..1. Source: S0 (A2).
+    #[serde(default = "default_consultant_bias")]
+    pub relational_bias: f64,
+    /// Share of consultants' accumulated contribution to unfinished work that stays when a contract ends. Unit: share 0..1. Source: S2 ch.5 (E6) — magnitude assumption.
+    #[serde(default = "default_handover")]
+    pub handover_fraction: f64,
+    /// Contracts: money spent evenly over a period.
+    #[serde(default)]
+    pub contracts: Vec<ConsultancyContract>,
+}
+
+fn default_day_rate() -> f64 {
+    1200.0
+}
+fn default_hours_per_day() -> f64 {
+    8.0
+}
+fn default_consultant_bias() -> f64 {
+    0.6
+}
+fn default_handover() -> f64 {
+    0.5
+}
+
+/// One consultancy contract.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct ConsultancyContract {
+    /// First day of the contract. Unit: ISO date. Source: S2 Box 1.
+    pub start: IsoDate,
+    /// Last day of the contract. Unit: ISO date. Source: S2 Box 1.
+    pub end: IsoDate,
+    /// Total value of the contract. Unit: GBP. Source: S2 Box 1 (specialist expertise).
+    pub amount_gbp: f64,
+}
+
+/// The programme budget of one financial year (1 April to 31 March).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct BudgetYear {
+    /// The calendar year in which the financial year starts (2013 means 2013/14). Unit: year. Source: S2 Box 1.
+    pub starts: i32,
+    /// Pan-programme (central) support and implementation budget. Unit: GBP. Source: S2 Box 1.
+    pub central_gbp: f64,
+    /// Direct funding for local support (early adopters). Unit: GBP. Source: S2 Box 1.
+    pub local_gbp: f64,
+}
+
+/// The co-design phase.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct CodesignSpec {
+    /// Date the working groups start meeting. Unit: ISO date. Source: S2 ch.1 (October 2013).
+    pub start: IsoDate,
+    /// Names of the working groups; each becomes body `working_group:<name>`. Unit: list of ids. Source: S2 ch.3 (five groups).
+    pub working_groups: Vec<String>,
+    /// Meeting interval of each working group. Unit: weeks. Source: S2 ch.3 (6–8 meetings in 5 months).
+    pub meeting_every_weeks: u32,
+    /// Members of each working group, by agent kind (kind = count). Unit: agents. Source: S2 ch.3.
+    pub members: std::collections::BTreeMap<String, u32>,
+    /// Effective attendee-hours of meeting output each working group needs to finish its part of the design. Unit: attendee-hours. Source: assumption (calibrated).
+    pub work_per_group: f64,
+    /// Central (programme team and consultant) relational hours each working group needs besides its meetings: drafting, analysis, facilitation. Unit: hours. Source: S2 ch.5 (E1: central capacity drove the design) — magnitude assumption (calibrated).
+    pub central_hours_per_group: f64,
+    /// Hours each attendee spends per working group meeting (including preparation). Unit: hours. Source: assumption.
+    pub meeting_hours: f64,
+    /// Programme team and consultant hours needed to write up and publish the toolkit after co-design. Unit: hours. Source: assumption (calibrated; toolkit 298 pp., S2 ch.3).
+    pub toolkit_work_hours: f64,
+    /// Share of milestone work saved by the toolkit for the milestones it covers. Unit: share 0..1. Source: S0, S2 ch.3 (J2: helpful for design, untested on data sharing and finance) — magnitude assumption.
+    pub toolkit_reduction: f64,
+}
+
+/// A governance body with a meeting schedule.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct BodySpec {
+    /// Body id: `programme_executive`, `integration_board`, `lay_advisory_group`, or another name. Unit: id. Source: S2 ch.3.
+    pub id: String,
+    /// Members by agent kind (kind = count; `programme_team` = 1 for the team). Unit: agents. Source: S2 ch.3 (b.5).
+    pub members: std::collections::BTreeMap<String, u32>,
+    /// Meeting schedule: periods with a fixed interval.
+    #[serde(default)]
+    pub schedule: Vec<SchedulePeriod>,
+    /// Extra one-off meeting dates. Unit: ISO dates. Source: S2 ch.3.
+    #[serde(default)]
+    pub dates: Vec<IsoDate>,
+    /// Hours each attendee spends per meeting (including preparation). Unit: hours. Source: assumption.
+    #[serde(default = "default_body_meeting_hours")]
+    pub meeting_hours: f64,
+    /// Whether this body signs off early adopters (only one body may). Unit: on/off. Source: S2 ch.4 (PE signs off).
+    #[serde(default)]
+    pub signs_off_early_adopters: bool,
+}
+
+fn default_body_meeting_hours() -> f64 {
+    3.0
+}
+
+/// A period during which a body meets at a fixed interval.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct SchedulePeriod {
+    /// First meeting date. Unit: ISO date. Source: S2 ch.3.
+    pub from: IsoDate,
+    /// No meetings after this date. Unit: ISO date. Source: S2 ch.3.
+    pub to: IsoDate,
+    /// Interval between meetings. Unit: weeks. Source: S2 ch.3.
+    pub every_weeks: u32,
+}
+
+/// The timetable as first promised.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct TimetableSpec {
+    /// Planned end of co-design. Unit: ISO date. Source: S2 ch.3 (8 months, ~6 after the 28 Jun 2013 bid).
+    pub codesign_complete: IsoDate,
+    /// Planned publication of the toolkit. Unit: ISO date. Source: S2 ch.3 (output of co-design).
+    pub toolkit_published: IsoDate,
+    /// Planned sign-off of all early adopters. Unit: ISO date. Source: S2 ch.3 (identified in the last three months of co-design).
+    pub ea_signed_off: IsoDate,
+    /// Planned approval of all early adopter business plans. Unit: ISO date. Source: assumption (before the pilot start).
+    pub business_plan_approved: IsoDate,
+    /// Planned start of the early adopter pilots (`pilot_live`). Unit: ISO date. Source: S2 ch.3 (shadow form, early January 2014).
+    pub pilot_start: IsoDate,
+    /// Planned wider roll-out. Unit: ISO date. Source: S2 ch.6 (April 2015).
+    pub wider_rollout: IsoDate,
+    /// Weeks planners assume an early adopter needs from sign-off to go-live, when they have no observed rate. Unit: weeks. Source: assumption (bid: identified Oct–Dec 2013, live Jan 2014).
+    pub assumed_preparation_weeks: u32,
+    /// Share of early adopters that must be live for wider roll-out. Unit: share 0..1. Source: S2 ch.6 (roll-out "based on these early adopters") — assumption.
+    #[serde(default = "default_wider_rollout_share")]
+    pub wider_rollout_share: f64,
+}
+
+fn default_wider_rollout_share() -> f64 {
+    0.75
+}
+
+/// How re-planning works.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct ReplanSpec {
+    /// Weeks between progress reviews. Unit: weeks. Source: assumption (quarterly).
+    pub review_every_weeks: u32,
+    /// First review date. Unit: ISO date. Source: S2 ch.4 (first re-plan December 2013).
+    pub first_review: Option<IsoDate>,
+    /// Rule for the new pilot start date: `next_april` (first 1 April after the projection), `fixed_slip` (add slip_weeks until past the projection) or `projected` (the projection itself). Unit: enum. Source: S2 ch.4 (C3, anchored to 1 April).
+    pub policy: ReplanPolicy,
+    /// Slip added per step by the `fixed_slip` policy. Unit: weeks. Source: assumption.
+    pub slip_weeks: u32,
+    /// Planners' optimism: the share of the projected remaining time they discount. Unit: share 0..1. Source: assumption (S0 I3: "overly optimistic").
+    pub optimism: f64,
+    /// Re-plan only when the (discounted) projection is this many weeks past the plan. Unit: weeks. Source: assumption.
+    pub tolerance_weeks: u32,
+    /// Which early adopter's projected go-live defines the programme's projection (1 = first, 0 = median). Unit: rank. Source: assumption.
+    pub reference_rank: u32,
+    /// Weeks of observed progress used to project the remaining time. Unit: weeks. Source: S2 ch.4 ("first half of 2014").
+    pub projection_window_weeks: u32,
+}
+
+impl Default for ReplanSpec {
+    fn default() -> Self {
+        ReplanSpec {
+            review_every_weeks: 13,
+            first_review: None,
+            policy: ReplanPolicy::NextApril,
+            slip_weeks: 13,
+            optimism: 0.3,
+            tolerance_weeks: 4,
+            reference_rank: 0,
+            projection_window_weeks: 26,
+        }
+    }
+}
+
+/// Re-planning rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplanPolicy {
+    /// The first 1 April on or after the projected date (the NHS planning cycle).
+    NextApril,
+    /// The old date plus whole steps of `slip_weeks`.
+    FixedSlip,
+    /// The projected date itself.
+    Projected,
+}
+
+/// How agents decide how to spend their hours.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct EffortSpec {
+    /// Week-to-week variation in available hours (coefficient of variation). Unit: share. Source: assumption.
+    pub availability_noise: f64,
+    /// How far per week an agent's relational share moves toward what its open milestones need. Unit: share/week. Source: assumption (S0 A2: slow to change).
+    pub bias_adaptation_rate: f64,
+    /// Weight of the smallest signer's effort in a transactional milestone (1 = perfect complements). Unit: share 0..1. Source: assumption (A5).
+    pub signer_complementarity: f64,
+    /// How many hours of support (project manager, programme team, consultants, bought capacity) can count toward a transactional milestone per effective signer hour: support drafts, only signers agree. Unit: ratio. Source: S0 (A2, A5) — magnitude assumption.
+    pub support_leverage: f64,
+    /// Transactional effort of providers before commissioners commit (relative to full). Unit: share 0..1. Source: S0 (B2) — magnitude assumption.
+    pub provider_wait_factor: f64,
+    /// Hours per week of an early adopter project manager. Unit: hours/week. Source: S0 (E7) — assumption.
+    pub project_manager_hours: f64,
+    /// Share of project manager hours that is relational. Unit: share 0..1. Source: assumption.
+    pub project_manager_relational_bias: f64,
+    /// Cost of one hour of local capacity bought with local funding. Unit: GBP/hour. Source: assumption.
+    pub local_hour_cost_gbp: f64,
+    /// Share of local funding (after tranches) that reaches early adopters as capacity. Unit: share 0..1. Source: S2 ch.6 (E13) — assumption.
+    pub local_funding_efficiency: f64,
+    /// Hours per month above which an agent counts as actively involved. Unit: hours/month. Source: assumption.
+    pub involvement_hours: f64,
+    /// Engagement a GP practice needs to take part in a pilot (piloting at its own expense, E14). Unit: 0..1. Source: S2 ch.4 (C1, E14) — assumption.
+    pub pilot_willing_engagement: f64,
+    /// Multiplier on an early adopter's effort per unit of prior relationships: effort × (1 − w/2 + w × prior_relationships). Unit: multiplier. Source: S2 ch.4 (H1, H2) — magnitude assumption.
+    pub prior_relationship_weight: f64,
+}
+
+impl Default for EffortSpec {
+    fn default() -> Self {
+        EffortSpec {
+            availability_noise: 0.2,
+            bias_adaptation_rate: 0.01,
+            signer_complementarity: 0.6,
+            support_leverage: 2.0,
+            provider_wait_factor: 0.4,
+            project_manager_hours: 30.0,
+            project_manager_relational_bias: 0.6,
+            local_hour_cost_gbp: 60.0,
+            local_funding_efficiency: 0.5,
+            involvement_hours: 4.0,
+            pilot_willing_engagement: 0.3,
+            prior_relationship_weight: 1.0,
+        }
+    }
+}
+
+/// Engagement dynamics. Engagement moves each week by the sum of these effects,
+/// then relaxes toward the agent's baseline at `reversion_rate`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct EngagementSpec {
+    /// Rise in engagement of an early adopter's members when it achieves a milestone. Unit: engagement points. Source: S2 ch.4 (I1) — assumption.
+    pub progress_gain: f64,
+    /// Rise per relational contact hour (meetings attended), saturating. Unit: engagement points per hour. Source: S2 ch.3 (J1) — assumption.
+    pub contact_gain: f64,
+    /// Fall per week per unit of meeting hours above an agent's spare hours. Unit: engagement points. Source: S0 (D1) — assumption.
+    pub burden_loss: f64,
+    /// Fall at a missed deadline (a re-plan of the pilot start). Unit: engagement points. Source: S2 ch.4 (I1) — assumption.
+    pub deadline_loss: f64,
+    /// Extra fall per earlier slip: the loss at the n-th slip is deadline_loss × (1 + escalation × (n − 1)). Unit: share. Source: S2 ch.6 (I2) — assumption.
+    pub deadline_escalation: f64,
+    /// Weekly fall per unit of promise gap (share of the promised outcome not delivered) after the promised date. Unit: engagement points/week. Source: S0 (I3) — assumption.
+    pub promise_gap_loss: f64,
+    /// Fall in engagement of all strategic agents (CCGs, programme team) at a leader's departure. Unit: engagement points. Source: S3 (F2) — assumption.
+    pub leadership_loss: f64,
+    /// Weekly relaxation toward baseline engagement. Unit: share/week. Source: assumption.
+    pub reversion_rate: f64,
+    /// Extra sensitivity of lay partners to missed deadlines (multiplier). Unit: multiplier. Source: S2 ch.6 (K3).
+    pub lay_deadline_multiplier: f64,
+}
+
+impl Default for EngagementSpec {
+    fn default() -> Self {
+        EngagementSpec {
+            progress_gain: 0.03,
+            contact_gain: 0.002,
+            burden_loss: 0.01,
+            deadline_loss: 0.04,
+            deadline_escalation: 0.5,
+            promise_gap_loss: 0.002,
+            leadership_loss: 0.05,
+            reversion_rate: 0.01,
+            lay_deadline_multiplier: 1.5,
+        }
+    }
+}
+
+/// Meeting mechanics.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct MeetingSpec {
+    /// Output lost per unit of attendee churn (share of attendees who missed the previous meeting). Unit: share 0..1. Source: S2 ch.3 (E4) — assumption.
+    pub churn_penalty: f64,
+    /// Output multiplier when a lay partner attends. Unit: multiplier. Source: S2 ch.3 (K1) — assumption.
+    pub lay_quality_bonus: f64,
+    /// Steering committee meeting interval. Unit: weeks. Source: S2 ch.4 (monthly).
+    pub steering_every_weeks: u32,
+    /// Hours per attendee per steering committee meeting. Unit: hours. Source: assumption.
+    pub steering_meeting_hours: f64,
+    /// Share of steering committee attendee-hours that counts as relational progress on the early adopter. Unit: share. Source: assumption.
+    pub steering_output_share: f64,
+}
+
+impl Default for MeetingSpec {
+    fn default() -> Self {
+        MeetingSpec {
+            churn_penalty: 0.4,
+            lay_quality_bonus: 1.2,
+            steering_every_weeks: 4,
+            steering_meeting_hours: 3.0,
+            steering_output_share: 0.5,
+        }
+    }
+}
+
+/// A national barrier.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct BarrierSpec {
+    /// Barrier id, referenced by milestones (e.g. `information_governance`, `payment_systems`). Unit: id. Source: S2 Key points (G1, G2).
+    pub id: String,
+    /// Chance per year that the barrier is removed nationally. Unit: probability/year. Source: S3, S4 (G5: promised, barely kept) — assumption.
+    pub removal_hazard_per_year: f64,
+    /// Earliest date of national removal. Unit: ISO date. Source: assumption.
+    #[serde(default)]
+    pub not_before: Option<IsoDate>,
+    /// Efficiency of work on an affected milestone while the barrier stands. Unit: share 0..1. Source: S2 ch.6 (G1) — assumption.
+    pub efficiency: f64,
+    /// Extra hours an early adopter must spend on a local workaround for each affected milestone. Unit: hours. Source: S2 ch.4 (G1, Hillingdon) — assumption.
+    pub workaround_hours: f64,
+}
+
+/// Key leaders.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct LeadershipSpec {
+    /// The key leaders.
+    #[serde(default)]
+    pub leaders: Vec<LeaderSpec>,
+    /// Share of programme team capacity lost per departed leader (strategic capacity). Unit: share 0..1. Source: S2 ch.6 (F2) — assumption.
+    #[serde(default)]
+    pub capacity_loss: f64,
+    /// Weeks until a departed leader is replaced (capacity restored). Unit: weeks. Source: assumption.
+    #[serde(default)]
+    pub replacement_weeks: u32,
+}
+
+/// One key leader.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct LeaderSpec {
+    /// Leader id (a role). Unit: id. Source: S2 ch.3.
+    pub id: String,
+    /// Scheduled departure date, if known. Unit: ISO date. Source: S2 ch.6 (three leaders, Dec 2014–May 2015).
+    #[serde(default)]
+    pub departs: Option<IsoDate>,
+    /// Chance per year of an unscheduled departure. Unit: probability/year. Source: assumption.
+    #[serde(default)]
+    pub hazard_per_year: f64,
+}
+
+/// Direct funding of early adopters.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct FundingSpec {
+    /// Tranches paid to each early adopter.
+    #[serde(default)]
+    pub tranches: Vec<TrancheSpec>,
+    /// Milestones an early adopter must have achieved for its final business plan to be approved (the gateway). Unit: list of milestone ids. Source: S2 ch.4 (final business plans approved by CCG finance committees) — choice of milestones assumption.
+    #[serde(default)]
+    pub business_plan_requires: Vec<String>,
+}
+
+/// One funding tranche.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct TrancheSpec {
+    /// Tranche id. Unit: id. Source: S2 ch.4.
+    pub id: String,
+    /// Amount per early adopter. Unit: GBP. Source: S2 ch.4 (£50k, £250k, £750k).
+    pub amount_gbp: f64,
+    /// What releases it: `sign_off`, `date`, or `business_plan` (the gateway). Unit: enum. Source: S2 ch.4, ch.5.
+    pub trigger: TrancheTrigger,
+    /// Release date for trigger `date` (paid then to every signed-off early adopter, or at sign-off if later). Unit: ISO date. Source: S2 ch.4 (autumn 2014).
+    #[serde(default)]
+    pub date: Option<IsoDate>,
+    /// Share of the tranche that buys early adopter capacity (the rest funds the project manager or is held). Unit: share 0..1. Source: assumption.
+    #[serde(default)]
+    pub capacity_share: f64,
+    /// Weeks over which the capacity bought by the tranche is spread. Unit: weeks. Source: assumption.
+    #[serde(default = "default_spread_weeks")]
+    pub spread_weeks: u32,
+}
+
+fn default_spread_weeks() -> u32 {
+    52
+}
+
+/// What releases a tranche.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TrancheTrigger {
+    /// At the early adopter's sign-off.
+    SignOff,
+    /// On a fixed date.
+    Date,
+    /// When the early adopter's business plan is approved (the gateway).
+    BusinessPlan,
+}
+
+/// Promised outcomes and the outcome layer.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct OutcomeSpec {
+    /// Promised reduction in emergency admissions across the programme's population. Unit: share 0..1. Source: S2 ch.3 (value case: up to 15%).
+    pub promised_reduction: f64,
+    /// Date by which the promised reduction is due. Unit: ISO date. Source: assumption.
+    pub promised_by: Option<IsoDate>,
+    /// Reduction in emergency admissions of an enrolled person once the effect is fully in place. Unit: share 0..1. Source: assumption (modest; no outcome data in any source).
+    pub effect_size: f64,
+    /// Weeks from enrolment to full effect (linear ramp). Unit: weeks. Source: assumption.
+    pub lag_weeks: u32,
+    /// Emergency admissions of an enrolled (high-risk) person relative to the population average. Unit: ratio. Source: assumption.
+    pub admission_risk_ratio: f64,
+    /// Population the promise refers to. Unit: people. Source: S0, S2 (just over two million).
+    pub population: f64,
+}
+
+impl Default for OutcomeSpec {
+    fn default() -> Self {
+        OutcomeSpec {
+            promised_reduction: 0.0,
+            promised_by: None,
+            effect_size: 0.1,
+            lag_weeks: 26,
+            admission_risk_ratio: 4.0,
+            population: 2_000_000.0,
+        }
+    }
+}
+
+/// One milestone of the early adopter journey.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct MilestoneSpec {
+    /// Milestone id (an output contract; see the model brief). Unit: id. Source: model brief.
+    pub id: String,
+    /// `relational`, `transactional` or `mixed` (needs both). Unit: enum. Source: model brief; S0 (A1).
+    pub kind: MilestoneKind,
+    /// Effective hours of work needed. Unit: hours. Source: assumption (calibrated).
+    pub work_hours: f64,
+    /// Milestones that must be achieved first. Unit: list of milestone ids. Source: assumption (A2: transactional work needs relational groundwork).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Agent kinds whose transactional effort is needed (signers). Unit: list of agent kinds. Source: S2 ch.4 (G2).
+    #[serde(default)]
+    pub signers: Vec<String>,
+    /// National barrier that slows this milestone, if any. Unit: barrier id. Source: S2 (G1, G2).
+    #[serde(default)]
+    pub barrier: Option<String>,
+    /// Skipped by early adopters with a scaled-back scope. Unit: on/off. Source: S2 ch.4 (H4).
+    #[serde(default)]
+    pub full_scope_only: bool,
+    /// Work is lowered by the toolkit once published. Unit: on/off. Source: S2 ch.3 (J2).
+    #[serde(default)]
+    pub toolkit_covered: bool,
+}
+
+/// Milestone kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneKind {
+    /// Advances with relational effort.
+    Relational,
+    /// Advances with transactional effort from its signers.
+    Transactional,
+    /// Needs both kinds of effort.
+    Mixed,
+}
+
+/// An early adopter (pilot site).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct EarlyAdopterSpec {
+    /// Early adopter id (an output contract). Unit: id. Source: S2 Table 2.
+    pub id: String,
+    /// Date its application is ready for sign-off; it is signed off at the next quorate meeting of the sign-off body. Unit: ISO date. Source: S2 ch.4 (early March 2014; next two months).
+    pub application_ready: IsoDate,
+    /// `full` (accountable care with capitation and new IT) or `scaled_back`. Unit: enum. Source: S2 ch.4 (H4).
+    pub scope: Scope,
+    /// Target population. Unit: people. Source: S2 Table 2.
+    pub population: f64,
+    /// Strength of pre-existing relationships and services. Unit: 0..1. Source: S2 ch.4 (H1) — values assumption from the qualitative descriptions.
+    pub prior_relationships: f64,
+    /// Member agents by kind (kind = count), allocated in order from each kind's pool. Unit: agents. Source: S2 Table 2.
+    pub members: std::collections::BTreeMap<String, u32>,
+    /// GP practices that pilot first. Unit: practices. Source: wsic-facts a.7 (three-practice prototype).
+    pub pilot_practices: u32,
+    /// Practices added at each roll-out step. Unit: practices. Source: S2 ch.4 (roll out in steps).
+    pub rollout_step: u32,
+    /// Weeks between roll-out steps. Unit: weeks. Source: assumption.
+    pub rollout_every_weeks: u32,
+    /// Project manager arrival date. Unit: ISO date. Source: S2 ch.4 (5 by mid-March 2014; 5 by June 2014).
+    #[serde(default)]
+    pub project_manager_from: Option<IsoDate>,
+    /// Project manager departure date. Unit: ISO date. Source: S0 (E7) — assumption.
+    #[serde(default)]
+    pub project_manager_until: Option<IsoDate>,
+    /// A lay partner chairs the steering committee. Unit: on/off. Source: S2 ch.3 (K4: Hillingdon, West London).
+    #[serde(default)]
+    pub lay_chair: bool,
+}
+
+/// Early adopter scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Full accountable-care model with capitated budgets and new IT.
+    Full,
+    /// Scaled-back model that avoids the hardest transactional milestones.
+    ScaledBack,
+}
+
+/// What to record.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct RecordSpec {
+    /// Time series sampling: `week`, `month` or `quarter`. Unit: enum. Source: assumption.
+    pub timeseries_every: Period,
+    /// Time series per replication (`replications`) or aggregated into quantiles across replications (`quantiles`). Unit: enum. Source: assumption.
+    pub timeseries: TimeseriesMode,
+    /// Per-replication meetings, spend and time series rows are written for the first N replications only (milestones and re-plans always for all). Unit: count. Source: assumption (keeps large ensembles modest).
+    pub detail_replications: u32,
+    /// Quantiles reported in aggregated outputs. Unit: probabilities. Source: assumption.
+    pub quantiles: Vec<f64>,
+    /// Dates at which go-live counts are reported; empty means the end of each financial year in the calendar. Unit: ISO dates. Source: user.
+    pub checkpoints: Vec<IsoDate>,
+}
+
+impl Default for RecordSpec {
+    fn default() -> Self {
+        RecordSpec {
+            timeseries_every: Period::Month,
+            timeseries: TimeseriesMode::Quantiles,
+            detail_replications: 50,
+            quantiles: vec![0.1, 0.5, 0.9],
+            checkpoints: Vec::new(),
+        }
+    }
+}
+
+/// Time series sampling period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    /// Every week.
+    Week,
+    /// Calendar months.
+    Month,
+    /// Calendar quarters.
+    Quarter,
+}
+
+/// Time series output mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeseriesMode {
+    /// Quantiles across replications.
+    Quantiles,
+    /// One row per replication (for the first `detail_replications`).
+    Replications,
+}
+
+/// Engine settings. They never change results.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct EngineSpec {
+    /// Agents decide in parallel within a replication when there are at least this many agents. Unit: agents. Source: assumption (measured break-even).
+    pub parallel_agents_threshold: u32,
+}
+
+impl Default for EngineSpec {
+    fn default() -> Self {
+        EngineSpec {
+            parallel_agents_threshold: 20_000,
+        }
+    }
+}
