@@ -57,13 +57,28 @@ impl Metric {
 }
 
 /// Metrics recorded for every agent kind at programme scope, in layout order.
-pub const KIND_METRICS: [Metric; 5] =
-    [Metric::Engagement, Metric::InvolvedShare, Metric::RelationalHours, Metric::TransactionalHours, Metric::MeetingHours];
+pub const KIND_METRICS: [Metric; 5] = [
+    Metric::Engagement,
+    Metric::InvolvedShare,
+    Metric::RelationalHours,
+    Metric::TransactionalHours,
+    Metric::MeetingHours,
+];
 /// Programme-wide metrics (agent kind `all`).
-pub const PROGRAMME_METRICS: [Metric; 5] =
-    [Metric::EasLive, Metric::EasSignedOff, Metric::PeopleEnrolled, Metric::AdmissionsReduction, Metric::AdmissionsReductionPromised];
+pub const PROGRAMME_METRICS: [Metric; 5] = [
+    Metric::EasLive,
+    Metric::EasSignedOff,
+    Metric::PeopleEnrolled,
+    Metric::AdmissionsReduction,
+    Metric::AdmissionsReductionPromised,
+];
 /// Per early adopter metrics (agent kind `all`).
-pub const EA_METRICS: [Metric; 4] = [Metric::PracticesLive, Metric::PeopleEnrolled, Metric::Engagement, Metric::MilestonesAchieved];
+pub const EA_METRICS: [Metric; 4] = [
+    Metric::PracticesLive,
+    Metric::PeopleEnrolled,
+    Metric::Engagement,
+    Metric::MilestonesAchieved,
+];
 
 /// One series: a scope, an agent kind (None = all) and a metric.
 #[derive(Debug, Clone)]
@@ -91,15 +106,27 @@ impl SeriesLayout {
         let mut defs = Vec::new();
         for kind in AgentKind::ALL {
             for metric in KIND_METRICS {
-                defs.push(SeriesDef { scope: None, kind: Some(kind), metric });
+                defs.push(SeriesDef {
+                    scope: None,
+                    kind: Some(kind),
+                    metric,
+                });
             }
         }
         for metric in PROGRAMME_METRICS {
-            defs.push(SeriesDef { scope: None, kind: None, metric });
+            defs.push(SeriesDef {
+                scope: None,
+                kind: None,
+                metric,
+            });
         }
         for e in 0..ea_ids.len() {
             for metric in EA_METRICS {
-                defs.push(SeriesDef { scope: Some(e), kind: None, metric });
+                defs.push(SeriesDef {
+                    scope: Some(e),
+                    kind: None,
+                    metric,
+                });
             }
         }
         SeriesLayout { defs, ea_ids }
@@ -122,7 +149,10 @@ impl SeriesLayout {
     }
     /// Index of an early adopter metric.
     pub fn ea_metric(ea: usize, metric_ix: usize) -> usize {
-        AgentKind::COUNT * KIND_METRICS.len() + PROGRAMME_METRICS.len() + ea * EA_METRICS.len() + metric_ix
+        AgentKind::COUNT * KIND_METRICS.len()
+            + PROGRAMME_METRICS.len()
+            + ea * EA_METRICS.len()
+            + metric_ix
     }
     /// Scope name of a series.
     pub fn scope_name(&self, def: &SeriesDef) -> &str {
@@ -148,8 +178,12 @@ pub enum SpendCategory {
 
 impl SpendCategory {
     /// All, in output order.
-    pub const ALL: [SpendCategory; 4] =
-        [SpendCategory::Consultancy, SpendCategory::ProgrammeTeam, SpendCategory::EaTranches, SpendCategory::LocalSupport];
+    pub const ALL: [SpendCategory; 4] = [
+        SpendCategory::Consultancy,
+        SpendCategory::ProgrammeTeam,
+        SpendCategory::EaTranches,
+        SpendCategory::LocalSupport,
+    ];
     /// Stable id.
     pub fn id(self) -> &'static str {
         match self {
@@ -161,7 +195,10 @@ impl SpendCategory {
     }
     /// Whether it is central (pan-programme) money.
     pub fn is_central(self) -> bool {
-        matches!(self, SpendCategory::Consultancy | SpendCategory::ProgrammeTeam)
+        matches!(
+            self,
+            SpendCategory::Consultancy | SpendCategory::ProgrammeTeam
+        )
     }
 }
 
@@ -257,6 +294,9 @@ pub struct ReplicationResult {
 impl ReplicationResult {
     /// Number of early adopters live on or before `date`.
     pub fn live_by(&self, calendar: &crate::engine::calendar::Calendar, date: NaiveDate) -> usize {
-        self.go_live.iter().filter(|t| t.is_some_and(|t| calendar.date(t) <= date)).count()
+        self.go_live
+            .iter()
+            .filter(|t| t.is_some_and(|t| calendar.date(t) <= date))
+            .count()
     }
 }

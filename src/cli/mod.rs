@@ -7,8 +7,8 @@ use clap::{Args, Parser, Subcommand};
 
 use pioneer::output::export::{all_files, Manifest};
 use pioneer::output::summary::Summary;
-use pioneer::output::target::{reserve_new_dir, write_dir_atomically, TargetError};
 use pioneer::output::table;
+use pioneer::output::target::{reserve_new_dir, write_dir_atomically, TargetError};
 use pioneer::scenario::{LoadError, DEFAULT_SCENARIO_NAME};
 use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
 
@@ -86,14 +86,18 @@ pub fn main() -> i32 {
         Some(Command::Check { scenarios }) => check(&scenarios),
         Some(Command::Schema { json }) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&pioneer::scenario::schema::json_schema()).unwrap_or_default());
+                say(
+                    &(serde_json::to_string_pretty(&pioneer::scenario::schema::json_schema())
+                        .unwrap_or_default()
+                        + "\n"),
+                );
             } else {
-                print!("{}", pioneer::scenario::schema::reference_markdown());
+                say(&pioneer::scenario::schema::reference_markdown());
             }
             Ok(())
         }
         Some(Command::Default) => {
-            print!("{}", pioneer::scenario::DEFAULT_SCENARIO);
+            say(pioneer::scenario::DEFAULT_SCENARIO);
             Ok(())
         }
     };
@@ -108,6 +112,13 @@ pub fn main() -> i32 {
             EXIT_FAILURE
         }
     }
+}
+
+/// Writes to stdout; a closed pipe (`pioneer run | head`) is not an error.
+fn say(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }
 
 enum Failure {
@@ -130,7 +141,7 @@ fn check(paths: &[PathBuf]) -> Result<(), Failure> {
     let mut failed = Vec::new();
     for p in paths {
         match load(Some(p)) {
-            Ok(_) => println!("{}: ok", p.display()),
+            Ok(_) => say(&format!("{}: ok\n", p.display())),
             Err(Failure::BadInput(m)) | Err(Failure::Run(m)) => failed.push(m),
         }
     }
@@ -145,7 +156,10 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let scenario = load(args.scenario.as_deref())?;
     // Refuse an existing --out before spending any time.
     if let Some(out) = &args.out {
-        let non_empty = out.is_dir() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(false);
+        let non_empty = out.is_dir()
+            && std::fs::read_dir(out)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false);
         if (non_empty || out.is_file()) && !args.force {
             return Err(Failure::BadInput(format!(
                 "error: output directory {} already exists\n  hint: choose another --out, or add --force to replace it",
@@ -164,16 +178,21 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     } else {
         let b = indicatif::ProgressBar::new(args.replications as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} replications [{elapsed_precise}<{eta_precise}] {wide_bar}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos}/{len} replications [{elapsed_precise}<{eta_precise}] {wide_bar}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     };
-    let spec = EnsembleSpec { seed: args.seed, replications: args.replications };
+    let spec = EnsembleSpec {
+        seed: args.seed,
+        replications: args.replications,
+    };
     let results = pool.install(|| run_ensemble(&plan, spec, || bar.inc(1)));
     bar.finish_and_clear();
     let summary = Summary::new(&plan, &results);
-    print!("{}", table::render(&summary, args.seed));
+    say(&table::render(&summary, args.seed));
 
     if args.no_output {
         return Ok(());
@@ -189,23 +208,36 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         command_line: std::env::args().collect(),
         files: Vec::new(),
     };
-    let files = all_files(&plan, &results, &summary, manifest).map_err(|e| Failure::Run(e.to_string()))?;
+    let files =
+        all_files(&plan, &results, &summary, manifest).map_err(|e| Failure::Run(e.to_string()))?;
     let dir = match &args.out {
         Some(d) => d.clone(),
-        None => reserve_new_dir(Path::new("results"), &safe_name(&scenario.raw().meta.name)).map_err(|e| Failure::Run(e.to_string()))?,
+        None => reserve_new_dir(Path::new("results"), &safe_name(&scenario.raw().meta.name))
+            .map_err(|e| Failure::Run(e.to_string()))?,
     };
     match write_dir_atomically(&dir, &files, args.force || args.out.is_none()) {
         Ok(()) => {
-            println!("\nOutputs written to {}", dir.display());
+            say(&format!("\nOutputs written to {}\n", dir.display()));
             Ok(())
         }
-        Err(e @ TargetError::Exists(_)) => Err(Failure::BadInput(format!("error: {e}\n  hint: add --force to replace it"))),
+        Err(e @ TargetError::Exists(_)) => Err(Failure::BadInput(format!(
+            "error: {e}\n  hint: add --force to replace it"
+        ))),
         Err(e) => Err(Failure::Run(e.to_string())),
     }
 }
 
 fn safe_name(name: &str) -> String {
-    let s: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if s.is_empty() {
         "scenario".into()
     } else {

@@ -21,7 +21,10 @@ impl Calendar {
     pub fn new(start: NaiveDate, horizon: NaiveDate) -> Calendar {
         let monday0 = start.week(Weekday::Mon).first_day();
         let days = (horizon - monday0).num_days().max(0);
-        Calendar { monday0, weeks: (days / 7 + 1) as u32 }
+        Calendar {
+            monday0,
+            weeks: (days / 7 + 1) as u32,
+        }
     }
     /// Number of ticks simulated.
     pub fn weeks(&self) -> u32 {
@@ -46,7 +49,9 @@ impl Calendar {
         let s = self.monday0;
         match period {
             Period::Week => tick as usize,
-            Period::Month => ((d.year() - s.year()) * 12 + d.month() as i32 - s.month() as i32) as usize,
+            Period::Month => {
+                ((d.year() - s.year()) * 12 + d.month() as i32 - s.month() as i32) as usize
+            }
             Period::Quarter => {
                 let q = |x: NaiveDate| x.year() * 4 + (x.month0() / 3) as i32;
                 (q(d) - q(s)) as usize
@@ -60,11 +65,13 @@ impl Calendar {
             Period::Week => self.date(index as Tick),
             Period::Month => {
                 let m = s.year() * 12 + s.month0() as i32 + index as i32;
-                NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1).expect("valid month")
+                NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1)
+                    .expect("valid month")
             }
             Period::Quarter => {
                 let q = s.year() * 4 + (s.month0() / 3) as i32 + index as i32;
-                NaiveDate::from_ymd_opt(q.div_euclid(4), q.rem_euclid(4) as u32 * 3 + 1, 1).expect("valid quarter")
+                NaiveDate::from_ymd_opt(q.div_euclid(4), q.rem_euclid(4) as u32 * 3 + 1, 1)
+                    .expect("valid quarter")
             }
         }
     }
@@ -129,6 +136,9 @@ mod tests {
         assert_eq!(c.period_index(1, Period::Month), 1);
         assert_eq!(c.period_start(1, Period::Month), d(2013, 7, 1));
         assert_eq!(c.period_start(0, Period::Quarter), d(2013, 4, 1));
-        assert_eq!(c.period_index(c.tick_of(d(2014, 1, 6)) as u32, Period::Quarter), 3);
+        assert_eq!(
+            c.period_index(c.tick_of(d(2014, 1, 6)) as u32, Period::Quarter),
+            3
+        );
     }
 }

@@ -71,7 +71,9 @@ impl ProgrammeMilestone {
     pub fn follows_pilot_start(self) -> bool {
         matches!(
             self,
-            ProgrammeMilestone::FirstPilotLive | ProgrammeMilestone::BusinessPlanApproved | ProgrammeMilestone::WiderRollout
+            ProgrammeMilestone::FirstPilotLive
+                | ProgrammeMilestone::BusinessPlanApproved
+                | ProgrammeMilestone::WiderRollout
         )
     }
 }
@@ -227,7 +229,11 @@ impl Plan {
             let n = pool_size(raw, kind);
             kind_ranges[kind.index()] = (agents.len() as AgentIx, n);
             for _ in 0..n {
-                agents.push(AgentPlan { kind, eas: Vec::new(), codesign: false });
+                agents.push(AgentPlan {
+                    kind,
+                    eas: Vec::new(),
+                    codesign: false,
+                });
             }
         }
         let programme_team = kind_ranges[AgentKind::ProgrammeTeam.index()].0;
@@ -236,17 +242,24 @@ impl Plan {
         // cursor per kind, so consecutive bodies/EAs get different agents and
         // small pools are shared when exhausted.
         let mut cursor = [0u32; AgentKind::COUNT];
-        let mut take = |kind: AgentKind, count: u32, cursor: &mut [u32; AgentKind::COUNT]| -> Vec<AgentIx> {
-            let (first, n) = kind_ranges[kind.index()];
-            if n == 0 {
-                return Vec::new();
-            }
-            let c = &mut cursor[kind.index()];
-            let out = (0..count.min(n)).map(|i| first + (*c + i) % n).collect();
-            *c = (*c + count) % n;
-            out
-        };
-        let members_of = |spec: &BTreeMap<String, u32>, cursor: &mut [u32; AgentKind::COUNT], take: &mut dyn FnMut(AgentKind, u32, &mut [u32; AgentKind::COUNT]) -> Vec<AgentIx>| {
+        let mut take =
+            |kind: AgentKind, count: u32, cursor: &mut [u32; AgentKind::COUNT]| -> Vec<AgentIx> {
+                let (first, n) = kind_ranges[kind.index()];
+                if n == 0 {
+                    return Vec::new();
+                }
+                let c = &mut cursor[kind.index()];
+                let out = (0..count.min(n)).map(|i| first + (*c + i) % n).collect();
+                *c = (*c + count) % n;
+                out
+            };
+        let members_of = |spec: &BTreeMap<String, u32>,
+                          cursor: &mut [u32; AgentKind::COUNT],
+                          take: &mut dyn FnMut(
+            AgentKind,
+            u32,
+            &mut [u32; AgentKind::COUNT],
+        ) -> Vec<AgentIx>| {
             let mut m = Vec::new();
             for kind in AgentKind::ALL {
                 if let Some(&n) = spec.get(kind.id()) {
@@ -275,20 +288,31 @@ impl Plan {
                     t += p.every_weeks as i64;
                 }
             }
-            ticks.extend(b.dates.iter().map(|d| t_of(d.0)).filter(|&t| in_range(t)).map(|t| t as Tick));
+            ticks.extend(
+                b.dates
+                    .iter()
+                    .map(|d| t_of(d.0))
+                    .filter(|&t| in_range(t))
+                    .map(|t| t as Tick),
+            );
             ticks.sort_unstable();
             ticks.dedup();
             bodies.push(Body {
                 id: b.id.clone(),
                 role: BodyRole::Governance,
-                has_lay_member: members.iter().any(|&a| agents[a as usize].kind == AgentKind::LayPartner),
+                has_lay_member: members
+                    .iter()
+                    .any(|&a| agents[a as usize].kind == AgentKind::LayPartner),
                 members,
                 meeting_ticks: ticks,
                 meeting_hours: b.meeting_hours,
                 signs_off: b.signs_off_early_adopters,
             });
         }
-        let signoff_body = bodies.iter().position(|b| b.signs_off).expect("validated: one sign-off body");
+        let signoff_body = bodies
+            .iter()
+            .position(|b| b.signs_off)
+            .expect("validated: one sign-off body");
 
         // Co-design working groups meet from the start until the design is done
         // (the engine stops them when their work is complete).
@@ -299,11 +323,16 @@ impl Plan {
             for &a in &members {
                 agents[a as usize].codesign = true;
             }
-            let ticks = (cd_start..weeks as i64).step_by(cd.meeting_every_weeks as usize).map(|t| t as Tick).collect();
+            let ticks = (cd_start..weeks as i64)
+                .step_by(cd.meeting_every_weeks as usize)
+                .map(|t| t as Tick)
+                .collect();
             bodies.push(Body {
                 id: format!("working_group:{name}"),
                 role: BodyRole::WorkingGroup(w),
-                has_lay_member: members.iter().any(|&a| agents[a as usize].kind == AgentKind::LayPartner),
+                has_lay_member: members
+                    .iter()
+                    .any(|&a| agents[a as usize].kind == AgentKind::LayPartner),
                 members,
                 meeting_ticks: ticks,
                 meeting_hours: cd.meeting_hours,
@@ -327,25 +356,38 @@ impl Plan {
             for &a in &members {
                 agents[a as usize].eas.push(e as u16);
             }
-            let practices: Vec<AgentIx> = members.iter().copied().filter(|&a| agents[a as usize].kind == AgentKind::GpPractice).collect();
+            let practices: Vec<AgentIx> = members
+                .iter()
+                .copied()
+                .filter(|&a| agents[a as usize].kind == AgentKind::GpPractice)
+                .collect();
             let steering_body = bodies.len();
             bodies.push(Body {
                 id: format!("steering_committee:{}", spec.id),
                 role: BodyRole::Steering(e),
-                has_lay_member: members.iter().any(|&a| agents[a as usize].kind == AgentKind::LayPartner),
+                has_lay_member: members
+                    .iter()
+                    .any(|&a| agents[a as usize].kind == AgentKind::LayPartner),
                 // GP practices are represented on the committee by their
                 // network lead: the first pilot practices.
                 members: members
                     .iter()
                     .copied()
                     .filter(|&a| agents[a as usize].kind != AgentKind::GpPractice)
-                    .chain(practices.iter().copied().take(spec.pilot_practices as usize))
+                    .chain(
+                        practices
+                            .iter()
+                            .copied()
+                            .take(spec.pilot_practices as usize),
+                    )
                     .collect(),
                 meeting_ticks: Vec::new(),
                 meeting_hours: raw.meetings.steering_meeting_hours,
                 signs_off: false,
             });
-            let clamp = |d: Option<crate::scenario::IsoDate>| d.map(|d| t_of(d.0).clamp(0, weeks as i64) as Tick);
+            let clamp = |d: Option<crate::scenario::IsoDate>| {
+                d.map(|d| t_of(d.0).clamp(0, weeks as i64) as Tick)
+            };
             eas.push(EarlyAdopterPlan {
                 id: spec.id.clone(),
                 application_ready: t_of(spec.application_ready.0).max(0) as Tick,
@@ -365,7 +407,10 @@ impl Plan {
 
         // Journey.
         let journey = scenario.journey().to_vec();
-        let pilot_live = journey.iter().position(|m| m.id == "pilot_live").expect("validated");
+        let pilot_live = journey
+            .iter()
+            .position(|m| m.id == "pilot_live")
+            .expect("validated");
         let mut before_go_live = vec![false; journey.len()];
         let mut stack = vec![pilot_live];
         while let Some(m) = stack.pop() {
@@ -392,7 +437,8 @@ impl Plan {
             for t in a..=b {
                 if in_range(t) {
                     consultant_spend[t as usize] += weekly;
-                    consultant_hours[t as usize] += weekly / raw.consultancy.day_rate_gbp * raw.consultancy.hours_per_day;
+                    consultant_hours[t as usize] +=
+                        weekly / raw.consultancy.day_rate_gbp * raw.consultancy.hours_per_day;
                 }
             }
             if in_range(b + 1) {
@@ -401,18 +447,30 @@ impl Plan {
         }
         contract_ends.sort_unstable();
         let local_budget = raw.budget.iter().map(|b| (b.starts, b.local_gbp)).collect();
-        let fy_of_tick: Vec<i32> = (0..weeks).map(|t| financial_year(calendar.date(t))).collect();
+        let fy_of_tick: Vec<i32> = (0..weeks)
+            .map(|t| financial_year(calendar.date(t)))
+            .collect();
         let fy_weeks_left = (0..weeks as usize)
             .map(|t| {
                 let fy = fy_of_tick[t];
                 let next_april = NaiveDate::from_ymd_opt(fy + 1, 4, 1).expect("valid");
-                ((next_april - calendar.date(t as Tick)).num_days() as f64 / 7.0).ceil().max(1.0) as u32
+                ((next_april - calendar.date(t as Tick)).num_days() as f64 / 7.0)
+                    .ceil()
+                    .max(1.0) as u32
             })
             .collect();
         let team_cost_per_tick = raw.programme.team_size * raw.programme.cost_per_person_gbp / 52.0;
 
-        let first_review = raw.replanning.first_review.map(|d| t_of(d.0)).unwrap_or(raw.replanning.review_every_weeks as i64).max(0);
-        let review_ticks = (first_review..weeks as i64).step_by(raw.replanning.review_every_weeks as usize).map(|t| t as Tick).collect();
+        let first_review = raw
+            .replanning
+            .first_review
+            .map(|d| t_of(d.0))
+            .unwrap_or(raw.replanning.review_every_weeks as i64)
+            .max(0);
+        let review_ticks = (first_review..weeks as i64)
+            .step_by(raw.replanning.review_every_weeks as usize)
+            .map(|t| t as Tick)
+            .collect();
 
         let checkpoints = if raw.record.checkpoints.is_empty() {
             let mut v = Vec::new();
@@ -429,21 +487,37 @@ impl Plan {
         } else {
             raw.record.checkpoints.iter().map(|d| d.0).collect()
         };
-        let leader_departs = raw.leadership.leaders.iter().map(|l| l.departs.map(|d| t_of(d.0)).filter(|&t| in_range(t)).map(|t| t as Tick)).collect();
+        let leader_departs = raw
+            .leadership
+            .leaders
+            .iter()
+            .map(|l| {
+                l.departs
+                    .map(|d| t_of(d.0))
+                    .filter(|&t| in_range(t))
+                    .map(|t| t as Tick)
+            })
+            .collect();
 
         let period = raw.record.timeseries_every;
-        let period_of_tick: Vec<usize> = (0..weeks).map(|t| calendar.period_index(t, period)).collect();
+        let period_of_tick: Vec<usize> = (0..weeks)
+            .map(|t| calendar.period_index(t, period))
+            .collect();
         let periods = period_of_tick.last().map_or(0, |p| p + 1);
         let mut ticks_in_period = vec![0u32; periods];
         for &p in &period_of_tick {
             ticks_in_period[p] += 1;
         }
-        let month_of_tick: Vec<usize> = (0..weeks).map(|t| calendar.period_index(t, Period::Month)).collect();
+        let month_of_tick: Vec<usize> = (0..weeks)
+            .map(|t| calendar.period_index(t, Period::Month))
+            .collect();
         let months = month_of_tick.last().map_or(0, |p| p + 1);
         let series = SeriesLayout::new(eas.iter().map(|e| e.id.clone()).collect());
 
         // Agents' kind specs must exist for all but the programme team.
-        debug_assert!(AgentKind::ALL.iter().all(|&k| k == AgentKind::ProgrammeTeam || kind_spec(raw, k).is_some()));
+        debug_assert!(AgentKind::ALL
+            .iter()
+            .all(|&k| k == AgentKind::ProgrammeTeam || kind_spec(raw, k).is_some()));
         let _ = TrancheTrigger::SignOff;
 
         Plan {

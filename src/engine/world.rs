@@ -127,7 +127,8 @@ impl<'p> World<'p> {
                 let (capacity, engagement, bias, workload) = match kind_spec(raw, a.kind) {
                     Some(spec) => {
                         let e = rules::draw_share(&mut init, spec.engagement, spec.engagement_sd);
-                        let c = spec.capacity_hours * rules::draw_multiplier(&mut init, CAPACITY_CV, 0.2);
+                        let c = spec.capacity_hours
+                            * rules::draw_multiplier(&mut init, CAPACITY_CV, 0.2);
                         (c, e, spec.relational_bias, spec.workload)
                     }
                     None => (
@@ -163,8 +164,14 @@ impl<'p> World<'p> {
             .eas
             .iter()
             .map(|e| {
-                let skipped: Vec<bool> = plan.journey.iter().map(|m| m.full_scope_only && e.scope == Scope::ScaledBack).collect();
-                let planned: Vec<NaiveDate> = (0..n_m).map(|m| planned_date(plan, m, pilot_plan, tt.wider_rollout.0)).collect();
+                let skipped: Vec<bool> = plan
+                    .journey
+                    .iter()
+                    .map(|m| m.full_scope_only && e.scope == Scope::ScaledBack)
+                    .collect();
+                let planned: Vec<NaiveDate> = (0..n_m)
+                    .map(|m| planned_date(plan, m, pilot_plan, tt.wider_rollout.0))
+                    .collect();
                 EaState {
                     signed_off: None,
                     progress: vec![0.0; n_m],
@@ -201,7 +208,11 @@ impl<'p> World<'p> {
                     ProgrammeMilestone::BusinessPlanApproved => tt.business_plan_approved.0,
                     ProgrammeMilestone::WiderRollout => tt.wider_rollout.0,
                 };
-                ProgrammeMilestoneState { first_planned: d, planned: d, achieved: None }
+                ProgrammeMilestoneState {
+                    first_planned: d,
+                    planned: d,
+                    achieved: None,
+                }
             })
             .collect();
         let series_len = plan.periods * plan.series.len();
@@ -209,7 +220,11 @@ impl<'p> World<'p> {
         World {
             plan,
             tick: 0,
-            previous_attendance: plan.bodies.iter().map(|b| vec![false; b.members.len()]).collect(),
+            previous_attendance: plan
+                .bodies
+                .iter()
+                .map(|b| vec![false; b.members.len()])
+                .collect(),
             agents,
             eas,
             wg_progress: vec![0.0; raw.codesign.working_groups.len()],
@@ -221,7 +236,11 @@ impl<'p> World<'p> {
             pilot_plan,
             slips: 0,
             missed_without_replan: false,
-            barrier_active: raw.barriers.iter().map(|_| raw_switches(plan).national_barriers).collect(),
+            barrier_active: raw
+                .barriers
+                .iter()
+                .map(|_| raw_switches(plan).national_barriers)
+                .collect(),
             leader_departed: vec![None; raw.leadership.leaders.len()],
             programme_rng: stream(master_seed, rep, PROGRAMME, Purpose::Barrier),
             local_pot: 0.0,
@@ -249,7 +268,12 @@ impl<'p> World<'p> {
 
     /// Runs every week and returns the result.
     pub fn run(mut self, parallel_agents: bool) -> ReplicationResult {
-        let mut leader_rng = stream(self.result.seed, self.result.replication as u64, PROGRAMME, Purpose::Leadership);
+        let mut leader_rng = stream(
+            self.result.seed,
+            self.result.replication as u64,
+            PROGRAMME,
+            Purpose::Leadership,
+        );
         for t in 0..self.plan.calendar.weeks() {
             self.tick = t;
             self.events(&mut leader_rng);
@@ -311,7 +335,10 @@ impl<'p> World<'p> {
             }
         }
         // Consultancy contracts ending: knowledge not handed over is lost.
-        if self.sw().consultancy && self.sw().consultancy_handover_loss && plan.contract_ends.binary_search(&t).is_ok() {
+        if self.sw().consultancy
+            && self.sw().consultancy_handover_loss
+            && plan.contract_ends.binary_search(&t).is_ok()
+        {
             let lost = 1.0 - raw.consultancy.handover_fraction;
             for w in 0..self.wg_central.len() {
                 if !self.group_done(w) {
@@ -326,7 +353,8 @@ impl<'p> World<'p> {
         }
         // Date-triggered tranches.
         for (k, tr) in raw.funding.tranches.iter().enumerate() {
-            if tr.trigger == TrancheTrigger::Date && tr.date.is_some_and(|d| plan.tick_of(d.0) == t) {
+            if tr.trigger == TrancheTrigger::Date && tr.date.is_some_and(|d| plan.tick_of(d.0) == t)
+            {
                 for e in 0..self.eas.len() {
                     if self.eas[e].signed_off.is_some() {
                         self.pay_tranche(e, k);
@@ -336,7 +364,11 @@ impl<'p> World<'p> {
         }
         // Project managers and active flags.
         for e in &mut self.eas {
-            e.active = e.signed_off.is_some() && e.achieved.iter().zip(&e.skipped).any(|(a, s)| a.is_none() && !s);
+            e.active = e.signed_off.is_some()
+                && e.achieved
+                    .iter()
+                    .zip(&e.skipped)
+                    .any(|(a, s)| a.is_none() && !s);
         }
     }
 
@@ -355,8 +387,12 @@ impl<'p> World<'p> {
         self.result.spend[m * SpendCategory::ALL.len() + 2] += tr.amount_gbp;
         self.local_pot -= tr.amount_gbp;
         if raw.switches.local_funding && tr.capacity_share > 0.0 {
-            let hours = tr.amount_gbp * tr.capacity_share / raw.effort.local_hour_cost_gbp / tr.spread_weeks as f64;
-            self.eas[e].capacity_grants.push((t, t + tr.spread_weeks, hours));
+            let hours = tr.amount_gbp * tr.capacity_share
+                / raw.effort.local_hour_cost_gbp
+                / tr.spread_weeks as f64;
+            self.eas[e]
+                .capacity_grants
+                .push((t, t + tr.spread_weeks, hours));
         }
     }
 
@@ -365,7 +401,11 @@ impl<'p> World<'p> {
         let plan = self.plan;
         let raw = plan.raw();
         let eas = &self.eas;
-        let adapt = if raw.switches.bias_adaptation { raw.effort.bias_adaptation_rate } else { 0.0 };
+        let adapt = if raw.switches.bias_adaptation {
+            raw.effort.bias_adaptation_rate
+        } else {
+            0.0
+        };
         let noise = raw.effort.availability_noise;
         let leader_factor = self.leadership_capacity_factor();
         let decide_one = |(i, a): (usize, &mut Agent)| {
@@ -428,14 +468,20 @@ impl<'p> World<'p> {
         self.week_rel_by_kind = [0.0; AgentKind::COUNT];
         self.week_trans_by_kind = [0.0; AgentKind::COUNT];
         self.week_meeting_by_kind = [0.0; AgentKind::COUNT];
-        let active_eas: Vec<usize> = (0..self.eas.len()).filter(|&e| self.eas[e].active).collect();
+        let active_eas: Vec<usize> = (0..self.eas.len())
+            .filter(|&e| self.eas[e].active)
+            .collect();
         let n_active = active_eas.len();
 
         for (i, a) in self.agents.iter_mut().enumerate() {
             if a.kind == AgentKind::ProgrammeTeam {
                 continue;
             }
-            let mine: u32 = plan.agents[i].eas.iter().filter(|&&e| self.eas[e as usize].active).count() as u32;
+            let mine: u32 = plan.agents[i]
+                .eas
+                .iter()
+                .filter(|&&e| self.eas[e as usize].active)
+                .count() as u32;
             if mine == 0 {
                 continue;
             }
@@ -446,7 +492,11 @@ impl<'p> World<'p> {
                     continue;
                 }
                 s.rel_pool += a.rel / mine as f64;
-                let wait = if sw.provider_wait && a.kind.is_provider() && !s.committed { raw.effort.provider_wait_factor } else { 1.0 };
+                let wait = if sw.provider_wait && a.kind.is_provider() && !s.committed {
+                    raw.effort.provider_wait_factor
+                } else {
+                    1.0
+                };
                 let tr = a.trans / mine as f64 * wait;
                 s.trans_pool[a.kind.index()] += tr;
                 spent_trans += tr;
@@ -460,7 +510,11 @@ impl<'p> World<'p> {
         // The programme team and consultants: central products first, then
         // support spread in equal shares across active early adopters (E8).
         let team = &mut self.agents[plan.programme_team as usize];
-        let cons = if sw.consultancy { plan.consultant_hours[t as usize] } else { 0.0 };
+        let cons = if sw.consultancy {
+            plan.consultant_hours[t as usize]
+        } else {
+            0.0
+        };
         let cons_rel = cons * raw.consultancy.relational_bias;
         let cons_trans = cons - cons_rel;
         let (team_rel, team_trans) = (team.rel, team.trans);
@@ -468,15 +522,29 @@ impl<'p> World<'p> {
         let pt = AgentKind::ProgrammeTeam.index();
         self.week_rel_by_kind[pt] += team_rel;
         self.week_trans_by_kind[pt] += team_trans;
-        let ea_share = if n_active > 0 { raw.programme.ea_support_share } else { 0.0 };
+        let ea_share = if n_active > 0 {
+            raw.programme.ea_support_share
+        } else {
+            0.0
+        };
         let central_rel = (team_rel + cons_rel) * (1.0 - ea_share);
         let central_trans = (team_trans + cons_trans) * (1.0 - ea_share);
-        let cons_frac_rel = if team_rel + cons_rel > 0.0 { cons_rel / (team_rel + cons_rel) } else { 0.0 };
-        let cons_frac_trans = if team_trans + cons_trans > 0.0 { cons_trans / (team_trans + cons_trans) } else { 0.0 };
+        let cons_frac_rel = if team_rel + cons_rel > 0.0 {
+            cons_rel / (team_rel + cons_rel)
+        } else {
+            0.0
+        };
+        let cons_frac_trans = if team_trans + cons_trans > 0.0 {
+            cons_trans / (team_trans + cons_trans)
+        } else {
+            0.0
+        };
         // Co-design: central relational hours go to unfinished working groups.
         if t >= plan.tick_of(raw.codesign.start.0) && self.programme[0].achieved.is_none() {
             let need = raw.codesign.central_hours_per_group;
-            let open = (0..self.wg_central.len()).filter(|&w| self.wg_central[w] < need).count();
+            let open = (0..self.wg_central.len())
+                .filter(|&w| self.wg_central[w] < need)
+                .count();
             if open > 0 {
                 let each = central_rel / open as f64;
                 for w in 0..self.wg_central.len() {
@@ -503,14 +571,24 @@ impl<'p> World<'p> {
         }
 
         // Project managers, tranche capacity and local funding.
-        let weekly_local = if plan.fy_weeks_left[t as usize] > 0 { (self.local_pot / plan.fy_weeks_left[t as usize] as f64).max(0.0) } else { 0.0 };
+        let weekly_local = if plan.fy_weeks_left[t as usize] > 0 {
+            (self.local_pot / plan.fy_weeks_left[t as usize] as f64).max(0.0)
+        } else {
+            0.0
+        };
         self.local_pot -= weekly_local;
         let m = plan.month_of_tick[t as usize];
         self.result.spend[m * SpendCategory::ALL.len() + 3] += weekly_local;
-        self.result.spend[m * SpendCategory::ALL.len()] += if sw.consultancy { plan.consultant_spend[t as usize] } else { 0.0 };
+        self.result.spend[m * SpendCategory::ALL.len()] += if sw.consultancy {
+            plan.consultant_spend[t as usize]
+        } else {
+            0.0
+        };
         self.result.spend[m * SpendCategory::ALL.len() + 1] += plan.team_cost_per_tick;
         let local_hours = if sw.local_funding && n_active > 0 {
-            weekly_local * raw.effort.local_funding_efficiency / raw.effort.local_hour_cost_gbp / n_active as f64
+            weekly_local * raw.effort.local_funding_efficiency
+                / raw.effort.local_hour_cost_gbp
+                / n_active as f64
         } else {
             0.0
         };
@@ -519,12 +597,20 @@ impl<'p> World<'p> {
             if !s.active {
                 continue;
             }
-            if sw.project_managers && ea.pm_from.is_some_and(|f| t >= f) && ea.pm_until.is_none_or(|u| t < u) {
+            if sw.project_managers
+                && ea.pm_from.is_some_and(|f| t >= f)
+                && ea.pm_until.is_none_or(|u| t < u)
+            {
                 let h = raw.effort.project_manager_hours;
                 s.rel_pool += h * raw.effort.project_manager_relational_bias;
                 s.support_trans += h * (1.0 - raw.effort.project_manager_relational_bias);
             }
-            let grants: f64 = s.capacity_grants.iter().filter(|g| t >= g.0 && t < g.1).map(|g| g.2).sum();
+            let grants: f64 = s
+                .capacity_grants
+                .iter()
+                .filter(|g| t >= g.0 && t < g.1)
+                .map(|g| g.2)
+                .sum();
             let extra = grants + local_hours;
             s.rel_pool += extra * 0.5;
             s.support_trans += extra * 0.5;
@@ -539,7 +625,9 @@ impl<'p> World<'p> {
         let t = self.tick;
         for (b, body) in plan.bodies.iter().enumerate() {
             let meets = match body.role {
-                BodyRole::Steering(e) => self.eas[e].signed_off.is_some_and(|s| t > s && (t - s) % raw.meetings.steering_every_weeks == 0),
+                BodyRole::Steering(e) => self.eas[e]
+                    .signed_off
+                    .is_some_and(|s| t > s && (t - s) % raw.meetings.steering_every_weeks == 0),
                 BodyRole::WorkingGroup(w) => {
                     !self.group_done(w) && body.meeting_ticks.binary_search(&t).is_ok()
                 }
@@ -575,17 +663,31 @@ impl<'p> World<'p> {
                 self.previous_attendance[b][j] = came;
             }
             let quorate = n > 0 && (!sw.lay_quorum || !body.has_lay_member || lay);
-            let churn = if n > 0 { new_faces as f64 / n as f64 } else { 0.0 };
+            let churn = if n > 0 {
+                new_faces as f64 / n as f64
+            } else {
+                0.0
+            };
             let output = if quorate {
-                let churn_factor = if sw.meeting_churn { 1.0 - raw.meetings.churn_penalty * churn } else { 1.0 };
-                let lay_factor = if lay { raw.meetings.lay_quality_bonus } else { 1.0 };
+                let churn_factor = if sw.meeting_churn {
+                    1.0 - raw.meetings.churn_penalty * churn
+                } else {
+                    1.0
+                };
+                let lay_factor = if lay {
+                    raw.meetings.lay_quality_bonus
+                } else {
+                    1.0
+                };
                 n as f64 * hours * churn_factor * lay_factor
             } else {
                 0.0
             };
             match body.role {
                 BodyRole::WorkingGroup(w) => self.wg_progress[w] += output,
-                BodyRole::Steering(e) => self.eas[e].rel_pool += output * raw.meetings.steering_output_share,
+                BodyRole::Steering(e) => {
+                    self.eas[e].rel_pool += output * raw.meetings.steering_output_share
+                }
                 BodyRole::Governance => {
                     if body.signs_off && quorate {
                         self.sign_off_ready();
@@ -593,7 +695,12 @@ impl<'p> World<'p> {
                 }
             }
             if self.detail {
-                self.result.meetings.push(MeetingRecord { tick: t, body: b as u16, attendees: counts, quorate });
+                self.result.meetings.push(MeetingRecord {
+                    tick: t,
+                    body: b as u16,
+                    attendees: counts,
+                    quorate,
+                });
             }
         }
     }
@@ -636,19 +743,31 @@ impl<'p> World<'p> {
             let ea_plan = &plan.eas[e];
             let s = &mut self.eas[e];
             s.achieved_this_week = 0;
-            let prev_cum = if t > 0 { s.cumulative_work[t as usize - 1] } else { 0.0 };
+            let prev_cum = if t > 0 {
+                s.cumulative_work[t as usize - 1]
+            } else {
+                0.0
+            };
             s.cumulative_work[t as usize] = prev_cum;
             if !s.active {
                 continue;
             }
-            let prior = rules::prior_relationship_multiplier(ea_plan.prior_relationships, raw.effort.prior_relationship_weight);
+            let prior = rules::prior_relationship_multiplier(
+                ea_plan.prior_relationships,
+                raw.effort.prior_relationship_weight,
+            );
             // Open milestones: prerequisites met, not done, not skipped.
             let mut open_rel = 0u32;
             let mut open_trans = 0u32;
             let mut rel_remaining = 0.0;
             let mut all_remaining = 0.0;
             let is_open = |s: &EaState, m: usize| {
-                s.achieved[m].is_none() && !s.skipped[m] && journey[m].requires.iter().all(|&r| s.achieved[r].is_some() || s.skipped[r])
+                s.achieved[m].is_none()
+                    && !s.skipped[m]
+                    && journey[m]
+                        .requires
+                        .iter()
+                        .all(|&r| s.achieved[r].is_some() || s.skipped[r])
             };
             for m in 0..journey.len() {
                 if !is_open(s, m) {
@@ -669,8 +788,16 @@ impl<'p> World<'p> {
                     }
                 }
             }
-            s.needed_relational_share = if all_remaining > 0.0 { rel_remaining / all_remaining } else { 0.5 };
-            let rel_each = if open_rel > 0 { s.rel_pool * prior / open_rel as f64 } else { 0.0 };
+            s.needed_relational_share = if all_remaining > 0.0 {
+                rel_remaining / all_remaining
+            } else {
+                0.5
+            };
+            let rel_each = if open_rel > 0 {
+                s.rel_pool * prior / open_rel as f64
+            } else {
+                0.0
+            };
             let mut work_done = 0.0;
             let mut newly: [usize; 32] = [usize::MAX; 32];
             let mut n_new = 0;
@@ -688,9 +815,14 @@ impl<'p> World<'p> {
                     let signer_hours = |k: AgentKind| s.trans_pool[k.index()] / open_trans as f64;
                     let combined = rules::signer_effort(
                         ms.signers.iter().map(|&k| signer_hours(k)),
-                        if sw.signer_complementarity { raw.effort.signer_complementarity } else { 0.0 },
+                        if sw.signer_complementarity {
+                            raw.effort.signer_complementarity
+                        } else {
+                            0.0
+                        },
                     );
-                    let support = (s.support_trans / open_trans as f64).min(raw.effort.support_leverage * combined);
+                    let support = (s.support_trans / open_trans as f64)
+                        .min(raw.effort.support_leverage * combined);
                     (combined + support) * prior
                 } else {
                     0.0
@@ -709,7 +841,14 @@ impl<'p> World<'p> {
                 let before = s.progress[m];
                 let mut after = before + eff;
                 if m == plan.pilot_live {
-                    let willing = ea_plan.practices.iter().filter(|&&p| self.agents[p as usize].engagement >= raw.effort.pilot_willing_engagement).count() as u32;
+                    let willing = ea_plan
+                        .practices
+                        .iter()
+                        .filter(|&&p| {
+                            self.agents[p as usize].engagement
+                                >= raw.effort.pilot_willing_engagement
+                        })
+                        .count() as u32;
                     if willing < ea_plan.pilot_practices {
                         after = after.min(s.required[m] * 0.999);
                     }
@@ -726,7 +865,12 @@ impl<'p> World<'p> {
                 s.achieved[m] = Some(t);
                 s.achieved_this_week += 1;
                 let ms = &journey[m];
-                if ms.kind != MilestoneKind::Relational && ms.signers.iter().any(|k| matches!(k, AgentKind::Ccg | AgentKind::LocalAuthority)) {
+                if ms.kind != MilestoneKind::Relational
+                    && ms
+                        .signers
+                        .iter()
+                        .any(|k| matches!(k, AgentKind::Ccg | AgentKind::LocalAuthority))
+                {
                     s.committed = true;
                 }
                 if m == plan.pilot_live {
@@ -738,7 +882,10 @@ impl<'p> World<'p> {
             // Business plan approval (the gateway).
             if s.business_plan.is_none()
                 && !plan.business_plan_requires.is_empty()
-                && plan.business_plan_requires.iter().all(|&m| s.achieved[m].is_some() || s.skipped[m])
+                && plan
+                    .business_plan_requires
+                    .iter()
+                    .all(|&m| s.achieved[m].is_some() || s.skipped[m])
             {
                 s.business_plan = Some(t);
             }
@@ -755,7 +902,9 @@ impl<'p> World<'p> {
             self.roll_out(e);
         }
         // Co-design and toolkit.
-        if self.programme[0].achieved.is_none() && (0..self.wg_progress.len()).all(|w| self.group_done(w)) {
+        if self.programme[0].achieved.is_none()
+            && (0..self.wg_progress.len()).all(|w| self.group_done(w))
+        {
             self.programme[0].achieved = Some(t);
             for (i, a) in self.agents.iter_mut().enumerate() {
                 if plan.agents[i].codesign {
@@ -763,17 +912,24 @@ impl<'p> World<'p> {
                 }
             }
         }
-        if self.programme[0].achieved.is_some() && self.programme[1].achieved.is_none() && self.toolkit_progress >= raw.codesign.toolkit_work_hours {
+        if self.programme[0].achieved.is_some()
+            && self.programme[1].achieved.is_none()
+            && self.toolkit_progress >= raw.codesign.toolkit_work_hours
+        {
             self.programme[1].achieved = Some(t);
         }
         let live = self.result.go_live.iter().filter(|g| g.is_some()).count();
         if self.programme[3].achieved.is_none() && live > 0 {
             self.programme[3].achieved = Some(t);
         }
-        if self.programme[4].achieved.is_none() && self.eas.iter().all(|e| e.business_plan.is_some()) {
+        if self.programme[4].achieved.is_none()
+            && self.eas.iter().all(|e| e.business_plan.is_some())
+        {
             self.programme[4].achieved = Some(t);
         }
-        if self.programme[5].achieved.is_none() && live as f64 >= raw.timetable.wider_rollout_share * self.eas.len() as f64 {
+        if self.programme[5].achieved.is_none()
+            && live as f64 >= raw.timetable.wider_rollout_share * self.eas.len() as f64
+        {
             self.programme[5].achieved = Some(t);
         }
         // Members see their early adopter's progress.
@@ -786,7 +942,9 @@ impl<'p> World<'p> {
         let o = &raw.outcomes;
         let delivered = self.delivered_reduction();
         self.promise_gap = match o.promised_by {
-            Some(by) if o.promised_reduction > 0.0 && self.date() >= by.0 => ((o.promised_reduction - delivered) / o.promised_reduction).max(0.0),
+            Some(by) if o.promised_reduction > 0.0 && self.date() >= by.0 => {
+                ((o.promised_reduction - delivered) / o.promised_reduction).max(0.0)
+            }
             _ => 0.0,
         };
     }
@@ -799,10 +957,20 @@ impl<'p> World<'p> {
         if self.eas[e].achieved[plan.pilot_live].is_none() || t < self.eas[e].next_rollout {
             return;
         }
-        let willing = ea.practices.iter().filter(|&&p| self.agents[p as usize].engagement >= raw.effort.pilot_willing_engagement).count() as u32;
+        let willing = ea
+            .practices
+            .iter()
+            .filter(|&&p| self.agents[p as usize].engagement >= raw.effort.pilot_willing_engagement)
+            .count() as u32;
         let s = &mut self.eas[e];
-        let step = if s.practices_live == 0 { ea.pilot_practices } else { ea.rollout_step };
-        let target = (s.practices_live + step).min(willing.max(s.practices_live)).min(ea.practices.len() as u32);
+        let step = if s.practices_live == 0 {
+            ea.pilot_practices
+        } else {
+            ea.rollout_step
+        };
+        let target = (s.practices_live + step)
+            .min(willing.max(s.practices_live))
+            .min(ea.practices.len() as u32);
         if target > s.practices_live {
             let added = target - s.practices_live;
             let people = ea.population * added as f64 / ea.practices.len().max(1) as f64;
@@ -822,7 +990,11 @@ impl<'p> World<'p> {
         let mut effect_people = 0.0;
         for s in &self.eas {
             for &(t0, people) in &s.enrolments {
-                let ramp = if o.lag_weeks == 0 { 1.0 } else { ((t - t0) as f64 / o.lag_weeks as f64).min(1.0) };
+                let ramp = if o.lag_weeks == 0 {
+                    1.0
+                } else {
+                    ((t - t0) as f64 / o.lag_weeks as f64).min(1.0)
+                };
                 effect_people += people * ramp;
             }
         }
@@ -835,10 +1007,26 @@ impl<'p> World<'p> {
         let raw = plan.raw();
         let sw = raw_switches(plan);
         let g = &raw.engagement;
-        let shock = if sw.deadline_feedback { self.pending_shock } else { 0.0 };
-        let lay_shock = if sw.deadline_feedback { self.pending_lay_shock } else { 0.0 };
-        let leader_shock = if sw.leadership_loss { self.pending_leadership_shock } else { 0.0 };
-        let gap = if sw.outcome_feedback { self.promise_gap * g.promise_gap_loss } else { 0.0 };
+        let shock = if sw.deadline_feedback {
+            self.pending_shock
+        } else {
+            0.0
+        };
+        let lay_shock = if sw.deadline_feedback {
+            self.pending_lay_shock
+        } else {
+            0.0
+        };
+        let leader_shock = if sw.leadership_loss {
+            self.pending_leadership_shock
+        } else {
+            0.0
+        };
+        let gap = if sw.outcome_feedback {
+            self.promise_gap * g.promise_gap_loss
+        } else {
+            0.0
+        };
         for a in &mut self.agents {
             let mut d = 0.0;
             if sw.progress_feedback {
@@ -852,7 +1040,11 @@ impl<'p> World<'p> {
                     d -= g.burden_loss * (used - spare) / spare;
                 }
             }
-            d -= if a.kind == AgentKind::LayPartner { lay_shock } else { shock };
+            d -= if a.kind == AgentKind::LayPartner {
+                lay_shock
+            } else {
+                shock
+            };
             if a.kind.is_strategic() {
                 d -= leader_shock;
             }
@@ -874,7 +1066,10 @@ impl<'p> World<'p> {
         let today = self.date();
         if !sw.replanning {
             // The first timetable stands: the deadline is missed once when it passes.
-            if !self.missed_without_replan && today >= self.pilot_plan && self.reference_live_count() == 0 {
+            if !self.missed_without_replan
+                && today >= self.pilot_plan
+                && self.reference_live_count() == 0
+            {
                 self.missed_without_replan = true;
                 self.register_slip();
             }
@@ -889,7 +1084,11 @@ impl<'p> World<'p> {
             projected.push(self.projected_go_live_weeks(e));
         }
         projected.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-        let k = if rp.reference_rank == 0 { projected.len() / 2 } else { (rp.reference_rank as usize - 1).min(projected.len() - 1) };
+        let k = if rp.reference_rank == 0 {
+            projected.len() / 2
+        } else {
+            (rp.reference_rank as usize - 1).min(projected.len() - 1)
+        };
         let ahead = projected[k];
         if ahead <= 0.0 {
             return; // the reference early adopter is live
@@ -915,13 +1114,33 @@ impl<'p> World<'p> {
         }
         let delta = new - old;
         self.pilot_plan = new;
-        self.result.replans.push(ReplanRecord { tick: t, milestone: "pilot_live", old, new });
+        self.result.replans.push(ReplanRecord {
+            tick: t,
+            milestone: "pilot_live",
+            old,
+            new,
+        });
         for (i, pm) in ProgrammeMilestone::ALL.iter().enumerate() {
             let st = &mut self.programme[i];
             if pm.follows_pilot_start() && st.achieved.is_none() {
-                let (o, n) = (st.planned, st.planned + delta);
-                st.planned = n;
-                self.result.replans.push(ReplanRecord { tick: t, milestone: pm.id(), old: o, new: n });
+                let o = st.planned;
+                let n = if rp.policy == ReplanPolicy::NextApril
+                    && rules::is_first_of_april(st.first_planned)
+                {
+                    // April-anchored dates (the NHS planning cycle) move in whole years.
+                    rules::add_years(o, rules::whole_years(delta.num_days()))
+                } else {
+                    o + delta
+                };
+                if n != o {
+                    st.planned = n;
+                    self.result.replans.push(ReplanRecord {
+                        tick: t,
+                        milestone: pm.id(),
+                        old: o,
+                        new: n,
+                    });
+                }
             }
         }
         for s in &mut self.eas {
@@ -964,7 +1183,8 @@ impl<'p> World<'p> {
         if window < 4 {
             return (prep - (t - signed) as f64).max(1.0);
         }
-        let rate = (s.cumulative_work[t as usize] - s.cumulative_work[(t - window) as usize]) / window as f64;
+        let rate = (s.cumulative_work[t as usize] - s.cumulative_work[(t - window) as usize])
+            / window as f64;
         let remaining: f64 = (0..plan.journey.len())
             .filter(|&m| plan.before_go_live[m] && !s.skipped[m] && s.achieved[m].is_none())
             .map(|m| (s.required[m] - s.progress[m]).max(0.0))
@@ -999,7 +1219,10 @@ impl<'p> World<'p> {
             row[SeriesLayout::kind_metric(kind, 4)] += self.week_meeting_by_kind[kind.index()];
             if last_in_period {
                 let threshold = raw.effort.involvement_hours * weeks / (365.25 / 12.0 / 7.0);
-                let involved = agents.iter().filter(|a| a.period_hours >= threshold && a.period_hours > 0.0).count();
+                let involved = agents
+                    .iter()
+                    .filter(|a| a.period_hours >= threshold && a.period_hours > 0.0)
+                    .count();
                 row[SeriesLayout::kind_metric(kind, 1)] = involved as f64 / n as f64;
             }
         }
@@ -1025,7 +1248,11 @@ impl<'p> World<'p> {
             for e in 0..self.eas.len() {
                 let s = &self.eas[e];
                 let members = &plan.eas[e].members;
-                let mean_e = members.iter().map(|&a| self.agents[a as usize].engagement).sum::<f64>() / members.len().max(1) as f64;
+                let mean_e = members
+                    .iter()
+                    .map(|&a| self.agents[a as usize].engagement)
+                    .sum::<f64>()
+                    / members.len().max(1) as f64;
                 let done = s.achieved.iter().filter(|a| a.is_some()).count() as f64;
                 let enrolled = self.enrolled(e);
                 let row = &mut self.result.series[base..base + n_series];
@@ -1040,7 +1267,8 @@ impl<'p> World<'p> {
     fn finish(mut self) -> ReplicationResult {
         let plan = self.plan;
         let cal = &plan.calendar;
-        let mut rows = Vec::with_capacity(self.eas.len() * plan.journey.len() + ProgrammeMilestone::ALL.len());
+        let mut rows =
+            Vec::with_capacity(self.eas.len() * plan.journey.len() + ProgrammeMilestone::ALL.len());
         for (e, s) in self.eas.iter().enumerate() {
             for (m, ms) in plan.journey.iter().enumerate() {
                 let status = if s.skipped[m] {
@@ -1070,7 +1298,11 @@ impl<'p> World<'p> {
                 first_planned: Some(st.first_planned),
                 planned: Some(st.planned),
                 achieved: st.achieved.map(|t| cal.date(t)),
-                status: if st.achieved.is_some() { MilestoneStatus::Achieved } else { MilestoneStatus::NotReached },
+                status: if st.achieved.is_some() {
+                    MilestoneStatus::Achieved
+                } else {
+                    MilestoneStatus::NotReached
+                },
             });
         }
         self.result.milestones = rows;
@@ -1099,4 +1331,3 @@ fn planned_date(plan: &Plan, m: usize, pilot: NaiveDate, wider: NaiveDate) -> Na
         pilot + Duration::days((span * (d - dl) / (dmax - dl).max(1.0)).round() as i64)
     }
 }
-

@@ -88,12 +88,18 @@ pub fn depths(requires: &[Vec<MilestoneIx>]) -> Vec<u32> {
         if memo[v] > 0 {
             return memo[v];
         }
-        let d = 1 + requires[v].iter().map(|&w| depth(w, requires, memo)).max().unwrap_or(0);
+        let d = 1 + requires[v]
+            .iter()
+            .map(|&w| depth(w, requires, memo))
+            .max()
+            .unwrap_or(0);
         memo[v] = d;
         d
     }
     let mut memo = vec![0; requires.len()];
-    (0..requires.len()).map(|v| depth(v, requires, &mut memo)).collect()
+    (0..requires.len())
+        .map(|v| depth(v, requires, &mut memo))
+        .collect()
 }
 
 #[cfg(test)]

@@ -64,7 +64,13 @@ impl AgentKind {
 
     /// Providers wait for commissioners to show they will invest (B2).
     pub fn is_provider(self) -> bool {
-        matches!(self, AgentKind::AcuteTrust | AgentKind::CommunityTrust | AgentKind::GpPractice | AgentKind::ThirdSector)
+        matches!(
+            self,
+            AgentKind::AcuteTrust
+                | AgentKind::CommunityTrust
+                | AgentKind::GpPractice
+                | AgentKind::ThirdSector
+        )
     }
 
     /// Strategic agents feel leadership departures (F2).

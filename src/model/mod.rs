@@ -2,8 +2,8 @@
 //! the calendar of the NHS financial year, and the rules that move
 //! engagement and progress. The engine (`crate::engine`) runs them.
 
-pub mod kinds;
 pub mod journey;
+pub mod kinds;
 pub mod rules;
 
 pub use kinds::AgentKind;

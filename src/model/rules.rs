@@ -42,7 +42,11 @@ pub fn availability_shock<R: Rng>(rng: &mut R, cv: f64) -> f64 {
 /// Probability that an invited member attends: its engagement, scaled down
 /// when its spare hours this week are fewer than the meeting needs.
 pub fn attendance_probability(engagement: f64, spare_hours: f64, meeting_hours: f64) -> f64 {
-    let room = if meeting_hours <= 0.0 { 1.0 } else { (spare_hours / meeting_hours).clamp(0.0, 1.0) };
+    let room = if meeting_hours <= 0.0 {
+        1.0
+    } else {
+        (spare_hours / meeting_hours).clamp(0.0, 1.0)
+    };
     // Even an overstretched member sometimes comes: a floor of a quarter of
     // its engagement (meetings are prioritised over other programme work).
     (engagement * (0.25 + 0.75 * room)).clamp(0.0, 1.0)
@@ -77,10 +81,40 @@ pub fn deadline_loss(base: f64, escalation: f64, n: u32) -> f64 {
     base * (1.0 + escalation * (n.saturating_sub(1)) as f64)
 }
 
+/// Whether a date is 1 April (the start of the NHS financial year).
+pub fn is_first_of_april(d: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    d.month() == 4 && d.day() == 1
+}
+
+/// A slip in days rounded to whole years (a 3-month slip is 0 years, 9 months is 1).
+pub fn whole_years(days: i64) -> i32 {
+    (days as f64 / 365.25).round() as i32
+}
+
+/// The same day `years` later (29 February falls back to 28 February).
+pub fn add_years(d: chrono::NaiveDate, years: i32) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    d.with_year(d.year() + years)
+        .or_else(|| chrono::NaiveDate::from_ymd_opt(d.year() + years, d.month(), 28))
+        .unwrap_or(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use rand::SeedableRng;
+
+    #[test]
+    fn april_anchored_dates_move_in_whole_years() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert!(is_first_of_april(d(2015, 4, 1)) && !is_first_of_april(d(2015, 4, 2)));
+        assert_eq!(whole_years(90), 0);
+        assert_eq!(whole_years(270), 1);
+        assert_eq!(whole_years(365), 1);
+        assert_eq!(add_years(d(2015, 4, 1), 1), d(2016, 4, 1));
+        assert_eq!(add_years(d(2016, 2, 29), 1), d(2017, 2, 28));
+    }
 
     #[test]
     fn weekly_probability_compounds_to_the_yearly_hazard() {

@@ -26,7 +26,8 @@ pub enum ExportError {
 }
 
 fn date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
@@ -36,7 +37,16 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
 /// `milestones.csv`: every milestone of every early adopter and of the programme, every replication.
 pub fn milestones_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, ExportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["replication", "early_adopter", "milestone", "kind", "first_planned_date", "planned_date", "achieved_date", "status"])?;
+    w.write_record([
+        "replication",
+        "early_adopter",
+        "milestone",
+        "kind",
+        "first_planned_date",
+        "planned_date",
+        "achieved_date",
+        "status",
+    ])?;
     for r in results {
         let rep = r.replication.to_string();
         for m in &r.milestones {
@@ -72,36 +82,82 @@ pub fn timeseries_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<
     let layout = &plan.series;
     let every = raw.record.timeseries_every;
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["replication", "date", "scope", "agent_kind", "metric", "statistic", "value"])?;
+    w.write_record([
+        "replication",
+        "date",
+        "scope",
+        "agent_kind",
+        "metric",
+        "statistic",
+        "value",
+    ])?;
     let ns = layout.len();
     let kind_name = |k: Option<AgentKind>| k.map_or("all", |k| k.id());
     match raw.record.timeseries {
         TimeseriesMode::Replications => {
-            for r in results.iter().filter(|r| r.replication < raw.record.detail_replications) {
+            for r in results
+                .iter()
+                .filter(|r| r.replication < raw.record.detail_replications)
+            {
                 let rep = r.replication.to_string();
                 for p in 0..plan.periods {
-                    let d = plan.calendar.period_start(p, every).format("%Y-%m-%d").to_string();
+                    let d = plan
+                        .calendar
+                        .period_start(p, every)
+                        .format("%Y-%m-%d")
+                        .to_string();
                     for (s, def) in layout.defs.iter().enumerate() {
-                        w.write_record([&rep, &d, layout.scope_name(def), kind_name(def.kind), def.metric.id(), "value", &fmt_num(r.series[p * ns + s])])?;
+                        w.write_record([
+                            &rep,
+                            &d,
+                            layout.scope_name(def),
+                            kind_name(def.kind),
+                            def.metric.id(),
+                            "value",
+                            &fmt_num(r.series[p * ns + s]),
+                        ])?;
                     }
                 }
             }
         }
         TimeseriesMode::Quantiles => {
             let qs = &raw.record.quantiles;
-            let labels: Vec<String> = qs.iter().map(|q| format!("p{}", fmt_num((q * 100.0 * 1000.0).round() / 1000.0))).collect();
+            let labels: Vec<String> = qs
+                .iter()
+                .map(|q| format!("p{}", fmt_num((q * 100.0 * 1000.0).round() / 1000.0)))
+                .collect();
             let mut column = Vec::with_capacity(results.len());
             for p in 0..plan.periods {
-                let d = plan.calendar.period_start(p, every).format("%Y-%m-%d").to_string();
+                let d = plan
+                    .calendar
+                    .period_start(p, every)
+                    .format("%Y-%m-%d")
+                    .to_string();
                 for (s, def) in layout.defs.iter().enumerate() {
                     column.clear();
                     column.extend(results.iter().map(|r| r.series[p * ns + s]));
                     column.sort_by(f64::total_cmp);
                     let scope = layout.scope_name(def);
                     let kind = kind_name(def.kind);
-                    w.write_record(["", &d, scope, kind, def.metric.id(), "mean", &fmt_num(mean(&column))])?;
+                    w.write_record([
+                        "",
+                        &d,
+                        scope,
+                        kind,
+                        def.metric.id(),
+                        "mean",
+                        &fmt_num(mean(&column)),
+                    ])?;
                     for (q, label) in qs.iter().zip(&labels) {
-                        w.write_record(["", &d, scope, kind, def.metric.id(), label, &fmt_num(quantile_sorted(&column, *q))])?;
+                        w.write_record([
+                            "",
+                            &d,
+                            scope,
+                            kind,
+                            def.metric.id(),
+                            label,
+                            &fmt_num(quantile_sorted(&column, *q)),
+                        ])?;
                     }
                 }
             }
@@ -113,13 +169,24 @@ pub fn timeseries_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<
 /// `meetings.csv`: attendance by sector at every meeting (first `detail_replications`).
 pub fn meetings_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, ExportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["replication", "date", "body", "sector", "attendees", "quorate"])?;
+    w.write_record([
+        "replication",
+        "date",
+        "body",
+        "sector",
+        "attendees",
+        "quorate",
+    ])?;
     // Sectors represented among each body's members.
     let sectors: Vec<Vec<AgentKind>> = plan
         .bodies
         .iter()
         .map(|b| {
-            let mut ks: Vec<AgentKind> = b.members.iter().map(|&a| plan.agents[a as usize].kind).collect();
+            let mut ks: Vec<AgentKind> = b
+                .members
+                .iter()
+                .map(|&a| plan.agents[a as usize].kind)
+                .collect();
             ks.sort_unstable();
             ks.dedup();
             ks
@@ -132,7 +199,14 @@ pub fn meetings_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8
             let body = &plan.bodies[m.body as usize].id;
             for k in &sectors[m.body as usize] {
                 let attendees = m.attendees[k.index()].to_string();
-                w.write_record([rep.as_str(), &d, body, k.id(), &attendees, if m.quorate { "true" } else { "false" }])?;
+                w.write_record([
+                    rep.as_str(),
+                    &d,
+                    body,
+                    k.id(),
+                    &attendees,
+                    if m.quorate { "true" } else { "false" },
+                ])?;
             }
         }
     }
@@ -145,10 +219,17 @@ pub fn spend_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, 
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["replication", "date", "category", "amount_gbp"])?;
     let nc = SpendCategory::ALL.len();
-    for r in results.iter().filter(|r| r.replication < raw.record.detail_replications) {
+    for r in results
+        .iter()
+        .filter(|r| r.replication < raw.record.detail_replications)
+    {
         let rep = r.replication.to_string();
         for m in 0..plan.months {
-            let d = plan.calendar.period_start(m, crate::scenario::raw::Period::Month).format("%Y-%m-%d").to_string();
+            let d = plan
+                .calendar
+                .period_start(m, crate::scenario::raw::Period::Month)
+                .format("%Y-%m-%d")
+                .to_string();
             for (c, cat) in SpendCategory::ALL.iter().enumerate() {
                 w.write_record([&rep, &d, cat.id(), &format!("{:.2}", r.spend[m * nc + c])])?;
             }
@@ -164,7 +245,13 @@ pub fn replans_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>
     for r in results {
         let rep = r.replication.to_string();
         for x in &r.replans {
-            w.write_record([&rep, &plan.calendar.date(x.tick).format("%Y-%m-%d").to_string(), x.milestone, &date(Some(x.old)), &date(Some(x.new))])?;
+            w.write_record([
+                &rep,
+                &plan.calendar.date(x.tick).format("%Y-%m-%d").to_string(),
+                x.milestone,
+                &date(Some(x.old)),
+                &date(Some(x.new)),
+            ])?;
         }
     }
     finish(w)
@@ -208,7 +295,12 @@ pub fn manifest_json(manifest: &Manifest) -> Result<Vec<u8>, ExportError> {
 }
 
 /// Every output file of a run, as (name, bytes), manifest last.
-pub fn all_files(plan: &Plan, results: &[ReplicationResult], summary: &Summary, mut manifest: Manifest) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
+pub fn all_files(
+    plan: &Plan,
+    results: &[ReplicationResult],
+    summary: &Summary,
+    mut manifest: Manifest,
+) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
     let mut files = vec![
         ("milestones.csv".to_string(), milestones_csv(plan, results)?),
         ("timeseries.csv".to_string(), timeseries_csv(plan, results)?),
@@ -217,7 +309,10 @@ pub fn all_files(plan: &Plan, results: &[ReplicationResult], summary: &Summary, 
         ("replans.csv".to_string(), replans_csv(plan, results)?),
         ("summary.json".to_string(), summary_json(summary)?),
     ];
-    manifest.files = files.iter().map(|(n, b)| (n.clone(), crate::scenario::sha256_hex(b))).collect();
+    manifest.files = files
+        .iter()
+        .map(|(n, b)| (n.clone(), crate::scenario::sha256_hex(b)))
+        .collect();
     files.push(("manifest.json".to_string(), manifest_json(&manifest)?));
     Ok(files)
 }

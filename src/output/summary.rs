@@ -112,14 +112,19 @@ impl Summary {
                 let considered = n - skipped;
                 let median_reached = nearest_rank(&achieved, considered, 0.5).is_some();
                 milestones.push(MilestoneSummary {
-                    early_adopter: rec.ea.map_or("programme".to_string(), |e| plan.eas[e].id.clone()),
+                    early_adopter: rec
+                        .ea
+                        .map_or("programme".to_string(), |e| plan.eas[e].id.clone()),
                     milestone: plan.milestone_id(rec.milestone).to_string(),
                     kind: rec.kind.to_string(),
                     first_planned: rec.first_planned,
                     latest_planned_median: nearest_rank(&planned, planned.len(), 0.5),
                     achieved_share: achieved.len() as f64 / n as f64,
                     skipped_share: skipped as f64 / n as f64,
-                    achieved_quantiles: qs.iter().map(|&q| nearest_rank(&achieved, considered, q)).collect(),
+                    achieved_quantiles: qs
+                        .iter()
+                        .map(|&q| nearest_rank(&achieved, considered, q))
+                        .collect(),
                     slip_weeks_median: if median_reached && !slips.is_empty() {
                         // Slip among all considered runs: unreached count as infinitely late.
                         let mut all: Vec<f64> = slips.clone();
@@ -136,7 +141,10 @@ impl Summary {
             .checkpoints
             .iter()
             .map(|&date| {
-                let mut counts: Vec<f64> = results.iter().map(|r| r.live_by(&plan.calendar, date) as f64).collect();
+                let mut counts: Vec<f64> = results
+                    .iter()
+                    .map(|r| r.live_by(&plan.calendar, date) as f64)
+                    .collect();
                 counts.sort_by(f64::total_cmp);
                 CheckpointSummary {
                     date,
@@ -145,12 +153,29 @@ impl Summary {
                 }
             })
             .collect();
-        let mut replans: Vec<f64> = results.iter().map(|r| r.replans.iter().filter(|x| x.milestone == "pilot_live").count() as f64).collect();
+        let mut replans: Vec<f64> = results
+            .iter()
+            .map(|r| {
+                r.replans
+                    .iter()
+                    .filter(|x| x.milestone == "pilot_live")
+                    .count() as f64
+            })
+            .collect();
         replans.sort_by(f64::total_cmp);
-        let replans_quantiles = if replans.is_empty() { Vec::new() } else { qs.iter().map(|&q| quantile_sorted(&replans, q)).collect() };
+        let replans_quantiles = if replans.is_empty() {
+            Vec::new()
+        } else {
+            qs.iter().map(|&q| quantile_sorted(&replans, q)).collect()
+        };
 
         // Spend by financial year.
-        let month_starts: Vec<NaiveDate> = (0..plan.months).map(|m| plan.calendar.period_start(m, crate::scenario::raw::Period::Month)).collect();
+        let month_starts: Vec<NaiveDate> = (0..plan.months)
+            .map(|m| {
+                plan.calendar
+                    .period_start(m, crate::scenario::raw::Period::Month)
+            })
+            .collect();
         let mut years: Vec<i32> = month_starts.iter().map(|&d| financial_year(d)).collect();
         years.dedup();
         let nc = SpendCategory::ALL.len();
@@ -159,7 +184,12 @@ impl Summary {
             for (c, cat) in SpendCategory::ALL.iter().enumerate() {
                 let mut totals: Vec<f64> = results
                     .iter()
-                    .map(|r| (0..plan.months).filter(|&m| financial_year(month_starts[m]) == fy).map(|m| r.spend[m * nc + c]).sum())
+                    .map(|r| {
+                        (0..plan.months)
+                            .filter(|&m| financial_year(month_starts[m]) == fy)
+                            .map(|m| r.spend[m * nc + c])
+                            .sum()
+                    })
                     .collect();
                 totals.sort_by(f64::total_cmp);
                 spend.push(SpendSummary {
@@ -167,7 +197,11 @@ impl Summary {
                     category: cat.id().to_string(),
                     central: cat.is_central(),
                     mean_gbp: mean(&totals),
-                    quantiles_gbp: if totals.is_empty() { Vec::new() } else { qs.iter().map(|&q| quantile_sorted(&totals, q)).collect() },
+                    quantiles_gbp: if totals.is_empty() {
+                        Vec::new()
+                    } else {
+                        qs.iter().map(|&q| quantile_sorted(&totals, q)).collect()
+                    },
                 });
             }
         }

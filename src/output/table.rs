@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use super::summary::{MilestoneSummary, Summary};
 
 fn d(x: Option<NaiveDate>) -> String {
-    x.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "not reached".into())
+    x.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "not reached".into())
 }
 
 fn pct(q: f64) -> String {
@@ -15,7 +16,11 @@ fn pct(q: f64) -> String {
 }
 
 fn row(out: &mut String, label: &str, m: &MilestoneSummary, lo: usize, mid: usize, hi: usize) {
-    let range = format!("{} – {}", d(m.achieved_quantiles[lo]), d(m.achieved_quantiles[hi]));
+    let range = format!(
+        "{} – {}",
+        d(m.achieved_quantiles[lo]),
+        d(m.achieved_quantiles[hi])
+    );
     let _ = writeln!(
         out,
         "  {:<26} {:<11} {:<11} {:<11} {:<27} {:>4.0}%",
@@ -32,9 +37,16 @@ fn row(out: &mut String, label: &str, m: &MilestoneSummary, lo: usize, mid: usiz
 pub fn render(summary: &Summary, seed: u64) -> String {
     let qs = &summary.quantiles;
     let (lo, hi) = (0, qs.len().saturating_sub(1));
-    let mid = qs.iter().position(|&q| (q - 0.5).abs() < 1e-9).unwrap_or(qs.len() / 2);
+    let mid = qs
+        .iter()
+        .position(|&q| (q - 0.5).abs() < 1e-9)
+        .unwrap_or(qs.len() / 2);
     let mut out = String::new();
-    let _ = writeln!(out, "pioneer: scenario `{}`, {} replications, seed {}", summary.scenario, summary.replications, seed);
+    let _ = writeln!(
+        out,
+        "pioneer: scenario `{}`, {} replications, seed {}",
+        summary.scenario, summary.replications, seed
+    );
     let _ = writeln!(out);
     let header = format!(
         "  {:<26} {:<11} {:<11} {:<11} {:<27} {:>5}",
@@ -45,19 +57,38 @@ pub fn render(summary: &Summary, seed: u64) -> String {
         format!("{}–{} range", pct(qs[lo]), pct(qs[hi])),
         "reached"
     );
-    let _ = writeln!(out, "Programme milestones (first promised date, latest plan, simulated achievement)");
+    let _ = writeln!(
+        out,
+        "Programme milestones (first promised date, latest plan, simulated achievement)"
+    );
     let _ = writeln!(out, "{header}");
-    for m in summary.milestones.iter().filter(|m| m.early_adopter == "programme") {
+    for m in summary
+        .milestones
+        .iter()
+        .filter(|m| m.early_adopter == "programme")
+    {
         row(&mut out, &m.milestone, m, lo, mid, hi);
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "Early adopters: first people receiving care under the new model (pilot_live)");
+    let _ = writeln!(
+        out,
+        "Early adopters: first people receiving care under the new model (pilot_live)"
+    );
     let _ = writeln!(out, "{header}");
-    for m in summary.milestones.iter().filter(|m| m.early_adopter != "programme" && m.milestone == "pilot_live") {
+    for m in summary
+        .milestones
+        .iter()
+        .filter(|m| m.early_adopter != "programme" && m.milestone == "pilot_live")
+    {
         row(&mut out, &m.early_adopter, m, lo, mid, hi);
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "Early adopters live (median, {}–{} range)", pct(qs[lo]), pct(qs[hi]));
+    let _ = writeln!(
+        out,
+        "Early adopters live (median, {}–{} range)",
+        pct(qs[lo]),
+        pct(qs[hi])
+    );
     for c in &summary.go_live {
         let _ = writeln!(
             out,
@@ -73,7 +104,9 @@ pub fn render(summary: &Summary, seed: u64) -> String {
         let _ = writeln!(
             out,
             "\nRe-plans of the pilot start: median {:.0} [{:.0} – {:.0}]",
-            summary.replans_quantiles[mid], summary.replans_quantiles[lo], summary.replans_quantiles[hi]
+            summary.replans_quantiles[mid],
+            summary.replans_quantiles[lo],
+            summary.replans_quantiles[hi]
         );
     }
     out

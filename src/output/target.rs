@@ -26,7 +26,11 @@ pub enum TargetError {
 }
 
 fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> TargetError + 'a {
-    move |source| TargetError::Io { action, path: path.to_path_buf(), source }
+    move |source| TargetError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// The first `results/<name>-NNN` directory that does not exist yet, reserved
@@ -46,10 +50,20 @@ pub fn reserve_new_dir(base: &Path, name: &str) -> Result<PathBuf, TargetError> 
 
 /// Writes all files into `dir` atomically. `replace` allows an existing
 /// directory to be replaced (it is removed only after the new one is complete).
-pub fn write_dir_atomically(dir: &Path, files: &[(String, Vec<u8>)], replace: bool) -> Result<(), TargetError> {
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+pub fn write_dir_atomically(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    replace: bool,
+) -> Result<(), TargetError> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(io("creating", parent))?;
-    let leaf = dir.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
+    let leaf = dir
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "out".into());
     let tmp = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
     if tmp.exists() {
         fs::remove_dir_all(&tmp).map_err(io("removing", &tmp))?;
@@ -68,7 +82,11 @@ pub fn write_dir_atomically(dir: &Path, files: &[(String, Vec<u8>)], replace: bo
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    let is_empty_dir = |p: &Path| fs::read_dir(p).map(|mut d| d.next().is_none()).unwrap_or(false);
+    let is_empty_dir = |p: &Path| {
+        fs::read_dir(p)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false)
+    };
     if dir.exists() && !is_empty_dir(dir) {
         if !replace {
             let _ = fs::remove_dir_all(&tmp);
@@ -99,13 +117,23 @@ mod tests {
         write_dir_atomically(&dir, &files, false).unwrap();
         assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"1");
         let files2 = vec![("b.txt".to_string(), b"2".to_vec())];
-        assert!(matches!(write_dir_atomically(&dir, &files2, false), Err(TargetError::Exists(_))));
-        assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"1", "refusal keeps the old results");
+        assert!(matches!(
+            write_dir_atomically(&dir, &files2, false),
+            Err(TargetError::Exists(_))
+        ));
+        assert_eq!(
+            fs::read(dir.join("a.txt")).unwrap(),
+            b"1",
+            "refusal keeps the old results"
+        );
         write_dir_atomically(&dir, &files2, true).unwrap();
         assert!(!dir.join("a.txt").exists());
         assert_eq!(fs::read(dir.join("b.txt")).unwrap(), b"2");
         // No temporary directories are left behind.
-        let leftovers: Vec<_> = fs::read_dir(root.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("out")]);
     }
 

@@ -15,7 +15,9 @@ pub struct IsoDate(pub NaiveDate);
 impl IsoDate {
     /// Parses `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Option<IsoDate> {
-        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok().map(IsoDate)
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .ok()
+            .map(IsoDate)
     }
 }
 

@@ -105,7 +105,10 @@ mod tests {
     fn nearest_finds_typos_and_ignores_unrelated_words() {
         let keys = ["day_rate_gbp", "hours_per_day", "handover_fraction"];
         assert_eq!(nearest("day_rate", keys), Some("day_rate_gbp"));
-        assert_eq!(nearest("handover_fractoin", keys), Some("handover_fraction"));
+        assert_eq!(
+            nearest("handover_fractoin", keys),
+            Some("handover_fraction")
+        );
         assert_eq!(nearest("zzz", keys), None);
     }
 

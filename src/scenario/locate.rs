@@ -137,7 +137,9 @@ impl<'a> Node<'a> {
                 Some((Node::from_value(t.get(k)?), key_span))
             }
             (Node::Tables(a), Seg::Index(i)) => Some((Node::Table(a.get(*i)?), None)),
-            (Node::Value(Value::Array(a)), Seg::Index(i)) => Some((Node::from_value(a.get(*i)?), None)),
+            (Node::Value(Value::Array(a)), Seg::Index(i)) => {
+                Some((Node::from_value(a.get(*i)?), None))
+            }
             _ => None,
         }
     }
@@ -215,7 +217,11 @@ impl<'t> Locator<'t> {
         for seg in &path.0 {
             match node.child(seg) {
                 Some((child, key_span)) => {
-                    let span = if key { key_span.clone().or_else(|| child.span()) } else { child.span().or(key_span) };
+                    let span = if key {
+                        key_span.clone().or_else(|| child.span())
+                    } else {
+                        child.span().or(key_span)
+                    };
                     if span.is_some() {
                         best = span;
                     }
@@ -242,9 +248,14 @@ impl<'t> Locator<'t> {
             // [[array]] tables (no span) choose the last one starting before it.
             let mut chosen: Option<(KeyPath, Node)> = None;
             for (seg, child, key_span) in node.children() {
-                let covers = |r: &Option<Range<usize>>| r.as_ref().is_some_and(|r| r.start <= offset && offset < r.end.max(r.start + 1));
+                let covers = |r: &Option<Range<usize>>| {
+                    r.as_ref()
+                        .is_some_and(|r| r.start <= offset && offset < r.end.max(r.start + 1))
+                };
                 let starts_before = |n: &Node| first_start(n).is_some_and(|s| s <= offset);
-                let hit = covers(&child.span()) || covers(&key_span) || (matches!(child, Node::Table(_)) && starts_before(&child));
+                let hit = covers(&child.span())
+                    || covers(&key_span)
+                    || (matches!(child, Node::Table(_)) && starts_before(&child));
                 if hit {
                     let p = match seg {
                         KeyPathSeg::Key(k) => path.key(k),
@@ -270,7 +281,11 @@ impl<'t> Locator<'t> {
 
 fn first_start(node: &Node) -> Option<usize> {
     node.span().map(|r| r.start).or_else(|| match node {
-        Node::Table(t) => t.iter().filter_map(|(k, _)| t.key(k).and_then(|k| k.span())).map(|r| r.start).min(),
+        Node::Table(t) => t
+            .iter()
+            .filter_map(|(k, _)| t.key(k).and_then(|k| k.span()))
+            .map(|r| r.start)
+            .min(),
         _ => None,
     })
 }
@@ -291,8 +306,14 @@ mod tests {
     #[test]
     fn position_finds_keys_inside_arrays_of_tables() {
         let loc = Locator::new(TEXT);
-        assert_eq!(loc.position(&KeyPath::parse("early_adopters[1].scope"), true), (10, 1));
-        assert_eq!(loc.position(&KeyPath::parse("early_adopters[1].scope"), false), (10, 9));
+        assert_eq!(
+            loc.position(&KeyPath::parse("early_adopters[1].scope"), true),
+            (10, 1)
+        );
+        assert_eq!(
+            loc.position(&KeyPath::parse("early_adopters[1].scope"), false),
+            (10, 9)
+        );
         assert_eq!(loc.position(&KeyPath::parse("meta.name"), true), (2, 1));
     }
 

@@ -58,11 +58,15 @@ impl Scenario {
     }
     /// The embedded default scenario.
     pub fn default_nwl() -> Scenario {
-        Scenario::from_toml(DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME).expect("the embedded scenario is valid (tested)")
+        Scenario::from_toml(DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME)
+            .expect("the embedded scenario is valid (tested)")
     }
     /// Loads and validates a file.
     pub fn from_file(path: &Path) -> Result<Scenario, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Scenario::from_toml(&text, &path.display().to_string())
     }
     /// Parses and validates TOML text; `name` is used in error messages.
@@ -121,7 +125,9 @@ fn ignored_path(path: &serde_ignored::Path) -> KeyPath {
                 collect(parent, out);
                 out.push(Seg::Key(key.clone()));
             }
-            P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => collect(parent, out),
+            P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
+                collect(parent, out)
+            }
         }
     }
     let mut segs = Vec::new();
@@ -135,7 +141,8 @@ pub fn parse_raw(text: &str, name: &str) -> Result<RawScenario, LoadError> {
     let locator = Locator::new(text);
     let mut unknown: Vec<KeyPath> = Vec::new();
     let deserializer = toml::Deserializer::new(text);
-    let parsed: Result<RawScenario, toml::de::Error> = serde_ignored::deserialize(deserializer, |p| unknown.push(ignored_path(&p)));
+    let parsed: Result<RawScenario, toml::de::Error> =
+        serde_ignored::deserialize(deserializer, |p| unknown.push(ignored_path(&p)));
     let schema = schema::json_schema();
     let mut errors: Vec<ScenarioError> = unknown
         .iter()
@@ -153,7 +160,11 @@ pub fn parse_raw(text: &str, name: &str) -> Result<RawScenario, LoadError> {
                 line,
                 column,
                 key_path: path.to_string(),
-                expected: if path.parent().0.is_empty() { "a known top-level section".into() } else { format!("a known key in `{}`", path.parent()) },
+                expected: if path.parent().0.is_empty() {
+                    "a known top-level section".into()
+                } else {
+                    format!("a known key in `{}`", path.parent())
+                },
                 found: Some(format!("unknown key `{key}`")),
                 hint,
             }
@@ -168,23 +179,52 @@ pub fn parse_raw(text: &str, name: &str) -> Result<RawScenario, LoadError> {
             let path = locator.path_at(offset);
             let message = e.message().trim().to_string();
             let (expected, found, hint) = explain_serde_message(&message, &path, &schema);
-            errors.push(ScenarioError { file: name.to_string(), line, column, key_path: path.to_string(), expected, found, hint });
+            errors.push(ScenarioError {
+                file: name.to_string(),
+                line,
+                column,
+                key_path: path.to_string(),
+                expected,
+                found,
+                hint,
+            });
             Err(LoadError::Invalid(errors))
         }
     }
 }
 
 /// Turns serde's messages into expected / found / hint.
-fn explain_serde_message(message: &str, path: &KeyPath, schema: &serde_json::Value) -> (String, Option<String>, Option<String>) {
+fn explain_serde_message(
+    message: &str,
+    path: &KeyPath,
+    schema: &serde_json::Value,
+) -> (String, Option<String>, Option<String>) {
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.trim_end_matches('`');
-        let full = if path.0.is_empty() { field.to_string() } else { format!("{path}.{field}") };
-        return (format!("key `{field}`"), Some("nothing".into()), Some(format!("add `{full}`; see docs/scenario-reference.md")));
+        let full = if path.0.is_empty() {
+            field.to_string()
+        } else {
+            format!("{path}.{field}")
+        };
+        return (
+            format!("key `{field}`"),
+            Some("nothing".into()),
+            Some(format!("add `{full}`; see docs/scenario-reference.md")),
+        );
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
-        let (found, expected) = rest.split_once("`, expected ").unwrap_or((rest, "a known value"));
-        let options: Vec<&str> = expected.split(['`', ',', ' ']).filter(|s| !s.is_empty() && *s != "or" && *s != "one" && *s != "of").collect();
-        return (expected.to_string(), Some(format!("`{found}`")), Some(error::did_you_mean(found, options)));
+        let (found, expected) = rest
+            .split_once("`, expected ")
+            .unwrap_or((rest, "a known value"));
+        let options: Vec<&str> = expected
+            .split(['`', ',', ' '])
+            .filter(|s| !s.is_empty() && *s != "or" && *s != "one" && *s != "of")
+            .collect();
+        return (
+            expected.to_string(),
+            Some(format!("`{found}`")),
+            Some(error::did_you_mean(found, options)),
+        );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         if let Some((found, expected)) = rest.split_once(", expected ") {
@@ -193,7 +233,11 @@ fn explain_serde_message(message: &str, path: &KeyPath, schema: &serde_json::Val
     }
     if let Some(rest) = message.strip_prefix("expected a date") {
         let (exp, found) = rest.split_once(", found ").unwrap_or((rest, ""));
-        return (format!("a date{exp}"), (!found.is_empty()).then(|| found.to_string()), Some("write dates as 2014-01-06".into()));
+        return (
+            format!("a date{exp}"),
+            (!found.is_empty()).then(|| found.to_string()),
+            Some("write dates as 2014-01-06".into()),
+        );
     }
     let _ = schema;
     (format!("valid TOML for this key ({message})"), None, None)

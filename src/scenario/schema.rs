@@ -12,7 +12,9 @@ pub fn json_schema() -> Value {
     let settings = schemars::generate::SchemaSettings::draft2020_12().with(|s| {
         s.inline_subschemas = true;
     });
-    let schema = settings.into_generator().into_root_schema_for::<RawScenario>();
+    let schema = settings
+        .into_generator()
+        .into_root_schema_for::<RawScenario>();
     schema.as_value().clone()
 }
 
@@ -60,7 +62,10 @@ fn type_name(v: &Value) -> String {
     if let Some(alts) = v.get("oneOf").and_then(Value::as_array) {
         let names: Vec<String> = alts
             .iter()
-            .filter_map(|a| a.get("const").or_else(|| a.get("enum").and_then(|e| e.get(0))))
+            .filter_map(|a| {
+                a.get("const")
+                    .or_else(|| a.get("enum").and_then(|e| e.get(0)))
+            })
             .filter_map(Value::as_str)
             .map(|s| format!("`{s}`"))
             .collect();
@@ -69,7 +74,11 @@ fn type_name(v: &Value) -> String {
         }
     }
     if let Some(e) = v.get("enum").and_then(Value::as_array) {
-        let names: Vec<String> = e.iter().filter_map(Value::as_str).map(|s| format!("`{s}`")).collect();
+        let names: Vec<String> = e
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|s| format!("`{s}`"))
+            .collect();
         return format!("one of {}", names.join(", "));
     }
     if v.get("format").and_then(Value::as_str) == Some("date") {
@@ -81,7 +90,10 @@ fn type_name(v: &Value) -> String {
             "integer" => "integer".into(),
             "boolean" => "boolean".into(),
             "string" => "string".into(),
-            "array" => format!("array of {}", v.get("items").map(type_name).unwrap_or_default()),
+            "array" => format!(
+                "array of {}",
+                v.get("items").map(type_name).unwrap_or_default()
+            ),
             "object" if v.get("properties").is_none() => "table of kind = count".into(),
             "object" => "table".into(),
             other => other.into(),
@@ -155,11 +167,20 @@ fn walk(node: &Value, prefix: &str, inherited_default: Option<&Value>, out: &mut
     let order = property_order(node);
     for key in order {
         let Some(sub) = props.get(&key) else { continue };
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         let inner = unwrap_optional(sub);
         let is_array = inner.get("type").and_then(Value::as_str) == Some("array");
-        let elem = if is_array { inner.get("items").map(unwrap_optional) } else { None };
-        let is_table = inner.get("properties").is_some() || elem.is_some_and(|e| e.get("properties").is_some());
+        let elem = if is_array {
+            inner.get("items").map(unwrap_optional)
+        } else {
+            None
+        };
+        let is_table = inner.get("properties").is_some()
+            || elem.is_some_and(|e| e.get("properties").is_some());
         let default = sub
             .get("default")
             .or_else(|| inherited_default.and_then(|d| d.get(&key)));
@@ -170,8 +191,20 @@ fn walk(node: &Value, prefix: &str, inherited_default: Option<&Value>, out: &mut
             None => "none".into(),
         };
         out.push(KeyDoc {
-            path: if is_array && is_table { format!("{path}[]") } else { path.clone() },
-            type_name: if is_table { if is_array { "array of tables".into() } else { "table".into() } } else { type_name(sub) },
+            path: if is_array && is_table {
+                format!("{path}[]")
+            } else {
+                path.clone()
+            },
+            type_name: if is_table {
+                if is_array {
+                    "array of tables".into()
+                } else {
+                    "table".into()
+                }
+            } else {
+                type_name(sub)
+            },
             default: default_text,
             description: describe(sub),
             leaf: !is_table,
@@ -215,7 +248,10 @@ Unknown keys are errors.\n\n",
             out.push_str(&format!("\n## `{top}`\n\n"));
             out.push_str("| key | type | default | meaning |\n|---|---|---|---|\n");
         }
-        out.push_str(&format!("| `{}` | {} | {} | {} |\n", d.path, d.type_name, d.default, d.description));
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            d.path, d.type_name, d.default, d.description
+        ));
     }
     out
 }
@@ -239,9 +275,14 @@ mod tests {
     fn every_leaf_key_documents_unit_and_source() {
         let missing: Vec<String> = key_docs(&json_schema())
             .into_iter()
-            .filter(|d| d.leaf && !(d.description.contains("Unit:") && d.description.contains("Source:")))
+            .filter(|d| {
+                d.leaf && !(d.description.contains("Unit:") && d.description.contains("Source:"))
+            })
             .map(|d| d.path)
             .collect();
-        assert!(missing.is_empty(), "keys without `Unit:` and `Source:` in their doc comment: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "keys without `Unit:` and `Source:` in their doc comment: {missing:?}"
+        );
     }
 }

@@ -31,8 +31,20 @@ struct Checker {
 }
 
 impl Checker {
-    fn push(&mut self, path: KeyPath, expected: impl Into<String>, found: Option<String>, hint: Option<String>) {
-        self.issues.push(Issue { path, at_key: false, expected: expected.into(), found, hint });
+    fn push(
+        &mut self,
+        path: KeyPath,
+        expected: impl Into<String>,
+        found: Option<String>,
+        hint: Option<String>,
+    ) {
+        self.issues.push(Issue {
+            path,
+            at_key: false,
+            expected: expected.into(),
+            found,
+            hint,
+        });
     }
     fn range(&mut self, path: KeyPath, value: f64, lo: f64, hi: f64, what: &str) {
         if !(value >= lo && value <= hi) {
@@ -41,7 +53,12 @@ impl Checker {
             } else {
                 None
             };
-            self.push(path, format!("{what} between {lo} and {hi}"), Some(value.to_string()), hint);
+            self.push(
+                path,
+                format!("{what} between {lo} and {hi}"),
+                Some(value.to_string()),
+                hint,
+            );
         }
     }
     fn unit(&mut self, path: KeyPath, value: f64) {
@@ -49,7 +66,12 @@ impl Checker {
     }
     fn non_negative(&mut self, path: KeyPath, value: f64, what: &str) {
         if !(value >= 0.0 && value.is_finite()) {
-            self.push(path, format!("a non-negative {what}"), Some(value.to_string()), None);
+            self.push(
+                path,
+                format!("a non-negative {what}"),
+                Some(value.to_string()),
+                None,
+            );
         }
     }
     fn positive_int(&mut self, path: KeyPath, value: u32) {
@@ -59,10 +81,21 @@ impl Checker {
     }
     fn order(&mut self, later: KeyPath, early: IsoDate, late: IsoDate, early_name: &str) {
         if late < early {
-            self.push(later, format!("a date on or after {early_name} ({early})"), Some(late.to_string()), Some("dates must be in order".into()));
+            self.push(
+                later,
+                format!("a date on or after {early_name} ({early})"),
+                Some(late.to_string()),
+                Some("dates must be in order".into()),
+            );
         }
     }
-    fn kind_counts(&mut self, path: &KeyPath, members: &BTreeMap<String, u32>, raw: &RawScenario, allow_team: bool) {
+    fn kind_counts(
+        &mut self,
+        path: &KeyPath,
+        members: &BTreeMap<String, u32>,
+        raw: &RawScenario,
+        allow_team: bool,
+    ) {
         for (k, &n) in members {
             match AgentKind::from_id(k) {
                 None => self.issues.push(Issue {
@@ -85,7 +118,9 @@ impl Checker {
                             path.key(k),
                             format!("at most {pool} (the number of `{k}` agents)"),
                             Some(n.to_string()),
-                            Some(format!("raise `organisations.{k}.count` or lower this count")),
+                            Some(format!(
+                                "raise `organisations.{k}.count` or lower this count"
+                            )),
                         );
                     }
                 }
@@ -128,9 +163,19 @@ fn unique_ids<'a>(c: &mut Checker, base: &KeyPath, ids: impl Iterator<Item = &'a
     let mut seen = HashSet::new();
     for (i, id) in ids.enumerate() {
         if id.is_empty() {
-            c.push(base.index(i).key("id"), "a non-empty id", Some("\"\"".into()), None);
+            c.push(
+                base.index(i).key("id"),
+                "a non-empty id",
+                Some("\"\"".into()),
+                None,
+            );
         } else if !seen.insert(id) {
-            c.push(base.index(i).key("id"), "a unique id", Some(format!("`{id}` again")), Some("each id may appear once".into()));
+            c.push(
+                base.index(i).key("id"),
+                "a unique id",
+                Some(format!("`{id}` again")),
+                Some("each id may appear once".into()),
+            );
         }
     }
 }
@@ -142,44 +187,97 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
 
     // Calendar.
     let cal = root.key("calendar");
-    c.order(cal.key("horizon"), raw.calendar.start, raw.calendar.horizon, "calendar.start");
+    c.order(
+        cal.key("horizon"),
+        raw.calendar.start,
+        raw.calendar.horizon,
+        "calendar.start",
+    );
     let years = (raw.calendar.horizon.0 - raw.calendar.start.0).num_days() as f64 / 365.25;
     if years > 30.0 {
-        c.push(cal.key("horizon"), "a horizon at most 30 years after the start", Some(raw.calendar.horizon.to_string()), None);
+        c.push(
+            cal.key("horizon"),
+            "a horizon at most 30 years after the start",
+            Some(raw.calendar.horizon.to_string()),
+            None,
+        );
     }
 
     // Organisations.
     let orgs = root.key("organisations");
     for kind in AgentKind::ALL {
-        let Some(spec) = kind_spec(raw, kind) else { continue };
+        let Some(spec) = kind_spec(raw, kind) else {
+            continue;
+        };
         let p = orgs.key(kind.id());
-        c.non_negative(p.key("capacity_hours"), spec.capacity_hours, "number of hours");
+        c.non_negative(
+            p.key("capacity_hours"),
+            spec.capacity_hours,
+            "number of hours",
+        );
         c.unit(p.key("engagement"), spec.engagement);
         c.unit(p.key("engagement_sd"), spec.engagement_sd);
         c.unit(p.key("relational_bias"), spec.relational_bias);
         c.unit(p.key("workload"), spec.workload);
         if spec.count > 1_000_000 {
-            c.push(p.key("count"), "at most 1,000,000 agents of a kind", Some(spec.count.to_string()), None);
+            c.push(
+                p.key("count"),
+                "at most 1,000,000 agents of a kind",
+                Some(spec.count.to_string()),
+                None,
+            );
         }
     }
 
     // Programme.
     let prog = root.key("programme");
-    c.non_negative(prog.key("team_size"), raw.programme.team_size, "number of people");
-    c.range(prog.key("hours_per_person"), raw.programme.hours_per_person, 0.0, 168.0, "hours per week");
-    c.non_negative(prog.key("cost_per_person_gbp"), raw.programme.cost_per_person_gbp, "amount of money");
+    c.non_negative(
+        prog.key("team_size"),
+        raw.programme.team_size,
+        "number of people",
+    );
+    c.range(
+        prog.key("hours_per_person"),
+        raw.programme.hours_per_person,
+        0.0,
+        168.0,
+        "hours per week",
+    );
+    c.non_negative(
+        prog.key("cost_per_person_gbp"),
+        raw.programme.cost_per_person_gbp,
+        "amount of money",
+    );
     c.unit(prog.key("relational_bias"), raw.programme.relational_bias);
     c.unit(prog.key("ea_support_share"), raw.programme.ea_support_share);
-    c.non_negative(prog.key("spread_penalty"), raw.programme.spread_penalty, "number");
+    c.non_negative(
+        prog.key("spread_penalty"),
+        raw.programme.spread_penalty,
+        "number",
+    );
 
     // Consultancy.
     let cons = root.key("consultancy");
     if !(raw.consultancy.day_rate_gbp > 0.0) {
-        c.push(cons.key("day_rate_gbp"), "a positive day rate", Some(raw.consultancy.day_rate_gbp.to_string()), None);
+        c.push(
+            cons.key("day_rate_gbp"),
+            "a positive day rate",
+            Some(raw.consultancy.day_rate_gbp.to_string()),
+            None,
+        );
     }
-    c.range(cons.key("hours_per_day"), raw.consultancy.hours_per_day, 0.5, 24.0, "hours");
+    c.range(
+        cons.key("hours_per_day"),
+        raw.consultancy.hours_per_day,
+        0.5,
+        24.0,
+        "hours",
+    );
     c.unit(cons.key("relational_bias"), raw.consultancy.relational_bias);
-    c.unit(cons.key("handover_fraction"), raw.consultancy.handover_fraction);
+    c.unit(
+        cons.key("handover_fraction"),
+        raw.consultancy.handover_fraction,
+    );
     for (i, k) in raw.consultancy.contracts.iter().enumerate() {
         let p = cons.key("contracts").index(i);
         c.order(p.key("end"), k.start, k.end, "its start");
@@ -191,7 +289,12 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
     for (i, b) in raw.budget.iter().enumerate() {
         let p = root.key("budget").index(i);
         if !years_seen.insert(b.starts) {
-            c.push(p.key("starts"), "each financial year once", Some(format!("{} again", b.starts)), None);
+            c.push(
+                p.key("starts"),
+                "each financial year once",
+                Some(format!("{} again", b.starts)),
+                None,
+            );
         }
         c.non_negative(p.key("central_gbp"), b.central_gbp, "amount of money");
         c.non_negative(p.key("local_gbp"), b.local_gbp, "amount of money");
@@ -200,34 +303,80 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
     // Co-design.
     let cd = root.key("codesign");
     if raw.codesign.working_groups.is_empty() {
-        c.push(cd.key("working_groups"), "at least one working group", Some("[]".into()), None);
+        c.push(
+            cd.key("working_groups"),
+            "at least one working group",
+            Some("[]".into()),
+            None,
+        );
     }
     let mut wg_seen = HashSet::new();
     for (i, wg) in raw.codesign.working_groups.iter().enumerate() {
         if wg.is_empty() || !wg_seen.insert(wg) {
-            c.push(cd.key("working_groups").index(i), "a unique, non-empty name", Some(format!("`{wg}`")), None);
+            c.push(
+                cd.key("working_groups").index(i),
+                "a unique, non-empty name",
+                Some(format!("`{wg}`")),
+                None,
+            );
         }
     }
-    c.positive_int(cd.key("meeting_every_weeks"), raw.codesign.meeting_every_weeks);
+    c.positive_int(
+        cd.key("meeting_every_weeks"),
+        raw.codesign.meeting_every_weeks,
+    );
     c.kind_counts(&cd.key("members"), &raw.codesign.members, raw, true);
     if !(raw.codesign.work_per_group > 0.0) {
-        c.push(cd.key("work_per_group"), "a positive amount of work", Some(raw.codesign.work_per_group.to_string()), None);
+        c.push(
+            cd.key("work_per_group"),
+            "a positive amount of work",
+            Some(raw.codesign.work_per_group.to_string()),
+            None,
+        );
     }
-    c.range(cd.key("meeting_hours"), raw.codesign.meeting_hours, 0.0, 40.0, "hours");
-    c.non_negative(cd.key("central_hours_per_group"), raw.codesign.central_hours_per_group, "number of hours");
-    c.non_negative(cd.key("toolkit_work_hours"), raw.codesign.toolkit_work_hours, "number of hours");
+    c.range(
+        cd.key("meeting_hours"),
+        raw.codesign.meeting_hours,
+        0.0,
+        40.0,
+        "hours",
+    );
+    c.non_negative(
+        cd.key("central_hours_per_group"),
+        raw.codesign.central_hours_per_group,
+        "number of hours",
+    );
+    c.non_negative(
+        cd.key("toolkit_work_hours"),
+        raw.codesign.toolkit_work_hours,
+        "number of hours",
+    );
     c.unit(cd.key("toolkit_reduction"), raw.codesign.toolkit_reduction);
     if raw.codesign.start < raw.calendar.start {
-        c.push(cd.key("start"), format!("a date on or after calendar.start ({})", raw.calendar.start), Some(raw.codesign.start.to_string()), None);
+        c.push(
+            cd.key("start"),
+            format!("a date on or after calendar.start ({})", raw.calendar.start),
+            Some(raw.codesign.start.to_string()),
+            None,
+        );
     }
 
     // Bodies.
-    unique_ids(&mut c, &root.key("bodies"), raw.bodies.iter().map(|b| b.id.as_str()));
+    unique_ids(
+        &mut c,
+        &root.key("bodies"),
+        raw.bodies.iter().map(|b| b.id.as_str()),
+    );
     let mut signing_bodies = 0;
     for (i, b) in raw.bodies.iter().enumerate() {
         let p = root.key("bodies").index(i);
         if b.id.starts_with("working_group:") || b.id.starts_with("steering_committee:") {
-            c.push(p.key("id"), "an id that does not start with `working_group:` or `steering_committee:`", Some(format!("`{}`", b.id)), Some("those bodies are made from `codesign` and `early_adopters`".into()));
+            c.push(
+                p.key("id"),
+                "an id that does not start with `working_group:` or `steering_committee:`",
+                Some(format!("`{}`", b.id)),
+                Some("those bodies are made from `codesign` and `early_adopters`".into()),
+            );
         }
         c.kind_counts(&p.key("members"), &b.members, raw, true);
         for (j, s) in b.schedule.iter().enumerate() {
@@ -239,39 +388,105 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         if b.signs_off_early_adopters {
             signing_bodies += 1;
             if signing_bodies > 1 {
-                c.push(p.key("signs_off_early_adopters"), "exactly one body that signs off early adopters", Some("a second one".into()), None);
+                c.push(
+                    p.key("signs_off_early_adopters"),
+                    "exactly one body that signs off early adopters",
+                    Some("a second one".into()),
+                    None,
+                );
             }
             if b.schedule.is_empty() && b.dates.is_empty() {
-                c.push(p.key("schedule"), "a meeting schedule for the body that signs off early adopters", Some("no meetings".into()), Some("add a [[bodies.schedule]] period".into()));
+                c.push(
+                    p.key("schedule"),
+                    "a meeting schedule for the body that signs off early adopters",
+                    Some("no meetings".into()),
+                    Some("add a [[bodies.schedule]] period".into()),
+                );
             }
         }
     }
     if signing_bodies == 0 {
-        c.push(root.key("bodies"), "one body with `signs_off_early_adopters = true`", Some("none".into()), Some("mark the programme executive (or your equivalent) as the sign-off body".into()));
+        c.push(
+            root.key("bodies"),
+            "one body with `signs_off_early_adopters = true`",
+            Some("none".into()),
+            Some("mark the programme executive (or your equivalent) as the sign-off body".into()),
+        );
     }
 
     // Timetable.
     let tt = root.key("timetable");
     let t = &raw.timetable;
-    c.order(tt.key("codesign_complete"), raw.codesign.start, t.codesign_complete, "codesign.start");
-    c.order(tt.key("toolkit_published"), t.codesign_complete, t.toolkit_published, "timetable.codesign_complete");
-    c.order(tt.key("business_plan_approved"), t.ea_signed_off, t.business_plan_approved, "timetable.ea_signed_off");
-    c.order(tt.key("wider_rollout"), t.pilot_start, t.wider_rollout, "timetable.pilot_start");
+    c.order(
+        tt.key("codesign_complete"),
+        raw.codesign.start,
+        t.codesign_complete,
+        "codesign.start",
+    );
+    c.order(
+        tt.key("toolkit_published"),
+        t.codesign_complete,
+        t.toolkit_published,
+        "timetable.codesign_complete",
+    );
+    c.order(
+        tt.key("business_plan_approved"),
+        t.ea_signed_off,
+        t.business_plan_approved,
+        "timetable.ea_signed_off",
+    );
+    c.order(
+        tt.key("wider_rollout"),
+        t.pilot_start,
+        t.wider_rollout,
+        "timetable.pilot_start",
+    );
     c.unit(tt.key("wider_rollout_share"), t.wider_rollout_share);
-    for (key, d) in [("ea_signed_off", t.ea_signed_off), ("pilot_start", t.pilot_start)] {
+    for (key, d) in [
+        ("ea_signed_off", t.ea_signed_off),
+        ("pilot_start", t.pilot_start),
+    ] {
         if d < raw.calendar.start || d > raw.calendar.horizon {
-            c.push(tt.key(key), format!("a date within the calendar ({} to {})", raw.calendar.start, raw.calendar.horizon), Some(d.to_string()), None);
+            c.push(
+                tt.key(key),
+                format!(
+                    "a date within the calendar ({} to {})",
+                    raw.calendar.start, raw.calendar.horizon
+                ),
+                Some(d.to_string()),
+                None,
+            );
         }
     }
 
     // Re-planning.
     let rp = root.key("replanning");
-    c.positive_int(rp.key("review_every_weeks"), raw.replanning.review_every_weeks);
+    c.positive_int(
+        rp.key("review_every_weeks"),
+        raw.replanning.review_every_weeks,
+    );
     c.positive_int(rp.key("slip_weeks"), raw.replanning.slip_weeks);
-    c.range(rp.key("optimism"), raw.replanning.optimism, 0.0, 0.95, "a share");
-    c.positive_int(rp.key("projection_window_weeks"), raw.replanning.projection_window_weeks);
+    c.range(
+        rp.key("optimism"),
+        raw.replanning.optimism,
+        0.0,
+        0.95,
+        "a share",
+    );
+    c.positive_int(
+        rp.key("projection_window_weeks"),
+        raw.replanning.projection_window_weeks,
+    );
     if raw.replanning.reference_rank as usize > raw.early_adopters.len() {
-        c.push(rp.key("reference_rank"), format!("a rank from 0 to {} (the number of early adopters)", raw.early_adopters.len()), Some(raw.replanning.reference_rank.to_string()), Some("0 means the median early adopter".into()));
+        c.push(
+            rp.key("reference_rank"),
+            format!(
+                "a rank from 0 to {} (the number of early adopters)",
+                raw.early_adopters.len()
+            ),
+            Some(raw.replanning.reference_rank.to_string()),
+            Some("0 means the median early adopter".into()),
+        );
     }
 
     // Effort.
@@ -281,16 +496,52 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
     c.unit(ef.key("bias_adaptation_rate"), e.bias_adaptation_rate);
     c.unit(ef.key("signer_complementarity"), e.signer_complementarity);
     c.unit(ef.key("provider_wait_factor"), e.provider_wait_factor);
-    c.range(ef.key("support_leverage"), e.support_leverage, 0.0, 100.0, "a ratio");
-    c.range(ef.key("project_manager_hours"), e.project_manager_hours, 0.0, 80.0, "hours per week");
-    c.unit(ef.key("project_manager_relational_bias"), e.project_manager_relational_bias);
+    c.range(
+        ef.key("support_leverage"),
+        e.support_leverage,
+        0.0,
+        100.0,
+        "a ratio",
+    );
+    c.range(
+        ef.key("project_manager_hours"),
+        e.project_manager_hours,
+        0.0,
+        80.0,
+        "hours per week",
+    );
+    c.unit(
+        ef.key("project_manager_relational_bias"),
+        e.project_manager_relational_bias,
+    );
     if !(e.local_hour_cost_gbp > 0.0) {
-        c.push(ef.key("local_hour_cost_gbp"), "a positive cost per hour", Some(e.local_hour_cost_gbp.to_string()), None);
+        c.push(
+            ef.key("local_hour_cost_gbp"),
+            "a positive cost per hour",
+            Some(e.local_hour_cost_gbp.to_string()),
+            None,
+        );
     }
-    c.unit(ef.key("local_funding_efficiency"), e.local_funding_efficiency);
-    c.non_negative(ef.key("involvement_hours"), e.involvement_hours, "number of hours");
-    c.unit(ef.key("pilot_willing_engagement"), e.pilot_willing_engagement);
-    c.range(ef.key("prior_relationship_weight"), e.prior_relationship_weight, 0.0, 2.0, "a weight");
+    c.unit(
+        ef.key("local_funding_efficiency"),
+        e.local_funding_efficiency,
+    );
+    c.non_negative(
+        ef.key("involvement_hours"),
+        e.involvement_hours,
+        "number of hours",
+    );
+    c.unit(
+        ef.key("pilot_willing_engagement"),
+        e.pilot_willing_engagement,
+    );
+    c.range(
+        ef.key("prior_relationship_weight"),
+        e.prior_relationship_weight,
+        0.0,
+        2.0,
+        "a weight",
+    );
 
     // Engagement.
     let en = root.key("engagement");
@@ -305,45 +556,98 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
     ] {
         c.unit(en.key(k), v);
     }
-    c.non_negative(en.key("deadline_escalation"), g.deadline_escalation, "number");
+    c.non_negative(
+        en.key("deadline_escalation"),
+        g.deadline_escalation,
+        "number",
+    );
     c.unit(en.key("reversion_rate"), g.reversion_rate);
-    c.non_negative(en.key("lay_deadline_multiplier"), g.lay_deadline_multiplier, "multiplier");
+    c.non_negative(
+        en.key("lay_deadline_multiplier"),
+        g.lay_deadline_multiplier,
+        "multiplier",
+    );
 
     // Meetings.
     let mt = root.key("meetings");
     c.unit(mt.key("churn_penalty"), raw.meetings.churn_penalty);
-    c.non_negative(mt.key("lay_quality_bonus"), raw.meetings.lay_quality_bonus, "multiplier");
-    c.positive_int(mt.key("steering_every_weeks"), raw.meetings.steering_every_weeks);
-    c.range(mt.key("steering_meeting_hours"), raw.meetings.steering_meeting_hours, 0.0, 40.0, "hours");
-    c.unit(mt.key("steering_output_share"), raw.meetings.steering_output_share);
+    c.non_negative(
+        mt.key("lay_quality_bonus"),
+        raw.meetings.lay_quality_bonus,
+        "multiplier",
+    );
+    c.positive_int(
+        mt.key("steering_every_weeks"),
+        raw.meetings.steering_every_weeks,
+    );
+    c.range(
+        mt.key("steering_meeting_hours"),
+        raw.meetings.steering_meeting_hours,
+        0.0,
+        40.0,
+        "hours",
+    );
+    c.unit(
+        mt.key("steering_output_share"),
+        raw.meetings.steering_output_share,
+    );
 
     // Barriers.
-    unique_ids(&mut c, &root.key("barriers"), raw.barriers.iter().map(|b| b.id.as_str()));
+    unique_ids(
+        &mut c,
+        &root.key("barriers"),
+        raw.barriers.iter().map(|b| b.id.as_str()),
+    );
     for (i, b) in raw.barriers.iter().enumerate() {
         let p = root.key("barriers").index(i);
-        c.non_negative(p.key("removal_hazard_per_year"), b.removal_hazard_per_year, "hazard");
+        c.non_negative(
+            p.key("removal_hazard_per_year"),
+            b.removal_hazard_per_year,
+            "hazard",
+        );
         c.unit(p.key("efficiency"), b.efficiency);
-        c.non_negative(p.key("workaround_hours"), b.workaround_hours, "number of hours");
+        c.non_negative(
+            p.key("workaround_hours"),
+            b.workaround_hours,
+            "number of hours",
+        );
     }
 
     // Leadership.
     let ld = root.key("leadership");
     c.unit(ld.key("capacity_loss"), raw.leadership.capacity_loss);
-    unique_ids(&mut c, &ld.key("leaders"), raw.leadership.leaders.iter().map(|l| l.id.as_str()));
+    unique_ids(
+        &mut c,
+        &ld.key("leaders"),
+        raw.leadership.leaders.iter().map(|l| l.id.as_str()),
+    );
     for (i, l) in raw.leadership.leaders.iter().enumerate() {
-        c.non_negative(ld.key("leaders").index(i).key("hazard_per_year"), l.hazard_per_year, "hazard");
+        c.non_negative(
+            ld.key("leaders").index(i).key("hazard_per_year"),
+            l.hazard_per_year,
+            "hazard",
+        );
     }
 
     // Funding.
     let fd = root.key("funding").key("tranches");
-    unique_ids(&mut c, &fd, raw.funding.tranches.iter().map(|t| t.id.as_str()));
+    unique_ids(
+        &mut c,
+        &fd,
+        raw.funding.tranches.iter().map(|t| t.id.as_str()),
+    );
     for (i, t) in raw.funding.tranches.iter().enumerate() {
         let p = fd.index(i);
         c.non_negative(p.key("amount_gbp"), t.amount_gbp, "amount of money");
         c.unit(p.key("capacity_share"), t.capacity_share);
         c.positive_int(p.key("spread_weeks"), t.spread_weeks);
         if t.trigger == TrancheTrigger::Date && t.date.is_none() {
-            c.push(p.key("date"), "a release date for a tranche with trigger = \"date\"", None, Some("add `date = 2014-10-01` or change the trigger".into()));
+            c.push(
+                p.key("date"),
+                "a release date for a tranche with trigger = \"date\"",
+                None,
+                Some("add `date = 2014-10-01` or change the trigger".into()),
+            );
         }
     }
 
@@ -352,12 +656,26 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
     let o = &raw.outcomes;
     c.unit(oc.key("promised_reduction"), o.promised_reduction);
     c.unit(oc.key("effect_size"), o.effect_size);
-    c.non_negative(oc.key("admission_risk_ratio"), o.admission_risk_ratio, "ratio");
+    c.non_negative(
+        oc.key("admission_risk_ratio"),
+        o.admission_risk_ratio,
+        "ratio",
+    );
     if !(o.population > 0.0) {
-        c.push(oc.key("population"), "a positive population", Some(o.population.to_string()), None);
+        c.push(
+            oc.key("population"),
+            "a positive population",
+            Some(o.population.to_string()),
+            None,
+        );
     }
     if o.promised_reduction > 0.0 && o.promised_by.is_none() {
-        c.push(oc.key("promised_by"), "the date by which the promised reduction is due", None, Some("add `promised_by = 2015-03-31`, or set promised_reduction = 0".into()));
+        c.push(
+            oc.key("promised_by"),
+            "the date by which the promised reduction is due",
+            None,
+            Some("add `promised_by = 2015-03-31`, or set promised_reduction = 0".into()),
+        );
     }
 
     // Journey.
@@ -375,7 +693,12 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         for (j, r) in m.requires.iter().enumerate() {
             match ids.iter().position(|x| x == r) {
                 Some(ix) => req.push(ix),
-                None => c.push(p.key("requires").index(j), "the id of a milestone in the journey", Some(format!("`{r}`")), Some(did_you_mean(r, ids.iter().map(String::as_str)))),
+                None => c.push(
+                    p.key("requires").index(j),
+                    "the id of a milestone in the journey",
+                    Some(format!("`{r}`")),
+                    Some(did_you_mean(r, ids.iter().map(String::as_str))),
+                ),
             }
         }
         requires.push(req);
@@ -383,11 +706,21 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         for (j, s) in m.signers.iter().enumerate() {
             match AgentKind::from_id(s) {
                 Some(k) => sg.push(k),
-                None => c.push(p.key("signers").index(j), "an agent kind", Some(format!("`{s}`")), Some(did_you_mean(s, AgentKind::ALL.iter().map(|k| k.id())))),
+                None => c.push(
+                    p.key("signers").index(j),
+                    "an agent kind",
+                    Some(format!("`{s}`")),
+                    Some(did_you_mean(s, AgentKind::ALL.iter().map(|k| k.id()))),
+                ),
             }
         }
         if m.kind != MilestoneKind::Relational && m.signers.is_empty() {
-            c.push(p.key("signers"), "at least one signing agent kind for a transactional or mixed milestone", Some("[]".into()), Some("e.g. signers = [\"ccg\", \"acute_trust\"]".into()));
+            c.push(
+                p.key("signers"),
+                "at least one signing agent kind for a transactional or mixed milestone",
+                Some("[]".into()),
+                Some("e.g. signers = [\"ccg\", \"acute_trust\"]".into()),
+            );
         }
         signers.push(sg);
         let b = match &m.barrier {
@@ -395,7 +728,12 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
             Some(b) => {
                 let ix = barrier_ids.iter().position(|x| x == b);
                 if ix.is_none() {
-                    c.push(p.key("barrier"), "the id of a barrier in [[barriers]]", Some(format!("`{b}`")), Some(did_you_mean(b, barrier_ids.iter().copied())));
+                    c.push(
+                        p.key("barrier"),
+                        "the id of a barrier in [[barriers]]",
+                        Some(format!("`{b}`")),
+                        Some(did_you_mean(b, barrier_ids.iter().copied())),
+                    );
                 }
                 ix
             }
@@ -403,55 +741,113 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         barriers.push(b);
     }
     if !ids.iter().any(|i| i == "pilot_live") {
-        c.push(jp.clone(), "a milestone with id `pilot_live` (go-live is measured by it)", None, Some("add a [[journey]] entry with id = \"pilot_live\"".into()));
+        c.push(
+            jp.clone(),
+            "a milestone with id `pilot_live` (go-live is measured by it)",
+            None,
+            Some("add a [[journey]] entry with id = \"pilot_live\"".into()),
+        );
     } else if let Some(pl) = raw.journey.iter().position(|m| m.id == "pilot_live") {
         if raw.journey[pl].full_scope_only {
-            c.push(jp.index(pl).key("full_scope_only"), "`false` for `pilot_live` (every scope goes live)", Some("true".into()), None);
+            c.push(
+                jp.index(pl).key("full_scope_only"),
+                "`false` for `pilot_live` (every scope goes live)",
+                Some("true".into()),
+                None,
+            );
         }
     }
-    let cycle = if c.issues.iter().any(|i| i.path.to_string().starts_with("journey")) {
+    let cycle = if c
+        .issues
+        .iter()
+        .any(|i| i.path.to_string().starts_with("journey"))
+    {
         None
     } else {
         find_cycle(&requires, &ids)
     };
     if let Some(cycle) = &cycle {
         let first = ids.iter().position(|x| *x == cycle[0]).unwrap_or(0);
-        c.push(jp.index(first).key("requires"), "prerequisites without cycles", Some(format!("the cycle {}", cycle.join(" → "))), Some("remove one of these prerequisites".into()));
+        c.push(
+            jp.index(first).key("requires"),
+            "prerequisites without cycles",
+            Some(format!("the cycle {}", cycle.join(" → "))),
+            Some("remove one of these prerequisites".into()),
+        );
     }
 
     for (j, r) in raw.funding.business_plan_requires.iter().enumerate() {
         if !ids.contains(r) {
-            c.push(root.key("funding").key("business_plan_requires").index(j), "the id of a milestone in the journey", Some(format!("`{r}`")), Some(did_you_mean(r, ids.iter().map(String::as_str))));
+            c.push(
+                root.key("funding").key("business_plan_requires").index(j),
+                "the id of a milestone in the journey",
+                Some(format!("`{r}`")),
+                Some(did_you_mean(r, ids.iter().map(String::as_str))),
+            );
         }
     }
 
     // Early adopters.
     let ea = root.key("early_adopters");
     if raw.early_adopters.is_empty() {
-        c.push(ea.clone(), "at least one early adopter", Some("none".into()), None);
+        c.push(
+            ea.clone(),
+            "at least one early adopter",
+            Some("none".into()),
+            None,
+        );
     }
-    unique_ids(&mut c, &ea, raw.early_adopters.iter().map(|e| e.id.as_str()));
+    unique_ids(
+        &mut c,
+        &ea,
+        raw.early_adopters.iter().map(|e| e.id.as_str()),
+    );
     for (i, a) in raw.early_adopters.iter().enumerate() {
         let p = ea.index(i);
         if a.id == "programme" {
-            c.push(p.key("id"), "an id other than `programme` (reserved for programme-level rows)", Some("`programme`".into()), None);
+            c.push(
+                p.key("id"),
+                "an id other than `programme` (reserved for programme-level rows)",
+                Some("`programme`".into()),
+                None,
+            );
         }
         c.non_negative(p.key("population"), a.population, "number of people");
         c.unit(p.key("prior_relationships"), a.prior_relationships);
         c.kind_counts(&p.key("members"), &a.members, raw, false);
         let gps = a.members.get("gp_practice").copied().unwrap_or(0);
         if gps == 0 {
-            c.push(p.key("members"), "at least one `gp_practice` member (pilots run in practices)", None, Some("add gp_practice = <count> to members".into()));
+            c.push(
+                p.key("members"),
+                "at least one `gp_practice` member (pilots run in practices)",
+                None,
+                Some("add gp_practice = <count> to members".into()),
+            );
         } else if a.pilot_practices > gps {
-            c.push(p.key("pilot_practices"), format!("at most {gps} (its gp_practice members)"), Some(a.pilot_practices.to_string()), None);
+            c.push(
+                p.key("pilot_practices"),
+                format!("at most {gps} (its gp_practice members)"),
+                Some(a.pilot_practices.to_string()),
+                None,
+            );
         }
         c.positive_int(p.key("pilot_practices"), a.pilot_practices);
         c.positive_int(p.key("rollout_every_weeks"), a.rollout_every_weeks);
         if let (Some(from), Some(until)) = (a.project_manager_from, a.project_manager_until) {
-            c.order(p.key("project_manager_until"), from, until, "project_manager_from");
+            c.order(
+                p.key("project_manager_until"),
+                from,
+                until,
+                "project_manager_from",
+            );
         }
         if a.application_ready < raw.calendar.start {
-            c.push(p.key("application_ready"), format!("a date on or after calendar.start ({})", raw.calendar.start), Some(a.application_ready.to_string()), None);
+            c.push(
+                p.key("application_ready"),
+                format!("a date on or after calendar.start ({})", raw.calendar.start),
+                Some(a.application_ready.to_string()),
+                None,
+            );
         }
     }
 
@@ -461,7 +857,12 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         c.range(rc.index(i), *q, 0.0, 1.0, "a probability");
     }
     if raw.record.quantiles.windows(2).any(|w| w[0] >= w[1]) {
-        c.push(rc, "quantiles in increasing order", Some(format!("{:?}", raw.record.quantiles)), None);
+        c.push(
+            rc,
+            "quantiles in increasing order",
+            Some(format!("{:?}", raw.record.quantiles)),
+            None,
+        );
     }
 
     if !c.issues.is_empty() {
