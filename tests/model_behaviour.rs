@@ -279,3 +279,52 @@ fn scenario_reference_is_generated_from_the_schema() {
         "docs/scenario-reference.md is out of date: run `cargo run --release -- schema > docs/scenario-reference.md`"
     );
 }
+
+#[test]
+fn consultancy_is_capped_by_the_central_budget() {
+    // A central budget of £1m in 2013/14 caps the £3.5m contract.
+    let capped = scenario_with(|r| r.budget[0].central_gbp = 1_000_000.0);
+    let (plan, results) = run(&capped, 3);
+    let nc = pioneer::observe::SpendCategory::ALL.len();
+    for r in &results {
+        let fy2013: f64 = (0..plan.months)
+            .filter(|&m| {
+                pioneer::engine::calendar::financial_year(
+                    plan.calendar
+                        .period_start(m, pioneer::scenario::raw::Period::Month),
+                ) == 2013
+            })
+            .map(|m| r.spend[m * nc])
+            .sum();
+        assert!(
+            (fy2013 - 1_000_000.0).abs() < 1.0,
+            "2013/14 consultancy {fy2013}"
+        );
+    }
+    let uncapped = scenario_with(|r| {
+        r.budget[0].central_gbp = 1_000_000.0;
+        r.switches.budget_cap = false;
+    });
+    let (plan, results) = run(&uncapped, 1);
+    let total: f64 = (0..plan.months).map(|m| results[0].spend[m * nc]).sum();
+    assert!(
+        (total - 7_900_000.0).abs() < 1.0,
+        "uncapped consultancy {total}"
+    );
+}
+
+#[test]
+fn parallel_agent_decisions_match_sequential_ones() {
+    // A larger programme (2,000 practices) decided in parallel and in sequence.
+    let base = scenario_with(|r| r.organisations.gp_practice.count = 2000);
+    let mut raw = base.raw().clone();
+    raw.engine.parallel_agents_threshold = 0;
+    let parallel = Scenario::from_raw(raw, DEFAULT_SCENARIO, "test").unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let (_, a) = pool.install(|| run(&base, 4));
+    let (_, b) = pool.install(|| run(&parallel, 4));
+    assert_eq!(a, b);
+}

@@ -211,6 +211,30 @@ pub struct Plan {
     pub months: usize,
 }
 
+/// Caps consultancy spend (and the hours it buys) so that its total within a
+/// financial year does not exceed that year's central budget.
+fn cap_to_central_budget(
+    raw: &RawScenario,
+    fy_of_tick: &[i32],
+    spend: &mut [f64],
+    hours: &mut [f64],
+) {
+    let mut used: BTreeMap<i32, f64> = BTreeMap::new();
+    for t in 0..spend.len() {
+        let fy = fy_of_tick[t];
+        let Some(budget) = raw.budget.iter().find(|b| b.starts == fy) else {
+            continue;
+        };
+        let so_far = used.entry(fy).or_insert(0.0);
+        let allowed = (budget.central_gbp - *so_far).max(0.0).min(spend[t]);
+        if spend[t] > 0.0 {
+            hours[t] *= allowed / spend[t];
+        }
+        spend[t] = allowed;
+        *so_far += allowed;
+    }
+}
+
 fn tick(cal: &Calendar, d: NaiveDate) -> i64 {
     cal.tick_of(d)
 }
@@ -446,6 +470,17 @@ impl Plan {
             }
         }
         contract_ends.sort_unstable();
+        let fy_of_tick: Vec<i32> = (0..weeks)
+            .map(|t| financial_year(calendar.date(t)))
+            .collect();
+        if raw.switches.budget_cap {
+            cap_to_central_budget(
+                raw,
+                &fy_of_tick,
+                &mut consultant_spend,
+                &mut consultant_hours,
+            );
+        }
         let local_budget = raw.budget.iter().map(|b| (b.starts, b.local_gbp)).collect();
         let fy_of_tick: Vec<i32> = (0..weeks)
             .map(|t| financial_year(calendar.date(t)))

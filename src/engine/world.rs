@@ -468,10 +468,7 @@ impl<'p> World<'p> {
         self.week_rel_by_kind = [0.0; AgentKind::COUNT];
         self.week_trans_by_kind = [0.0; AgentKind::COUNT];
         self.week_meeting_by_kind = [0.0; AgentKind::COUNT];
-        let active_eas: Vec<usize> = (0..self.eas.len())
-            .filter(|&e| self.eas[e].active)
-            .collect();
-        let n_active = active_eas.len();
+        let n_active = self.eas.iter().filter(|e| e.active).count();
 
         for (i, a) in self.agents.iter_mut().enumerate() {
             if a.kind == AgentKind::ProgrammeTeam {
@@ -564,9 +561,9 @@ impl<'p> World<'p> {
         if n_active > 0 {
             let spread = 1.0 + raw.programme.spread_penalty * (n_active as f64 - 1.0);
             let per_ea = 1.0 / n_active as f64 / spread * ea_share;
-            for &e in &active_eas {
-                self.eas[e].rel_pool += (team_rel + cons_rel) * per_ea;
-                self.eas[e].support_trans += (team_trans + cons_trans) * per_ea;
+            for s in self.eas.iter_mut().filter(|s| s.active) {
+                s.rel_pool += (team_rel + cons_rel) * per_ea;
+                s.support_trans += (team_trans + cons_trans) * per_ea;
             }
         }
 

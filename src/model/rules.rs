@@ -13,12 +13,10 @@ pub fn draw_multiplier<R: Rng>(rng: &mut R, cv: f64, floor: f64) -> f64 {
     (1.0 + cv * standard_normal(rng)).max(floor)
 }
 
-/// A standard normal draw (Box–Muller; two uniforms per draw, so the number
-/// of draws consumed is fixed).
+/// A standard normal draw (rand_distr's ziggurat sampler: fast, and the same
+/// numbers on every platform for the same generator state).
 pub fn standard_normal<R: Rng>(rng: &mut R) -> f64 {
-    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
-    let u2: f64 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    rng.sample(rand_distr::StandardNormal)
 }
 
 /// Weekly probability of an event with a yearly hazard `h` (probability per

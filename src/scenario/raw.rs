@@ -139,6 +139,8 @@ pub struct Switches {
     pub funding_gateway: bool,
     /// Agents drift their relational bias toward what open milestones need. Off: bias is fixed. Unit: on/off. Source: assumption.
     pub bias_adaptation: bool,
+    /// Consultancy spend in a financial year is capped at that year's central budget (where one is given). Unit: on/off. Source: S2 Box 1 (E13).
+    pub budget_cap: bool,
 }
 
 impl Default for Switches {
@@ -162,6 +164,7 @@ impl Default for Switches {
             local_funding: true,
             funding_gateway: true,
             bias_adaptation: true,
+            budget_cap: true,
         }
     }
 }
