@@ -95,6 +95,7 @@ pub struct World<'p> {
     barrier_active: Vec<bool>,
     leader_departed: Vec<Option<Tick>>,
     programme_rng: ChaCha8Rng,
+    leader_rng: ChaCha8Rng,
     local_pot: f64,
     local_fy: i32,
     pending_shock: f64,
@@ -243,6 +244,7 @@ impl<'p> World<'p> {
                 .collect(),
             leader_departed: vec![None; raw.leadership.leaders.len()],
             programme_rng: stream(master_seed, rep, PROGRAMME, Purpose::Barrier),
+            leader_rng: stream(master_seed, rep, PROGRAMME, Purpose::Leadership),
             local_pot: 0.0,
             local_fy: i32::MIN,
             pending_shock: 0.0,
@@ -268,15 +270,9 @@ impl<'p> World<'p> {
 
     /// Runs every week and returns the result.
     pub fn run(mut self, parallel_agents: bool) -> ReplicationResult {
-        let mut leader_rng = stream(
-            self.result.seed,
-            self.result.replication as u64,
-            PROGRAMME,
-            Purpose::Leadership,
-        );
         for t in 0..self.plan.calendar.weeks() {
             self.tick = t;
-            self.events(&mut leader_rng);
+            self.events();
             self.decide(parallel_agents);
             self.apply_effort();
             self.meet();
@@ -297,7 +293,7 @@ impl<'p> World<'p> {
     }
 
     // ---------------------------------------------------------------- events
-    fn events(&mut self, leader_rng: &mut ChaCha8Rng) {
+    fn events(&mut self) {
         let plan = self.plan;
         let raw = plan.raw();
         let t = self.tick;
@@ -322,7 +318,7 @@ impl<'p> World<'p> {
         // Leaders depart on schedule or by hazard.
         if self.sw().leadership_loss {
             for (l, spec) in raw.leadership.leaders.iter().enumerate() {
-                let u: f64 = leader_rng.random();
+                let u: f64 = self.leader_rng.random();
                 if self.leader_departed[l].is_some() {
                     continue;
                 }
@@ -713,7 +709,7 @@ impl<'p> World<'p> {
                 for (k, tr) in raw.funding.tranches.iter().enumerate() {
                     let due = match tr.trigger {
                         TrancheTrigger::SignOff => true,
-                        TrancheTrigger::Date => tr.date.is_some_and(|d| plan.tick_of(d.0) < t),
+                        TrancheTrigger::Date => tr.date.is_some_and(|d| plan.tick_of(d.0) <= t),
                         TrancheTrigger::BusinessPlan => !raw.switches.funding_gateway,
                     };
                     if due {
