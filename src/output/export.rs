@@ -26,8 +26,20 @@ pub enum ExportError {
 }
 
 fn date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
+    d.map(iso).unwrap_or_default()
+}
+
+fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// The replications whose detailed rows are written (`record.detail_replications`).
+fn detailed<'a>(
+    plan: &'a Plan,
+    results: &'a [ReplicationResult],
+) -> impl Iterator<Item = &'a ReplicationResult> + 'a {
+    let limit = plan.raw().record.detail_replications;
+    results.iter().filter(move |r| r.replication < limit)
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
@@ -95,17 +107,10 @@ pub fn timeseries_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<
     let kind_name = |k: Option<AgentKind>| k.map_or("all", |k| k.id());
     match raw.record.timeseries {
         TimeseriesMode::Replications => {
-            for r in results
-                .iter()
-                .filter(|r| r.replication < raw.record.detail_replications)
-            {
+            for r in detailed(plan, results) {
                 let rep = r.replication.to_string();
                 for p in 0..plan.periods {
-                    let d = plan
-                        .calendar
-                        .period_start(p, every)
-                        .format("%Y-%m-%d")
-                        .to_string();
+                    let d = iso(plan.calendar.period_start(p, every));
                     for (s, def) in layout.defs.iter().enumerate() {
                         w.write_record([
                             &rep,
@@ -128,35 +133,28 @@ pub fn timeseries_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<
                 .collect();
             let mut column = Vec::with_capacity(results.len());
             for p in 0..plan.periods {
-                let d = plan
-                    .calendar
-                    .period_start(p, every)
-                    .format("%Y-%m-%d")
-                    .to_string();
+                let d = iso(plan.calendar.period_start(p, every));
                 for (s, def) in layout.defs.iter().enumerate() {
                     column.clear();
                     column.extend(results.iter().map(|r| r.series[p * ns + s]));
                     column.sort_by(f64::total_cmp);
                     let scope = layout.scope_name(def);
                     let kind = kind_name(def.kind);
-                    w.write_record([
-                        "",
-                        &d,
-                        scope,
-                        kind,
-                        def.metric.id(),
-                        "mean",
-                        &fmt_num(mean(&column)),
-                    ])?;
-                    for (q, label) in qs.iter().zip(&labels) {
+                    let stats = std::iter::once(("mean", mean(&column))).chain(
+                        labels
+                            .iter()
+                            .zip(qs)
+                            .map(|(l, &q)| (l.as_str(), quantile_sorted(&column, q))),
+                    );
+                    for (statistic, value) in stats {
                         w.write_record([
                             "",
                             &d,
                             scope,
                             kind,
                             def.metric.id(),
-                            label,
-                            &fmt_num(quantile_sorted(&column, *q)),
+                            statistic,
+                            &fmt_num(value),
                         ])?;
                     }
                 }
@@ -195,7 +193,7 @@ pub fn meetings_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8
     for r in results {
         let rep = r.replication.to_string();
         for m in &r.meetings {
-            let d = plan.calendar.date(m.tick).format("%Y-%m-%d").to_string();
+            let d = iso(plan.calendar.date(m.tick));
             let body = &plan.bodies[m.body as usize].id;
             for k in &sectors[m.body as usize] {
                 let attendees = m.attendees[k.index()].to_string();
@@ -215,21 +213,15 @@ pub fn meetings_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8
 
 /// `spend.csv`: monthly spend by category (first `detail_replications`).
 pub fn spend_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, ExportError> {
-    let raw = plan.raw();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["replication", "date", "category", "amount_gbp"])?;
     let nc = SpendCategory::ALL.len();
-    for r in results
-        .iter()
-        .filter(|r| r.replication < raw.record.detail_replications)
-    {
+    for r in detailed(plan, results) {
         let rep = r.replication.to_string();
         for m in 0..plan.months {
-            let d = plan
+            let d = iso(plan
                 .calendar
-                .period_start(m, crate::scenario::raw::Period::Month)
-                .format("%Y-%m-%d")
-                .to_string();
+                .period_start(m, crate::scenario::raw::Period::Month));
             for (c, cat) in SpendCategory::ALL.iter().enumerate() {
                 w.write_record([&rep, &d, cat.id(), &format!("{:.2}", r.spend[m * nc + c])])?;
             }
@@ -247,7 +239,7 @@ pub fn replans_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>
         for x in &r.replans {
             w.write_record([
                 &rep,
-                &plan.calendar.date(x.tick).format("%Y-%m-%d").to_string(),
+                &iso(plan.calendar.date(x.tick)),
                 x.milestone,
                 &date(Some(x.old)),
                 &date(Some(x.new)),

@@ -57,32 +57,29 @@ pub fn render(summary: &Summary, seed: u64) -> String {
         format!("{}–{} range", pct(qs[lo]), pct(qs[hi])),
         "reached"
     );
-    let _ = writeln!(
-        out,
-        "Programme milestones (first promised date, latest plan, simulated achievement)"
-    );
-    let _ = writeln!(out, "{header}");
-    for m in summary
-        .milestones
-        .iter()
-        .filter(|m| m.early_adopter == "programme")
-    {
-        row(&mut out, &m.milestone, m, lo, mid, hi);
+    let sections: [(&str, Box<dyn Fn(&MilestoneSummary) -> Option<&str>>); 2] = [
+        (
+            "Programme milestones (first promised date, latest plan, simulated achievement)",
+            Box::new(|m| (m.early_adopter == "programme").then_some(m.milestone.as_str())),
+        ),
+        (
+            "Early adopters: first people receiving care under the new model (pilot_live)",
+            Box::new(|m| {
+                (m.early_adopter != "programme" && m.milestone == "pilot_live")
+                    .then_some(m.early_adopter.as_str())
+            }),
+        ),
+    ];
+    for (title, label_of) in &sections {
+        let _ = writeln!(out, "{title}");
+        let _ = writeln!(out, "{header}");
+        for m in &summary.milestones {
+            if let Some(label) = label_of(m) {
+                row(&mut out, label, m, lo, mid, hi);
+            }
+        }
+        let _ = writeln!(out);
     }
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "Early adopters: first people receiving care under the new model (pilot_live)"
-    );
-    let _ = writeln!(out, "{header}");
-    for m in summary
-        .milestones
-        .iter()
-        .filter(|m| m.early_adopter != "programme" && m.milestone == "pilot_live")
-    {
-        row(&mut out, &m.early_adopter, m, lo, mid, hi);
-    }
-    let _ = writeln!(out);
     let _ = writeln!(
         out,
         "Early adopters live (median, {}–{} range)",
