@@ -197,6 +197,11 @@ impl<'t> Locator<'t> {
         }
     }
 
+    /// Whether the text is valid TOML.
+    pub fn parsed(&self) -> bool {
+        self.doc.is_some()
+    }
+
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
@@ -237,57 +242,68 @@ impl<'t> Locator<'t> {
     }
 
     /// The deepest key path whose key or value contains the byte offset.
+    /// Among tables (which have no end in the text) the one that starts last
+    /// before the offset is taken.
     pub fn path_at(&self, offset: usize) -> KeyPath {
         let Some(doc) = &self.doc else {
             return KeyPath::root();
         };
         let mut path = KeyPath::root();
         let mut node = Node::Table(doc.as_table());
-        'descend: loop {
-            // Prefer the child whose own span covers the offset; for
-            // [[array]] tables (no span) choose the last one starting before it.
-            let mut chosen: Option<(KeyPath, Node)> = None;
+        loop {
+            let mut chosen: Option<(usize, KeyPath, Node)> = None;
             for (seg, child, key_span) in node.children() {
-                let covers = |r: &Option<Range<usize>>| {
-                    r.as_ref()
-                        .is_some_and(|r| r.start <= offset && offset < r.end.max(r.start + 1))
-                };
-                let starts_before = |n: &Node| first_start(n).is_some_and(|s| s <= offset);
-                let hit = covers(&child.span())
-                    || covers(&key_span)
-                    || (matches!(child, Node::Table(_)) && starts_before(&child));
-                if hit {
+                let covers = child
+                    .span()
+                    .is_some_and(|r| r.start <= offset && offset < r.end.max(r.start + 1))
+                    || key_span
+                        .as_ref()
+                        .is_some_and(|r| r.start <= offset && offset < r.end);
+                let open_ended = matches!(child, Node::Table(_) | Node::Tables(_));
+                let start = key_span
+                    .as_ref()
+                    .map(|r| r.start)
+                    .into_iter()
+                    .chain(first_start(&child))
+                    .min();
+                let Some(start) = start else { continue };
+                if start > offset || !(covers || open_ended) {
+                    continue;
+                }
+                if chosen.as_ref().is_none_or(|(s, _, _)| start >= *s) {
                     let p = match seg {
                         KeyPathSeg::Key(k) => path.key(k),
                         KeyPathSeg::Index(i) => path.index(i),
                     };
-                    chosen = Some((p, child));
+                    chosen = Some((start, p, child));
                 }
             }
             match chosen {
-                Some((p, child)) => {
+                Some((_, p, child)) => {
                     path = p;
                     node = child;
                     if matches!(node, Node::Value(v) if !matches!(v, Value::Array(_))) {
-                        break 'descend;
+                        return path;
                     }
                 }
-                None => break 'descend,
+                None => return path,
             }
         }
-        path
     }
 }
 
 fn first_start(node: &Node) -> Option<usize> {
-    node.span().map(|r| r.start).or_else(|| match node {
+    let own = node.span().map(|r| r.start);
+    let inner = match node {
         Node::Table(t) => t
             .iter()
             .filter_map(|(k, _)| t.key(k).and_then(|k| k.span()))
             .map(|r| r.start)
             .min(),
+        Node::Tables(a) => a.iter().filter_map(|t| first_start(&Node::Table(t))).min(),
         _ => None,
-    })
+    };
+    own.into_iter().chain(inner).min()
 }
 
 #[cfg(test)]
@@ -322,5 +338,34 @@ mod tests {
         let loc = Locator::new(TEXT);
         let offset = TEXT.find("\"partial\"").unwrap() + 2;
         assert_eq!(loc.path_at(offset).to_string(), "early_adopters[1].scope");
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn path_at_finds_values_in_nested_arrays_of_tables() {
+        let text = "[codesign]\nx = 1\n\n[[bodies]]\nid = \"a\"\n[[bodies.schedule]]\nfrom = 1\n\n[[bodies]]\nid = \"b\"\n[[bodies.schedule]]\nevery_weeks = \"3\"\n\n[timetable]\ny = 2\n";
+        let loc = Locator::new(text);
+        let offset = text.find("\"3\"").unwrap();
+        assert_eq!(
+            loc.path_at(offset).to_string(),
+            "bodies[1].schedule[0].every_weeks"
+        );
+        let offset = text.find("y = 2").unwrap();
+        assert_eq!(loc.path_at(offset).to_string(), "timetable.y");
+    }
+
+    #[test]
+    fn path_at_finds_values_in_standard_tables() {
+        let text = "[meta]\nname = \"x\"\n\n[codesign]\nstart = 2013-10-07\nmeeting_every_weeks = \"3\"\nwork = 1\n";
+        let loc = Locator::new(text);
+        let offset = text.find("\"3\"").unwrap();
+        assert_eq!(
+            loc.path_at(offset).to_string(),
+            "codesign.meeting_every_weeks"
+        );
     }
 }

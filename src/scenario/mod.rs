@@ -153,7 +153,19 @@ pub fn parse_raw(text: &str, name: &str) -> Result<RawScenario, LoadError> {
             let hint = if valid.is_empty() {
                 None
             } else {
-                Some(error::did_you_mean(key, valid.iter().map(String::as_str)))
+                Some(
+                    match error::nearest(key, valid.iter().map(String::as_str)) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None => format!(
+                            "known keys here: {}",
+                            valid
+                                .iter()
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    },
+                )
             };
             ScenarioError {
                 file: name.to_string(),
@@ -178,7 +190,15 @@ pub fn parse_raw(text: &str, name: &str) -> Result<RawScenario, LoadError> {
             let (line, column) = locator.line_col(offset);
             let path = locator.path_at(offset);
             let message = e.message().trim().to_string();
-            let (expected, found, hint) = explain_serde_message(&message, &path, &schema);
+            let (expected, found, hint) = if locator.parsed() {
+                explain_serde_message(&message, &path)
+            } else {
+                (
+                    "valid TOML syntax".to_string(),
+                    Some(message.clone()),
+                    Some("check quotes, brackets and `key = value` pairs on this line".to_string()),
+                )
+            };
             errors.push(ScenarioError {
                 file: name.to_string(),
                 line,
@@ -193,11 +213,30 @@ pub fn parse_raw(text: &str, name: &str) -> Result<RawScenario, LoadError> {
     }
 }
 
+/// Rust type names in serde messages, in words a scenario author uses.
+fn plain_type(expected: &str) -> (String, Option<String>) {
+    match expected {
+        "f64" | "f32" => (
+            "a number".into(),
+            Some(
+                "write numbers without quotes or thousands separators, e.g. 59938.0 or 59_938.0"
+                    .into(),
+            ),
+        ),
+        "u32" | "u64" | "i32" | "i64" | "usize" => (
+            "a whole number".into(),
+            Some("write whole numbers without quotes, e.g. 3".into()),
+        ),
+        "a boolean" | "bool" => ("true or false".into(), None),
+        "a string" => ("a text in quotes".into(), None),
+        other => (other.to_string(), None),
+    }
+}
+
 /// Turns serde's messages into expected / found / hint.
 fn explain_serde_message(
     message: &str,
     path: &KeyPath,
-    schema: &serde_json::Value,
 ) -> (String, Option<String>, Option<String>) {
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.trim_end_matches('`');
@@ -228,7 +267,14 @@ fn explain_serde_message(
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         if let Some((found, expected)) = rest.split_once(", expected ") {
-            return (expected.to_string(), Some(found.to_string()), None);
+            let (expected, hint) = plain_type(expected);
+            return (expected, Some(found.to_string()), hint);
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            let (expected, hint) = plain_type(expected);
+            return (expected, Some(found.to_string()), hint);
         }
     }
     if let Some(rest) = message.strip_prefix("expected a date") {
@@ -239,7 +285,6 @@ fn explain_serde_message(
             Some("write dates as 2014-01-06".into()),
         );
     }
-    let _ = schema;
     (format!("valid TOML for this key ({message})"), None, None)
 }
 
