@@ -23,6 +23,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod calibrate;
 pub mod engine;
 pub mod model;
 pub mod observe;

@@ -484,8 +484,7 @@ fn the_unmodified_default_scenario_loads() {
 }
 
 #[test]
-#[ignore = "bug: an invalid date (2014-02-30) gives the TOML parser's two-line message `invalid date-time\\nvalue is out of range` rendered over two lines (the second neither `error:` nor `hint:`), with the syntax hint `check quotes, brackets and key = value pairs` instead of one about dates (src/scenario/mod.rs parse_toml)"]
-fn bug_invalid_date_is_one_line_with_a_date_hint() {
+fn invalid_date_is_one_line_with_a_date_hint() {
     assert_case("invalid_date");
 }
 

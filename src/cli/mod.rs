@@ -1,5 +1,7 @@
 //! Argument parsing and the commands.
 
+mod calibrate;
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -48,6 +50,8 @@ enum Command {
     },
     /// Print the embedded default scenario (a starting point for your own).
     Default,
+    /// Calibrate scenario parameters to observed targets (ABC rejection + ABC-PMC); resumable.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -96,6 +100,7 @@ pub fn main() -> i32 {
             }
             Ok(())
         }
+        Some(Command::Calibrate(args)) => calibrate::calibrate(&args),
         Some(Command::Default) => {
             say(pioneer::scenario::DEFAULT_SCENARIO);
             Ok(())
@@ -115,18 +120,18 @@ pub fn main() -> i32 {
 }
 
 /// Writes to stdout; a closed pipe (`pioneer run | head`) is not an error.
-fn say(text: &str) {
+pub(crate) fn say(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }
 
-enum Failure {
+pub(crate) enum Failure {
     BadInput(String),
     Run(String),
 }
 
-fn load(path: Option<&Path>) -> Result<Scenario, Failure> {
+pub(crate) fn load(path: Option<&Path>) -> Result<Scenario, Failure> {
     let loaded = match path {
         Some(p) => Scenario::from_file(p),
         None => Scenario::from_toml(pioneer::scenario::DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME),
@@ -173,18 +178,11 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         .num_threads(threads)
         .build()
         .map_err(|e| Failure::Run(format!("cannot start worker threads: {e}")))?;
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let b = indicatif::ProgressBar::new(args.replications as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} replications [{elapsed_precise}<{eta_precise}] {wide_bar}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    };
+    let bar = progress_bar(
+        args.quiet,
+        Some(args.replications as u64),
+        "{spinner} {pos}/{len} replications [{elapsed_precise}<{eta_precise}] {wide_bar}",
+    );
     let spec = EnsembleSpec {
         seed: args.seed,
         replications: args.replications,
@@ -225,6 +223,26 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         ))),
         Err(e) => Err(Failure::Run(e.to_string())),
     }
+}
+
+/// A progress bar on stderr, hidden when quiet or when stderr is not a terminal.
+pub(crate) fn progress_bar(
+    quiet: bool,
+    len: Option<u64>,
+    template: &str,
+) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = match len {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
 }
 
 fn safe_name(name: &str) -> String {

@@ -21,6 +21,8 @@ pub enum Purpose {
     Barrier = 4,
     /// Leadership departures.
     Leadership = 5,
+    /// Calibration: prior draws and perturbations of one particle slot.
+    Calibrate = 6,
 }
 
 /// The agent slot used for programme-level streams.

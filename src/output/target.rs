@@ -146,3 +146,27 @@ mod tests {
         assert!(a.ends_with("nwl-001") && b.ends_with("nwl-002"));
     }
 }
+
+/// Writes one file atomically: to a temporary file beside it, then renamed.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), TargetError> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(io("creating", parent))?;
+    let leaf = path
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp).map_err(io("creating", &tmp))?;
+        f.write_all(bytes).map_err(io("writing", &tmp))?;
+        f.sync_all().map_err(io("syncing", &tmp))?;
+        fs::rename(&tmp, path).map_err(io("renaming into place", path))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}

@@ -85,25 +85,32 @@ impl Scenario {
                 source_name: name.to_string(),
                 content_hash: sha256_hex(text.as_bytes()),
             }),
-            Err(issues) => Err(LoadError::Invalid(
-                issues
-                    .into_iter()
-                    .map(|i| {
-                        let (line, column) = locator.position(&i.path, i.at_key);
-                        ScenarioError {
-                            file: name.to_string(),
-                            line,
-                            column,
-                            key_path: i.path.to_string(),
-                            expected: i.expected,
-                            found: i.found,
-                            hint: i.hint,
-                        }
-                    })
-                    .collect(),
-            )),
+            Err(issues) => Err(LoadError::Invalid(locate_issues(issues, &locator, name))),
         }
     }
+}
+
+/// Gives validation issues their file positions.
+pub fn locate_issues(
+    issues: Vec<validate::Issue>,
+    locator: &Locator,
+    name: &str,
+) -> Vec<ScenarioError> {
+    issues
+        .into_iter()
+        .map(|i| {
+            let (line, column) = locator.position(&i.path, i.at_key);
+            ScenarioError {
+                file: name.to_string(),
+                line,
+                column,
+                key_path: i.path.to_string(),
+                expected: i.expected,
+                found: i.found,
+                hint: i.hint,
+            }
+        })
+        .collect()
 }
 
 /// SHA-256 of bytes as lowercase hex.
@@ -138,12 +145,22 @@ fn ignored_path(path: &serde_ignored::Path) -> KeyPath {
 /// TOML text → raw scenario, reporting syntax errors, type errors and every
 /// unknown key.
 pub fn parse_raw(text: &str, name: &str) -> Result<RawScenario, LoadError> {
+    parse_toml::<RawScenario>(text, name)
+}
+
+/// TOML text → any input type (scenario, targets, priors) with the same
+/// error reporting: syntax errors, type errors and every unknown key, each
+/// with file, line, column, key path and a hint.
+pub fn parse_toml<T>(text: &str, name: &str) -> Result<T, LoadError>
+where
+    T: serde::de::DeserializeOwned + schemars::JsonSchema,
+{
     let locator = Locator::new(text);
     let mut unknown: Vec<KeyPath> = Vec::new();
     let deserializer = toml::Deserializer::new(text);
-    let parsed: Result<RawScenario, toml::de::Error> =
+    let parsed: Result<T, toml::de::Error> =
         serde_ignored::deserialize(deserializer, |p| unknown.push(ignored_path(&p)));
-    let schema = schema::json_schema();
+    let schema = schema::json_schema_for::<T>();
     let mut errors: Vec<ScenarioError> = unknown
         .iter()
         .map(|path| {
@@ -189,14 +206,20 @@ pub fn parse_raw(text: &str, name: &str) -> Result<RawScenario, LoadError> {
             let offset = e.span().map(|s| s.start).unwrap_or(0);
             let (line, column) = locator.line_col(offset);
             let path = locator.path_at(offset);
-            let message = e.message().trim().to_string();
+            // toml's messages may span lines; keep one line per error.
+            let message = e.message().trim().replace('\n', ": ");
             let (expected, found, hint) = if locator.parsed() {
                 explain_serde_message(&message, &path)
             } else {
+                let hint = if message.contains("date") {
+                    "write dates as YYYY-MM-DD with a real day of the month, e.g. 2014-02-28"
+                } else {
+                    "check quotes, brackets and `key = value` pairs on this line"
+                };
                 (
                     "valid TOML syntax".to_string(),
                     Some(message.clone()),
-                    Some("check quotes, brackets and `key = value` pairs on this line".to_string()),
+                    Some(hint.to_string()),
                 )
             };
             errors.push(ScenarioError {

@@ -9,12 +9,15 @@ use super::raw::RawScenario;
 
 /// The JSON schema of a scenario file, with every sub-schema inlined.
 pub fn json_schema() -> Value {
+    json_schema_for::<RawScenario>()
+}
+
+/// The inlined JSON schema of any input file type (scenarios, targets, priors).
+pub fn json_schema_for<T: schemars::JsonSchema>() -> Value {
     let settings = schemars::generate::SchemaSettings::draft2020_12().with(|s| {
         s.inline_subschemas = true;
     });
-    let schema = settings
-        .into_generator()
-        .into_root_schema_for::<RawScenario>();
+    let schema = settings.into_generator().into_root_schema_for::<T>();
     schema.as_value().clone()
 }
 

@@ -1,0 +1,368 @@
+//! Approximate Bayesian computation: a rejection step over draws from the
+//! priors, then generations of ABC population Monte Carlo (Beaumont et al.
+//! 2009, Biometrika 96:983): each generation tightens the tolerance to a
+//! quantile of the previous distances, proposes by perturbing weighted
+//! particles with a Gaussian kernel of twice their weighted variance, and
+//! re-weights by prior / kernel mixture.
+//!
+//! Determinism: every particle slot draws from its own stream keyed by
+//! (seed, generation, slot), and every parameter set is simulated with the
+//! same replication seeds (common random numbers), so results do not depend
+//! on threads. Resumability: the state after each generation is a plain
+//! serialisable value; continuing from it gives exactly what an
+//! uninterrupted run gives.
+
+use rand::Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::params;
+use super::priors::Prior;
+use super::targets::Target;
+use crate::engine::ensemble::run_replication;
+use crate::engine::plan::Plan;
+use crate::engine::rng::{stream, Purpose};
+use crate::output::stats::quantile_sorted;
+use crate::scenario::locate::KeyPath;
+use crate::scenario::Scenario;
+
+/// Settings of a calibration run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AbcSettings {
+    /// Particles per generation.
+    pub particles: usize,
+    /// Generations after the rejection step (0 = rejection only).
+    pub generations: usize,
+    /// Replications simulated per parameter set.
+    pub replications: u32,
+    /// Seed of the calibration (draws and simulations).
+    pub seed: u64,
+    /// Draws in the rejection step per particle kept.
+    pub oversample: usize,
+    /// Quantile of the previous generation's distances used as the next tolerance.
+    pub alpha: f64,
+    /// Proposals tried per particle slot before the best one is kept.
+    pub max_attempts: usize,
+}
+
+impl Default for AbcSettings {
+    fn default() -> Self {
+        AbcSettings {
+            particles: 200,
+            generations: 4,
+            replications: 20,
+            seed: 1,
+            oversample: 5,
+            alpha: 0.5,
+            max_attempts: 200,
+        }
+    }
+}
+
+/// One accepted parameter set.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Particle {
+    /// Parameter values, in priors order.
+    pub theta: Vec<f64>,
+    /// Normalised importance weight.
+    pub weight: f64,
+    /// Distance to the targets.
+    pub distance: f64,
+}
+
+/// One generation of particles.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Generation {
+    /// 0 for the rejection step.
+    pub index: usize,
+    /// Tolerance the particles met.
+    pub epsilon: f64,
+    /// Parameter sets simulated.
+    pub simulations: u64,
+    /// Particle slots that hit `max_attempts` (their best proposal was kept).
+    pub exhausted: usize,
+    /// The particles.
+    pub particles: Vec<Particle>,
+}
+
+/// What a calibration has done so far (the checkpoint).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AbcState {
+    /// Hash of everything that determines the result except the number of generations.
+    pub config_hash: String,
+    /// Completed generations.
+    pub generations: Vec<Generation>,
+}
+
+/// The scenario, priors and targets being calibrated.
+pub struct Problem<'a> {
+    /// Base scenario.
+    pub scenario: &'a Scenario,
+    /// Priors.
+    pub priors: &'a [Prior],
+    /// Targets.
+    pub targets: &'a [Target],
+}
+
+/// How a parameter set fits the targets.
+#[derive(Debug, Clone)]
+pub struct Fit {
+    /// Root mean square of standardised deviations of the medians.
+    pub distance: f64,
+    /// Per target: the simulated values across replications, sorted.
+    pub values: Vec<Vec<f64>>,
+}
+
+impl Problem<'_> {
+    /// The scenario with these parameter values, if valid.
+    pub fn scenario_with(&self, theta: &[f64]) -> Option<Scenario> {
+        let assignments: Vec<(KeyPath, f64)> = self
+            .priors
+            .iter()
+            .map(|p| p.path.clone())
+            .zip(theta.iter().copied())
+            .collect();
+        let raw = params::set_all(self.scenario.raw(), &assignments).ok()?;
+        Scenario::from_raw(raw, "", self.scenario.source_name()).ok()
+    }
+
+    /// Simulates `replications` runs with master seed `seed` and measures the fit.
+    pub fn fit(&self, theta: &[f64], replications: u32, seed: u64) -> Fit {
+        let Some(s) = self.scenario_with(theta) else {
+            return Fit {
+                distance: f64::INFINITY,
+                values: Vec::new(),
+            };
+        };
+        let plan = Plan::new(&s);
+        let runs: Vec<_> = (0..replications)
+            .map(|r| run_replication(&plan, seed, r))
+            .collect();
+        let mut values = Vec::with_capacity(self.targets.len());
+        let mut sum_sq = 0.0;
+        for t in self.targets {
+            let mut v: Vec<f64> = runs.iter().map(|r| t.simulate(&plan, r)).collect();
+            v.sort_by(f64::total_cmp);
+            let median = quantile_sorted(&v, 0.5);
+            let dev = (median - t.observed(&plan)) / t.spec.tolerance;
+            sum_sq += dev * dev;
+            values.push(v);
+        }
+        Fit {
+            distance: (sum_sq / self.targets.len() as f64).sqrt(),
+            values,
+        }
+    }
+}
+
+fn simulation_seed(settings: &AbcSettings) -> u64 {
+    crate::engine::rng::splitmix64(settings.seed ^ 0xCA11_B7A7_E000_0001)
+}
+
+/// Runs (or continues) a calibration. `on_evaluation` is called after every
+/// simulated parameter set; `on_generation` after every completed generation
+/// with the state to save (an error there stops the run).
+pub fn run<E, G>(
+    problem: &Problem,
+    settings: &AbcSettings,
+    mut state: AbcState,
+    on_evaluation: E,
+    mut on_generation: G,
+) -> Result<AbcState, String>
+where
+    E: Fn() + Sync,
+    G: FnMut(&AbcState) -> Result<(), String>,
+{
+    let sim_seed = simulation_seed(settings);
+    let dims = problem.priors.len();
+    while state.generations.len() < settings.generations + 1 {
+        let g = state.generations.len();
+        let generation = if g == 0 {
+            let draws = settings.particles * settings.oversample.max(1);
+            let mut evaluated: Vec<(usize, Vec<f64>, f64)> = (0..draws)
+                .into_par_iter()
+                .map(|i| {
+                    let mut rng = stream(settings.seed, 0, i as u64, Purpose::Calibrate);
+                    let theta: Vec<f64> =
+                        problem.priors.iter().map(|p| p.sample(&mut rng)).collect();
+                    let d = problem
+                        .fit(&theta, settings.replications, sim_seed)
+                        .distance;
+                    on_evaluation();
+                    (i, theta, d)
+                })
+                .collect();
+            evaluated.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
+            evaluated.truncate(settings.particles);
+            let n = evaluated.len() as f64;
+            Generation {
+                index: 0,
+                epsilon: evaluated.last().map_or(f64::INFINITY, |x| x.2),
+                simulations: draws as u64,
+                exhausted: 0,
+                particles: evaluated
+                    .into_iter()
+                    .map(|(_, theta, distance)| Particle {
+                        theta,
+                        weight: 1.0 / n,
+                        distance,
+                    })
+                    .collect(),
+            }
+        } else {
+            let prev = &state.generations[g - 1];
+            let mut distances: Vec<f64> = prev.particles.iter().map(|p| p.distance).collect();
+            distances.sort_by(f64::total_cmp);
+            let epsilon = quantile_sorted(&distances, settings.alpha);
+            let kernel_sd: Vec<f64> = (0..dims)
+                .map(|k| {
+                    let mean: f64 = prev.particles.iter().map(|p| p.weight * p.theta[k]).sum();
+                    let var: f64 = prev
+                        .particles
+                        .iter()
+                        .map(|p| p.weight * (p.theta[k] - mean).powi(2))
+                        .sum();
+                    (2.0 * var).sqrt().max(1e-12)
+                })
+                .collect();
+            let cumulative: Vec<f64> = prev
+                .particles
+                .iter()
+                .scan(0.0, |acc, p| {
+                    *acc += p.weight;
+                    Some(*acc)
+                })
+                .collect();
+            let slots: Vec<(Particle, u64, bool)> = (0..settings.particles)
+                .into_par_iter()
+                .map(|i| {
+                    let mut rng = stream(settings.seed, g as u64, i as u64, Purpose::Calibrate);
+                    let mut best: Option<(Vec<f64>, f64)> = None;
+                    let mut sims = 0u64;
+                    for _ in 0..settings.max_attempts.max(1) {
+                        let u: f64 =
+                            rng.random::<f64>() * cumulative.last().copied().unwrap_or(1.0);
+                        let j = cumulative
+                            .partition_point(|&c| c < u)
+                            .min(prev.particles.len() - 1);
+                        let theta: Vec<f64> = (0..dims)
+                            .map(|k| {
+                                prev.particles[j].theta[k]
+                                    + kernel_sd[k] * crate::model::rules::standard_normal(&mut rng)
+                            })
+                            .collect();
+                        if problem
+                            .priors
+                            .iter()
+                            .zip(&theta)
+                            .any(|(p, &x)| p.density(x) == 0.0)
+                        {
+                            continue;
+                        }
+                        let d = problem
+                            .fit(&theta, settings.replications, sim_seed)
+                            .distance;
+                        sims += 1;
+                        on_evaluation();
+                        let better = best.as_ref().is_none_or(|b| d < b.1);
+                        if better {
+                            best = Some((theta, d));
+                        }
+                        if d <= epsilon {
+                            break;
+                        }
+                    }
+                    let (theta, distance) = best.unwrap_or_else(|| {
+                        (prev.particles[0].theta.clone(), prev.particles[0].distance)
+                    });
+                    let exhausted = distance > epsilon;
+                    let prior: f64 = problem
+                        .priors
+                        .iter()
+                        .zip(&theta)
+                        .map(|(p, &x)| p.density(x))
+                        .product();
+                    let mixture: f64 = prev
+                        .particles
+                        .iter()
+                        .map(|q| {
+                            q.weight
+                                * (0..dims)
+                                    .map(|k| gaussian((theta[k] - q.theta[k]) / kernel_sd[k]))
+                                    .product::<f64>()
+                        })
+                        .sum();
+                    let weight = if mixture > 0.0 { prior / mixture } else { 0.0 };
+                    (
+                        Particle {
+                            theta,
+                            weight,
+                            distance,
+                        },
+                        sims,
+                        exhausted,
+                    )
+                })
+                .collect();
+            let total: f64 = slots.iter().map(|s| s.0.weight).sum();
+            let n = slots.len() as f64;
+            Generation {
+                index: g,
+                epsilon,
+                simulations: slots.iter().map(|s| s.1).sum(),
+                exhausted: slots.iter().filter(|s| s.2).count(),
+                particles: slots
+                    .into_iter()
+                    .map(|(mut p, _, _)| {
+                        p.weight = if total > 0.0 {
+                            p.weight / total
+                        } else {
+                            1.0 / n
+                        };
+                        p
+                    })
+                    .collect(),
+            }
+        };
+        state.generations.push(generation);
+        on_generation(&state)?;
+    }
+    Ok(state)
+}
+
+fn gaussian(z: f64) -> f64 {
+    (-0.5 * z * z).exp()
+}
+
+/// Weighted quantile of values with weights (the smallest value whose
+/// cumulative weight reaches q).
+pub fn weighted_quantile(values: &[f64], weights: &[f64], q: f64) -> f64 {
+    let mut pairs: Vec<(f64, f64)> = values
+        .iter()
+        .copied()
+        .zip(weights.iter().copied())
+        .collect();
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = pairs.iter().map(|p| p.1).sum();
+    let mut acc = 0.0;
+    for (v, w) in &pairs {
+        acc += w;
+        if acc >= q * total - 1e-12 {
+            return *v;
+        }
+    }
+    pairs.last().map_or(f64::NAN, |p| p.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weighted_quantiles_follow_the_weights() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(weighted_quantile(&v, &[1.0, 1.0, 1.0, 1.0], 0.5), 2.0);
+        assert_eq!(weighted_quantile(&v, &[0.0, 0.0, 1.0, 0.0], 0.5), 3.0);
+        assert_eq!(weighted_quantile(&v, &[1.0, 1.0, 1.0, 5.0], 0.5), 4.0);
+    }
+}
