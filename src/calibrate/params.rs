@@ -207,8 +207,17 @@ mod tests {
         let q = KeyPath::parse("journey[11].work_hours");
         let text =
             write_into_text(DEFAULT_SCENARIO, &[(p.clone(), 0.42), (q.clone(), 512.0)]).unwrap();
-        assert!(text
-            .contains("optimism = 0.42                 # assumption (I3: \"overly optimistic\")"));
+        let comment = |t: &str| {
+            t.lines()
+                .find(|l| l.starts_with("optimism ="))
+                .and_then(|l| l.split_once('#'))
+                .map(|(_, c)| c.to_string())
+        };
+        assert!(
+            text.lines().any(|l| l.starts_with("optimism = 0.42 ")),
+            "value replaced"
+        );
+        assert_eq!(comment(&text), comment(DEFAULT_SCENARIO), "comment kept");
         let s = Scenario::from_toml(&text, "written").unwrap();
         assert_eq!(get(s.raw(), &p).unwrap(), 0.42);
         assert_eq!(get(s.raw(), &q).unwrap(), 512.0);

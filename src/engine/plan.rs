@@ -189,6 +189,9 @@ pub struct Plan {
     pub fy_of_tick: Vec<i32>,
     /// Weeks left in the financial year at each tick (including it).
     pub fy_weeks_left: Vec<u32>,
+    /// Local money held back at each tick for date-triggered tranches still due
+    /// later in the same financial year (GBP, for every early adopter).
+    pub tranches_reserved: Vec<f64>,
     /// Programme team cost per tick (GBP).
     pub team_cost_per_tick: f64,
     /// Ticks of progress reviews.
@@ -494,6 +497,21 @@ impl Plan {
                     .max(1.0) as u32
             })
             .collect();
+        let tranches_reserved = (0..weeks as usize)
+            .map(|t| {
+                raw.funding
+                    .tranches
+                    .iter()
+                    .filter(|tr| tr.trigger == TrancheTrigger::Date)
+                    .filter(|tr| {
+                        tr.date.is_some_and(|d| {
+                            financial_year(d.0) == fy_of_tick[t] && d.0 > calendar.date(t as Tick)
+                        })
+                    })
+                    .map(|tr| tr.amount_gbp * raw.early_adopters.len() as f64)
+                    .sum::<f64>()
+            })
+            .collect();
         let team_cost_per_tick = raw.programme.team_size * raw.programme.cost_per_person_gbp / 52.0;
 
         let first_review = raw
@@ -553,7 +571,6 @@ impl Plan {
         debug_assert!(AgentKind::ALL
             .iter()
             .all(|&k| k == AgentKind::ProgrammeTeam || kind_spec(raw, k).is_some()));
-        let _ = TrancheTrigger::SignOff;
 
         Plan {
             scenario: scenario.clone(),
@@ -574,6 +591,7 @@ impl Plan {
             local_budget,
             fy_of_tick,
             fy_weeks_left,
+            tranches_reserved,
             team_cost_per_tick,
             review_ticks,
             checkpoints,

@@ -64,6 +64,7 @@ struct EaState {
     enrolments: Vec<(Tick, f64)>,
     cumulative_work: Vec<f64>,
     capacity_grants: Vec<(Tick, Tick, f64)>,
+    tranches_paid: Vec<bool>,
     needed_relational_share: f64,
     achieved_this_week: u32,
     active: bool,
@@ -192,6 +193,7 @@ impl<'p> World<'p> {
                     enrolments: Vec::with_capacity(16),
                     cumulative_work: vec![0.0; weeks + 1],
                     capacity_grants: Vec::with_capacity(raw.funding.tranches.len()),
+                    tranches_paid: vec![false; raw.funding.tranches.len()],
                     needed_relational_share: 0.5,
                     achieved_this_week: 0,
                     active: false,
@@ -347,16 +349,9 @@ impl<'p> World<'p> {
             }
             self.toolkit_consultant_share = 0.0;
         }
-        // Date-triggered tranches.
-        for (k, tr) in raw.funding.tranches.iter().enumerate() {
-            if tr.trigger == TrancheTrigger::Date && tr.date.is_some_and(|d| plan.tick_of(d.0) == t)
-            {
-                for e in 0..self.eas.len() {
-                    if self.eas[e].signed_off.is_some() {
-                        self.pay_tranche(e, k);
-                    }
-                }
-            }
+        // Tranches that have fallen due.
+        for e in 0..self.eas.len() {
+            self.pay_due_tranches(e);
         }
         // Project managers and active flags.
         for e in &mut self.eas {
@@ -372,6 +367,38 @@ impl<'p> World<'p> {
     fn group_done(&self, w: usize) -> bool {
         let cd = &self.plan.raw().codesign;
         self.wg_progress[w] >= cd.work_per_group && self.wg_central[w] >= cd.central_hours_per_group
+    }
+
+    /// Pays every tranche of a signed-off early adopter that has fallen due:
+    /// at sign-off; on its date (or at a later sign-off); or, behind the
+    /// gateway, once the business plan is approved and not before its date
+    /// (the year whose budget holds it).
+    fn pay_due_tranches(&mut self, e: usize) {
+        let plan = self.plan;
+        let raw = plan.raw();
+        let t = self.tick;
+        if self.eas[e].signed_off.is_none() {
+            return;
+        }
+        for (k, tr) in raw.funding.tranches.iter().enumerate() {
+            if self.eas[e].tranches_paid[k] {
+                continue;
+            }
+            // A week pays a dated tranche once it starts on or after the date.
+            let date_reached = tr.date.is_none_or(|d| plan.calendar.date(t) >= d.0);
+            let due = match tr.trigger {
+                TrancheTrigger::SignOff => true,
+                TrancheTrigger::Date => tr.date.is_some() && date_reached,
+                TrancheTrigger::BusinessPlan => {
+                    date_reached
+                        && (!raw.switches.funding_gateway || self.eas[e].business_plan.is_some())
+                }
+            };
+            if due {
+                self.eas[e].tranches_paid[k] = true;
+                self.pay_tranche(e, k);
+            }
+        }
     }
 
     fn pay_tranche(&mut self, e: usize, k: usize) {
@@ -565,7 +592,9 @@ impl<'p> World<'p> {
 
         // Project managers, tranche capacity and local funding.
         let weekly_local = if plan.fy_weeks_left[t as usize] > 0 {
-            (self.local_pot / plan.fy_weeks_left[t as usize] as f64).max(0.0)
+            ((self.local_pot - plan.tranches_reserved[t as usize])
+                / plan.fy_weeks_left[t as usize] as f64)
+                .max(0.0)
         } else {
             0.0
         };
@@ -700,22 +729,11 @@ impl<'p> World<'p> {
 
     fn sign_off_ready(&mut self) {
         let plan = self.plan;
-        let raw = plan.raw();
         let t = self.tick;
         for e in 0..self.eas.len() {
             if self.eas[e].signed_off.is_none() && plan.eas[e].application_ready <= t {
                 self.eas[e].signed_off = Some(t);
-                self.eas[e].cumulative_work[t as usize] = 0.0;
-                for (k, tr) in raw.funding.tranches.iter().enumerate() {
-                    let due = match tr.trigger {
-                        TrancheTrigger::SignOff => true,
-                        TrancheTrigger::Date => tr.date.is_some_and(|d| plan.tick_of(d.0) <= t),
-                        TrancheTrigger::BusinessPlan => !raw.switches.funding_gateway,
-                    };
-                    if due {
-                        self.pay_tranche(e, k);
-                    }
-                }
+                self.pay_due_tranches(e);
             }
         }
         if self.programme[2].achieved.is_none() && self.eas.iter().all(|e| e.signed_off.is_some()) {
@@ -885,13 +903,6 @@ impl<'p> World<'p> {
         }
         // Gateway tranches and roll-out (need &mut self for payments).
         for e in 0..self.eas.len() {
-            if self.eas[e].business_plan == Some(t) && raw.switches.funding_gateway {
-                for (k, tr) in raw.funding.tranches.iter().enumerate() {
-                    if tr.trigger == TrancheTrigger::BusinessPlan {
-                        self.pay_tranche(e, k);
-                    }
-                }
-            }
             self.roll_out(e);
         }
         // Co-design and toolkit.

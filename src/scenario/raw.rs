@@ -606,7 +606,7 @@ pub struct TrancheSpec {
     pub amount_gbp: f64,
     /// What releases it: `sign_off`, `date`, or `business_plan` (the gateway). Unit: enum. Source: S2 ch.4, ch.5.
     pub trigger: TrancheTrigger,
-    /// Release date for trigger `date` (paid then to every signed-off early adopter, or at sign-off if later). Unit: ISO date. Source: S2 ch.4 (autumn 2014).
+    /// Release date: for trigger `date`, paid then to every signed-off early adopter (or at a later sign-off; local support holds the money back until then); for trigger `business_plan`, the earliest payment date (the financial year whose budget holds it). Unit: ISO date. Source: S2 ch.4 (£250k in autumn 2014; £750k during 2015).
     #[serde(default)]
     pub date: Option<IsoDate>,
     /// Share of the tranche that buys early adopter capacity (the rest funds the project manager or is held). Unit: share 0..1. Source: assumption.

@@ -1,0 +1,151 @@
+//! `pioneer calibrate` from the command line: outputs, write-back, resume,
+//! refusal of bad input.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn root(p: &str) -> String {
+    format!("{}/{p}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn calibrate(out: &Path, generations: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let mut cmd = Command::cargo_bin("pioneer").unwrap();
+    cmd.args(["calibrate", &root("scenarios/nwl_wsic_2013.toml")])
+        .args([
+            "--targets",
+            &root("tests/fixtures/calibration/targets.toml"),
+        ])
+        .args(["--params", &root("tests/fixtures/calibration/priors.toml")])
+        .args([
+            "--particles",
+            "6",
+            "--oversample",
+            "2",
+            "--replications",
+            "2",
+            "--fit-replications",
+            "20",
+            "--seed",
+            "3",
+        ])
+        .args(["--generations", generations])
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
+fn lines(path: &Path) -> usize {
+    std::fs::read_to_string(path).unwrap().lines().count()
+}
+
+#[test]
+fn writes_posterior_fit_and_a_calibrated_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cal");
+    let written = tmp.path().join("calibrated.toml");
+    let a = calibrate(&out, "1", &["--write-scenario", written.to_str().unwrap()]).success();
+    let stdout = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("effort.support_leverage") && stdout.contains("first_go_live"),
+        "{stdout}"
+    );
+    assert_eq!(lines(&out.join("posterior.csv")), 1 + 6);
+    assert_eq!(lines(&out.join("generations.csv")), 1 + 2);
+    assert_eq!(lines(&out.join("fit.csv")), 1 + 2);
+    let summary = std::fs::read_to_string(out.join("posterior_summary.csv")).unwrap();
+    assert!(summary.starts_with("parameter,prior,prior_min,prior_max,median,p05,p95,best\n"));
+    assert!(summary.contains("replanning.optimism,uniform,0,0.7,"));
+    // The written scenario loads and differs from the original only in the
+    // two calibrated lines.
+    let original = std::fs::read_to_string(root("scenarios/nwl_wsic_2013.toml")).unwrap();
+    let text = std::fs::read_to_string(&written).unwrap();
+    pioneer::Scenario::from_toml(&text, "written").unwrap();
+    let changed: Vec<(&str, &str)> = original
+        .lines()
+        .zip(text.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert!(
+        changed.len() <= 2
+            && changed
+                .iter()
+                .all(|(a, _)| a.starts_with("support_leverage") || a.starts_with("optimism")),
+        "{changed:?}"
+    );
+    // Refuses to overwrite the written scenario without --force.
+    calibrate(
+        &tmp.path().join("cal2"),
+        "0",
+        &["--write-scenario", written.to_str().unwrap()],
+    )
+    .code(2);
+}
+
+#[test]
+fn running_again_resumes_and_matches_an_uninterrupted_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let resumed = tmp.path().join("resumed");
+    let straight = tmp.path().join("straight");
+    calibrate(&resumed, "0", &[]).success();
+    let again = calibrate(&resumed, "1", &[]).success();
+    assert!(String::from_utf8_lossy(&again.get_output().stdout).contains("Resuming"));
+    calibrate(&straight, "1", &[]).success();
+    for f in [
+        "posterior.csv",
+        "generations.csv",
+        "checkpoint.json",
+        "posterior_summary.csv",
+        "fit.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(resumed.join(f)).unwrap(),
+            std::fs::read(straight.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn bad_input_is_refused_with_exit_code_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("priors.toml");
+    std::fs::write(&bad, "[[parameters]]\npath = \"effort.suport_leverage\"\ndistribution = \"uniform\"\nmin = 1.0\nmax = 2.0\n").unwrap();
+    let a = Command::cargo_bin("pioneer")
+        .unwrap()
+        .args([
+            "calibrate",
+            &root("scenarios/nwl_wsic_2013.toml"),
+            "--targets",
+            &root("tests/fixtures/calibration/targets.toml"),
+            "--params",
+        ])
+        .arg(&bad)
+        .arg("--out")
+        .arg(tmp.path().join("never"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("priors.toml:2:8: `parameters[0].path`")
+            && stderr.contains("did you mean `support_leverage`?"),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("never").exists());
+    // An --out holding another calibration (different seed) is refused.
+    let out = tmp.path().join("cal");
+    calibrate(&out, "0", &[]).success();
+    let mut cmd = Command::cargo_bin("pioneer").unwrap();
+    cmd.args(["calibrate", &root("scenarios/nwl_wsic_2013.toml")])
+        .args([
+            "--targets",
+            &root("tests/fixtures/calibration/targets.toml"),
+        ])
+        .args(["--params", &root("tests/fixtures/calibration/priors.toml")])
+        .args(["--particles", "6", "--seed", "4", "--generations", "0"])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+}
