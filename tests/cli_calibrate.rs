@@ -149,3 +149,90 @@ fn bad_input_is_refused_with_exit_code_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_killed_calibration_resumes_to_the_same_result() {
+    let tmp = tempfile::tempdir().unwrap();
+    let killed = tmp.path().join("killed");
+    let straight = tmp.path().join("straight");
+    let args = |out: &Path| -> Vec<String> {
+        let mut v: Vec<String> = vec!["calibrate".into(), root("scenarios/nwl_wsic_2013.toml")];
+        v.extend([
+            "--targets".into(),
+            root("tests/fixtures/calibration/targets.toml"),
+        ]);
+        v.extend([
+            "--params".into(),
+            root("tests/fixtures/calibration/priors.toml"),
+        ]);
+        for a in [
+            "--particles",
+            "24",
+            "--oversample",
+            "2",
+            "--replications",
+            "6",
+            "--fit-replications",
+            "20",
+            "--generations",
+            "4",
+            "--seed",
+            "8",
+            "-j",
+            "1",
+        ] {
+            v.push(a.into());
+        }
+        v.push("--out".into());
+        v.push(out.display().to_string());
+        v
+    };
+    let bin = assert_cmd::cargo::cargo_bin("pioneer");
+    let mut child = std::process::Command::new(&bin)
+        .args(args(&killed))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it as soon as the first generation is saved.
+    let checkpoint = killed.join("checkpoint.json");
+    let start = std::time::Instant::now();
+    while !checkpoint.exists() {
+        assert!(start.elapsed().as_secs() < 120, "no checkpoint written");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&checkpoint).unwrap()).unwrap();
+    let done = saved["generations"].as_array().unwrap().len();
+    assert!(
+        done < 5,
+        "the run finished before it could be interrupted ({done} generations)"
+    );
+    assert!(
+        !killed.join("posterior.csv").exists(),
+        "no final outputs from an interrupted run"
+    );
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .args(args(&killed))
+        .assert()
+        .success();
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .args(args(&straight))
+        .assert()
+        .success();
+    for f in [
+        "posterior.csv",
+        "generations.csv",
+        "checkpoint.json",
+        "fit.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(killed.join(f)).unwrap(),
+            std::fs::read(straight.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
