@@ -1,12 +1,14 @@
-//! Every scenario shipped in `scenarios/` (recursively; `targets/` and
-//! `sweeps/` folders hold calibration targets and sweep definitions, not
-//! scenarios) loads and validates without error.
+//! Every scenario shipped in `scenarios/` (recursively) loads and validates
+//! without error. The `targets/`, `priors/` and `sweeps/` folders hold
+//! calibration targets, priors and sweep definitions rather than scenarios;
+//! targets and priors are checked here with their own loaders against the
+//! default scenario they refer to.
 
 use std::path::{Path, PathBuf};
 
 use pioneer::Scenario;
 
-const NOT_SCENARIOS: &[&str] = &["targets", "sweeps"];
+const NOT_SCENARIOS: &[&str] = &["targets", "priors", "sweeps"];
 
 fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -76,4 +78,37 @@ fn the_embedded_default_is_the_shipped_default() {
     assert_eq!(from_file.content_hash(), embedded.content_hash());
     assert_eq!(embedded.raw().meta.name, "nwl_wsic_2013");
     assert_eq!(embedded.raw().early_adopters.len(), 9);
+}
+
+fn toml_files_in(folder: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(folder);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no .toml files in {}", dir.display());
+    files
+}
+
+#[test]
+fn every_shipped_targets_and_priors_file_loads_against_the_default() {
+    let scenario = Scenario::default_nwl();
+    for path in toml_files_in("targets") {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let targets =
+            pioneer::calibrate::targets::load(&text, &path.display().to_string(), &scenario)
+                .unwrap_or_else(|e| panic!("{}:\n{e}", path.display()));
+        assert!(!targets.is_empty(), "{} has no targets", path.display());
+    }
+    for path in toml_files_in("priors") {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let priors =
+            pioneer::calibrate::priors::load(&text, &path.display().to_string(), &scenario)
+                .unwrap_or_else(|e| panic!("{}:\n{e}", path.display()));
+        assert!(!priors.is_empty(), "{} has no priors", path.display());
+    }
 }
