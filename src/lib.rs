@@ -23,6 +23,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod analysis;
 pub mod calibrate;
 pub mod engine;
 pub mod model;
