@@ -30,6 +30,7 @@ pub mod model;
 pub mod observe;
 pub mod output;
 pub mod scenario;
+pub mod sweep;
 
 pub use engine::ensemble::{run_ensemble, run_replication, EnsembleSpec};
 pub use engine::plan::Plan;

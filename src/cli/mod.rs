@@ -1,6 +1,7 @@
 //! Argument parsing and the commands.
 
 mod calibrate;
+mod sweep;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -52,6 +53,12 @@ enum Command {
     Default,
     /// Calibrate scenario parameters to observed targets (ABC rejection + ABC-PMC); resumable.
     Calibrate(calibrate::CalibrateArgs),
+    /// Run a parameter sweep (grid, random, Latin hypercube, Sobol, Morris); streamed, resumable, shardable.
+    Sweep(sweep::SweepArgs),
+    /// Combine the shard directories of a sweep, checking every run appears exactly once.
+    Merge(sweep::MergeArgs),
+    /// Sensitivity analysis of a finished sweep: Sobol indices or Morris elementary effects.
+    Analyze(sweep::AnalyzeArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -101,6 +108,9 @@ pub fn main() -> i32 {
             Ok(())
         }
         Some(Command::Calibrate(args)) => calibrate::calibrate(&args),
+        Some(Command::Sweep(args)) => sweep::sweep(&args),
+        Some(Command::Merge(args)) => sweep::merge(&args),
+        Some(Command::Analyze(args)) => sweep::analyze(&args),
         Some(Command::Default) => {
             say(pioneer::scenario::DEFAULT_SCENARIO);
             Ok(())
@@ -245,7 +255,7 @@ pub(crate) fn progress_bar(
     bar
 }
 
-fn safe_name(name: &str) -> String {
+pub(crate) fn safe_name(name: &str) -> String {
     let s: String = name
         .chars()
         .map(|c| {

@@ -23,6 +23,8 @@ pub enum Purpose {
     Leadership = 5,
     /// Calibration: prior draws and perturbations of one particle slot.
     Calibrate = 6,
+    /// Sampling a sweep design (random, Latin hypercube, Morris, bootstrap).
+    Sweep = 7,
 }
 
 /// The agent slot used for programme-level streams.

@@ -29,7 +29,8 @@ fn date(d: Option<NaiveDate>) -> String {
     d.map(iso).unwrap_or_default()
 }
 
-fn iso(d: NaiveDate) -> String {
+/// A date as written in every output (ISO 8601).
+pub fn iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
@@ -78,7 +79,9 @@ pub fn milestones_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<
     finish(w)
 }
 
-fn fmt_num(v: f64) -> String {
+/// A number as written in every CSV: integers without a decimal point, other
+/// values in the shortest form that round-trips.
+pub fn fmt_num(v: f64) -> String {
     // Shortest representation that round-trips; stable across platforms.
     if v == v.trunc() && v.abs() < 1e15 {
         format!("{}", v as i64)

@@ -55,6 +55,26 @@ pub fn write_dir_atomically(
     files: &[(String, Vec<u8>)],
     replace: bool,
 ) -> Result<(), TargetError> {
+    build_dir_atomically(dir, replace, |tmp| {
+        for (name, bytes) in files {
+            let path = tmp.join(name);
+            let mut f = fs::File::create(&path).map_err(io("creating", &path))?;
+            f.write_all(bytes).map_err(io("writing", &path))?;
+            f.sync_all().map_err(io("syncing", &path))?;
+        }
+        Ok(())
+    })
+}
+
+/// Builds `dir` atomically: `fill` writes into an empty hidden temporary
+/// directory beside it, which is renamed into place only if `fill`
+/// succeeds (and removed if it fails). `replace` allows an existing
+/// directory to be replaced; it is removed only after the new one is complete.
+pub fn build_dir_atomically<E, F>(dir: &Path, replace: bool, fill: F) -> Result<(), E>
+where
+    E: From<TargetError>,
+    F: FnOnce(&Path) -> Result<(), E>,
+{
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -69,16 +89,7 @@ pub fn write_dir_atomically(
         fs::remove_dir_all(&tmp).map_err(io("removing", &tmp))?;
     }
     fs::create_dir(&tmp).map_err(io("creating", &tmp))?;
-    let written = (|| {
-        for (name, bytes) in files {
-            let path = tmp.join(name);
-            let mut f = fs::File::create(&path).map_err(io("creating", &path))?;
-            f.write_all(bytes).map_err(io("writing", &path))?;
-            f.sync_all().map_err(io("syncing", &path))?;
-        }
-        Ok(())
-    })();
-    if let Err(e) = written {
+    if let Err(e) = fill(&tmp) {
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
     }
@@ -90,7 +101,7 @@ pub fn write_dir_atomically(
     if dir.exists() && !is_empty_dir(dir) {
         if !replace {
             let _ = fs::remove_dir_all(&tmp);
-            return Err(TargetError::Exists(dir.to_path_buf()));
+            return Err(TargetError::Exists(dir.to_path_buf()).into());
         }
         let old = parent.join(format!(".{leaf}.old-{}", std::process::id()));
         fs::rename(dir, &old).map_err(io("moving aside", dir))?;

@@ -1,0 +1,307 @@
+//! Scalar outputs a sweep records for every run, named by stable ids:
+//!
+//! | id | value | unit |
+//! |---|---|---|
+//! | `go_live_delay_weeks:<ea>` | go-live (`pilot_live`) date minus the first promised date | weeks |
+//! | `delay_weeks:<scope>:<milestone>` | achieved minus first planned date of any milestone; scope an early adopter or `programme` | weeks |
+//! | `programme_slip_weeks` | median over early adopters of the go-live delay | weeks |
+//! | `mean_go_live_delay_weeks` | mean over early adopters of the go-live delay | weeks |
+//! | `live_by:<YYYY-MM-DD>` | early adopters live on or before the date | count |
+//! | `live_at_horizon` | early adopters live by the end of the simulation | count |
+//! | `replans` | programme milestone re-plans | count |
+//! | `spend_gbp:<category>` | spend over the horizon; category `consultancy`, `programme_team`, `ea_tranches`, `local_support` or `total` | £ |
+//!
+//! A milestone not reached by the horizon is *censored*: its delay is taken
+//! as of the horizon (the smallest delay consistent with the run), so delays
+//! are always numbers and comparable across runs. `live_at_horizon` says how
+//! many go-lives were censored.
+
+use chrono::NaiveDate;
+
+use crate::engine::plan::{Plan, ProgrammeMilestone};
+use crate::observe::{ReplicationResult, SpendCategory};
+use crate::scenario::Scenario;
+
+/// What an output measures.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutputKind {
+    /// Delay of one milestone (`ea` None = programme level).
+    DelayWeeks {
+        /// Early adopter index, or None for the programme.
+        ea: Option<usize>,
+        /// Milestone id.
+        milestone: String,
+    },
+    /// Median go-live delay over early adopters.
+    ProgrammeSlip,
+    /// Mean go-live delay over early adopters.
+    MeanGoLiveDelay,
+    /// Early adopters live by a date.
+    LiveBy(NaiveDate),
+    /// Early adopters live by the horizon.
+    LiveAtHorizon,
+    /// Programme re-plans.
+    Replans,
+    /// Spend in one category, or all (None).
+    Spend(Option<SpendCategory>),
+}
+
+/// One recorded output: its id (the column name) and what it measures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputDef {
+    /// Column name, as written in the sweep file.
+    pub id: String,
+    /// What it measures.
+    pub kind: OutputKind,
+}
+
+/// Why an output id is not understood.
+#[derive(Debug, Clone)]
+pub struct OutputProblem {
+    /// What was expected.
+    pub expected: String,
+    /// A hint.
+    pub hint: Option<String>,
+}
+
+const FIXED: [&str; 5] = [
+    "programme_slip_weeks",
+    "mean_go_live_delay_weeks",
+    "live_at_horizon",
+    "replans",
+    "spend_gbp:total",
+];
+
+/// The outputs recorded when the sweep file names none: every early
+/// adopter's go-live delay, the first go-live and co-design delays, and the
+/// programme summaries.
+pub fn default_outputs(base: &Scenario) -> Vec<OutputDef> {
+    let mut ids: Vec<String> = base
+        .raw()
+        .early_adopters
+        .iter()
+        .map(|e| format!("go_live_delay_weeks:{}", e.id))
+        .collect();
+    ids.push("delay_weeks:programme:codesign_complete".into());
+    ids.push("delay_weeks:programme:first_pilot_live".into());
+    ids.extend(FIXED.iter().map(|s| s.to_string()));
+    ids.push("spend_gbp:consultancy".into());
+    ids.iter()
+        .map(|id| parse(id, base).expect("default outputs are valid"))
+        .collect()
+}
+
+fn problem(expected: &str, hint: Option<String>) -> OutputProblem {
+    OutputProblem {
+        expected: expected.to_string(),
+        hint,
+    }
+}
+
+fn ea_index(base: &Scenario, id: &str) -> Result<usize, OutputProblem> {
+    let eas = &base.raw().early_adopters;
+    eas.iter().position(|e| e.id == id).ok_or_else(|| {
+        problem(
+            "an early adopter id of the base scenario",
+            Some(crate::scenario::error::did_you_mean(
+                id,
+                eas.iter().map(|e| e.id.as_str()),
+            )),
+        )
+    })
+}
+
+/// Parses an output id against the base scenario.
+pub fn parse(id: &str, base: &Scenario) -> Result<OutputDef, OutputProblem> {
+    let kind = match id.split(':').collect::<Vec<_>>().as_slice() {
+        ["programme_slip_weeks"] => OutputKind::ProgrammeSlip,
+        ["mean_go_live_delay_weeks"] => OutputKind::MeanGoLiveDelay,
+        ["live_at_horizon"] => OutputKind::LiveAtHorizon,
+        ["replans"] => OutputKind::Replans,
+        ["go_live_delay_weeks", ea] => OutputKind::DelayWeeks {
+            ea: Some(ea_index(base, ea)?),
+            milestone: "pilot_live".into(),
+        },
+        ["delay_weeks", scope, milestone] => {
+            let ea = if *scope == "programme" {
+                if !ProgrammeMilestone::ALL.iter().any(|m| m.id() == *milestone) {
+                    return Err(problem(
+                        "a programme milestone id",
+                        Some(crate::scenario::error::did_you_mean(
+                            milestone,
+                            ProgrammeMilestone::ALL.iter().map(|m| m.id()),
+                        )),
+                    ));
+                }
+                None
+            } else {
+                if !base.journey().iter().any(|m| m.id == *milestone) {
+                    return Err(problem(
+                        "a journey milestone id",
+                        Some(crate::scenario::error::did_you_mean(
+                            milestone,
+                            base.journey().iter().map(|m| m.id.as_str()),
+                        )),
+                    ));
+                }
+                Some(ea_index(base, scope)?)
+            };
+            OutputKind::DelayWeeks {
+                ea,
+                milestone: milestone.to_string(),
+            }
+        }
+        ["live_by", date] => OutputKind::LiveBy(
+            NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+                problem(
+                    "a date as YYYY-MM-DD after `live_by:`",
+                    Some("e.g. live_by:2015-04-01".into()),
+                )
+            })?,
+        ),
+        ["spend_gbp", "total"] => OutputKind::Spend(None),
+        ["spend_gbp", cat] => OutputKind::Spend(Some(
+            SpendCategory::ALL
+                .into_iter()
+                .find(|c| c.id() == *cat)
+                .ok_or_else(|| {
+                    problem(
+                        "a spend category or `total`",
+                        Some(crate::scenario::error::did_you_mean(
+                            cat,
+                            SpendCategory::ALL.iter().map(|c| c.id()).chain(["total"]),
+                        )),
+                    )
+                })?,
+        )),
+        _ => {
+            return Err(problem(
+                "an output id: go_live_delay_weeks:<ea>, delay_weeks:<scope>:<milestone>, programme_slip_weeks, mean_go_live_delay_weeks, live_by:<date>, live_at_horizon, replans or spend_gbp:<category|total>",
+                crate::scenario::error::nearest(
+                    id,
+                    FIXED.iter().copied().chain(["go_live_delay_weeks:", "delay_weeks:", "live_by:", "spend_gbp:"]),
+                )
+                .map(|k| format!("did you mean `{k}`?")),
+            ))
+        }
+    };
+    Ok(OutputDef {
+        id: id.to_string(),
+        kind,
+    })
+}
+
+fn weeks_between(from: NaiveDate, to: NaiveDate) -> f64 {
+    (to - from).num_days() as f64 / 7.0
+}
+
+/// Delay (censored at the horizon) of milestone `milestone` for `ea`.
+fn delay_weeks(plan: &Plan, r: &ReplicationResult, ea: Option<usize>, milestone: &str) -> f64 {
+    let horizon = plan.raw().calendar.horizon.0;
+    r.milestones
+        .iter()
+        .find(|m| m.ea == ea && plan.milestone_id(m.milestone) == milestone)
+        .map_or(f64::NAN, |m| {
+            let first = m.first_planned.unwrap_or(plan.calendar.date(0));
+            weeks_between(first, m.achieved.unwrap_or(horizon))
+        })
+}
+
+fn go_live_delays(plan: &Plan, r: &ReplicationResult) -> Vec<f64> {
+    (0..plan.eas.len())
+        .map(|e| delay_weeks(plan, r, Some(e), "pilot_live"))
+        .collect()
+}
+
+impl OutputDef {
+    /// The output's value in one replication.
+    pub fn value(&self, plan: &Plan, r: &ReplicationResult) -> f64 {
+        match &self.kind {
+            OutputKind::DelayWeeks { ea, milestone } => delay_weeks(plan, r, *ea, milestone),
+            OutputKind::ProgrammeSlip => {
+                let mut d = go_live_delays(plan, r);
+                d.sort_by(f64::total_cmp);
+                crate::output::stats::quantile_sorted(&d, 0.5)
+            }
+            OutputKind::MeanGoLiveDelay => crate::output::stats::mean(&go_live_delays(plan, r)),
+            OutputKind::LiveBy(date) => r.live_by(&plan.calendar, *date) as f64,
+            OutputKind::LiveAtHorizon => r.go_live.iter().filter(|t| t.is_some()).count() as f64,
+            OutputKind::Replans => r.replans.len() as f64,
+            OutputKind::Spend(category) => {
+                let nc = SpendCategory::ALL.len();
+                r.spend
+                    .chunks(nc)
+                    .flat_map(|month| {
+                        month
+                            .iter()
+                            .zip(SpendCategory::ALL)
+                            .filter(|(_, c)| category.is_none_or(|want| want == *c))
+                            .map(|(x, _)| *x)
+                    })
+                    .sum()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ensemble::run_replication;
+
+    #[test]
+    fn default_outputs_cover_every_early_adopter_and_are_consistent() {
+        let s = Scenario::default_nwl();
+        let defs = default_outputs(&s);
+        assert_eq!(defs.len(), 9 + 2 + FIXED.len() + 1);
+        let plan = Plan::new(&s);
+        let r = run_replication(&plan, 7, 0);
+        let value = |id: &str| {
+            defs.iter()
+                .find(|d| d.id == id)
+                .unwrap_or_else(|| panic!("{id}"))
+                .value(&plan, &r)
+        };
+        let mut delays: Vec<f64> = s
+            .raw()
+            .early_adopters
+            .iter()
+            .map(|e| value(&format!("go_live_delay_weeks:{}", e.id)))
+            .collect();
+        assert!(delays.iter().all(|d| d.is_finite()));
+        delays.sort_by(f64::total_cmp);
+        assert_eq!(value("programme_slip_weeks"), delays[4]);
+        // The first go-live's delay is the smallest early adopter delay
+        // (all early adopters share the promised pilot start).
+        assert_eq!(value("delay_weeks:programme:first_pilot_live"), delays[0]);
+        let parts: f64 = SpendCategory::ALL
+            .iter()
+            .map(|c| {
+                parse(&format!("spend_gbp:{}", c.id()), &s)
+                    .unwrap()
+                    .value(&plan, &r)
+            })
+            .sum();
+        assert!((parts - value("spend_gbp:total")).abs() < 1e-6 * parts.max(1.0));
+        assert_eq!(value("replans"), r.replans.len() as f64);
+        let live = parse("live_by:2099-01-01", &s).unwrap().value(&plan, &r);
+        assert_eq!(live, value("live_at_horizon"));
+    }
+
+    #[test]
+    fn unknown_outputs_get_hints() {
+        let s = Scenario::default_nwl();
+        let e = parse("go_live_delay_weeks:brnt", &s).unwrap_err();
+        assert!(e.hint.unwrap().contains("brent"));
+        let e = parse("delay_weeks:programme:codesign", &s).unwrap_err();
+        assert!(e.hint.unwrap().contains("codesign_complete"));
+        let e = parse("programme_slip", &s).unwrap_err();
+        assert!(e.hint.unwrap().contains("programme_slip_weeks"));
+        assert!(parse("live_by:2015-13-01", &s).is_err());
+        assert!(parse("spend_gbp:consultncy", &s)
+            .unwrap_err()
+            .hint
+            .unwrap()
+            .contains("consultancy"));
+    }
+}

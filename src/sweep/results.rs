@@ -1,0 +1,450 @@
+//! Reading a finished sweep directory back: per-point means of the outputs,
+//! exports in the layouts SALib and the EMA Workbench read, and Sobol and
+//! Morris sensitivity indices. Everything streams `runs.csv` once, so memory
+//! grows with design points, not runs.
+//!
+//! Exports (written into the sweep directory):
+//! - `salib/params.txt`: SALib's parameter file (`name lower upper` per line);
+//!   `salib/X.txt`: the design, one point per row, space-separated, in design
+//!   order; `salib/Y.txt`: per point the mean over replications of every
+//!   output (one column per output, named in a `#` header line that
+//!   `numpy.loadtxt` skips). `salib sample`/`salib analyze` and SALib's Python
+//!   API (`sobol.analyze(problem, Y[:, j])`) read them as they are.
+//! - `ema/experiments.csv` (one row per run: the varied parameters plus
+//!   `scenario`, `policy`, `model` columns as the EMA Workbench writes them)
+//!   and `ema/outcomes.csv` (one column per output, rows aligned), i.e. the
+//!   `(experiments, outcomes)` pair of `ema_workbench.analysis` functions.
+
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use super::runner::{io, SweepError, SweepManifest, DESIGN_FILE, RUNS_FILE};
+use crate::analysis::{morris, sobol, AnalysisError};
+use crate::engine::rng::{stream, Purpose, PROGRAMME};
+use crate::output::export::fmt_num;
+use crate::output::target::write_file_atomically;
+
+fn damaged(path: &Path, what: String) -> SweepError {
+    SweepError::Damaged {
+        path: path.to_path_buf(),
+        what,
+    }
+}
+
+/// Streams `runs.csv`, calling `row(run, point, fields)` for each data row.
+fn for_each_run<F>(dir: &Path, m: &SweepManifest, mut row: F) -> Result<(), SweepError>
+where
+    F: FnMut(u64, usize, &[&str]) -> Result<(), SweepError>,
+{
+    let path = dir.join(RUNS_FILE);
+    let reader = BufReader::new(File::open(&path).map_err(io("opening", &path))?);
+    let width = 4 + m.parameters.len() + m.outputs.len();
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.map_err(io("reading", &path))?;
+        if n == 0 {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(',').collect();
+        if fields.len() != width {
+            return Err(damaged(
+                &path,
+                format!(
+                    "line {} has {} fields, expected {width}",
+                    n + 1,
+                    fields.len()
+                ),
+            ));
+        }
+        let run: u64 = fields[0]
+            .parse()
+            .map_err(|_| damaged(&path, format!("line {}: run `{}`", n + 1, fields[0])))?;
+        let point: usize = fields[1]
+            .parse()
+            .map_err(|_| damaged(&path, format!("line {}: point `{}`", n + 1, fields[1])))?;
+        if point >= m.design.points {
+            return Err(damaged(
+                &path,
+                format!("line {}: point {point} is outside the design", n + 1),
+            ));
+        }
+        row(run, point, &fields)?;
+    }
+    Ok(())
+}
+
+/// Per design point, the mean over its replications of every output
+/// (`points × outputs`). Fails if a point has no runs (an unfinished shard).
+pub fn point_means(dir: &Path, m: &SweepManifest) -> Result<Vec<Vec<f64>>, SweepError> {
+    let k = m.parameters.len();
+    let no = m.outputs.len();
+    let mut sums = vec![vec![0.0; no]; m.design.points];
+    let mut counts = vec![0u32; m.design.points];
+    let path = dir.join(RUNS_FILE);
+    for_each_run(dir, m, |_, point, fields| {
+        for (j, f) in fields[4 + k..].iter().enumerate() {
+            let x: f64 = f
+                .parse()
+                .map_err(|_| damaged(&path, format!("output `{}` is `{f}`", m.outputs[j])))?;
+            sums[point][j] += x;
+        }
+        counts[point] += 1;
+        Ok(())
+    })?;
+    if let Some(p) = counts.iter().position(|&c| c == 0) {
+        return Err(damaged(
+            &path,
+            format!("design point {p} has no runs; is this a shard? merge the shards first"),
+        ));
+    }
+    for (s, &c) in sums.iter_mut().zip(&counts) {
+        for x in s.iter_mut() {
+            *x /= c as f64;
+        }
+    }
+    Ok(sums)
+}
+
+/// The unit-cube design from `design.csv` (`points × parameters`).
+pub fn unit_design(dir: &Path, m: &SweepManifest) -> Result<Vec<Vec<f64>>, SweepError> {
+    let path = dir.join(DESIGN_FILE);
+    let text = fs::read_to_string(&path).map_err(io("reading", &path))?;
+    let k = m.parameters.len();
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            if f.len() != 1 + 2 * k {
+                return Err(damaged(
+                    &path,
+                    format!("a row has {} fields, expected {}", f.len(), 1 + 2 * k),
+                ));
+            }
+            f[1 + k..]
+                .iter()
+                .map(|x| {
+                    x.parse()
+                        .map_err(|_| damaged(&path, format!("`{x}` is not a number")))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn write_text(path: &Path, text: &str) -> Result<(), SweepError> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io("creating", parent))?;
+    }
+    write_file_atomically(path, text.as_bytes()).map_err(|e| SweepError::Io {
+        action: "writing",
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })
+}
+
+/// Writes `salib/` and `ema/` exports of a complete sweep directory.
+pub fn export(dir: &Path, m: &SweepManifest) -> Result<(), SweepError> {
+    let means = point_means(dir, m)?;
+    let k = m.parameters.len();
+    let mut params = String::new();
+    for p in &m.parameters {
+        params.push_str(&format!(
+            "{} {} {}\n",
+            p.name,
+            fmt_num(p.min),
+            fmt_num(p.max)
+        ));
+    }
+    write_text(&dir.join("salib/params.txt"), &params)?;
+    let design_path = dir.join(DESIGN_FILE);
+    let design = fs::read_to_string(&design_path).map_err(io("reading", &design_path))?;
+    let mut x = String::new();
+    for line in design.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        x.push_str(&f[1..=k].join(" "));
+        x.push('\n');
+    }
+    write_text(&dir.join("salib/X.txt"), &x)?;
+    let mut y = format!("# {}\n", m.outputs.join(" "));
+    for row in &means {
+        y.push_str(
+            &row.iter()
+                .map(|&v| fmt_num(v))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        y.push('\n');
+    }
+    write_text(&dir.join("salib/Y.txt"), &y)?;
+
+    let ema = dir.join("ema");
+    fs::create_dir_all(&ema).map_err(io("creating", &ema))?;
+    let exp_path = ema.join("experiments.csv");
+    let out_path = ema.join("outcomes.csv");
+    let exp_tmp = ema.join(".experiments.csv.partial");
+    let out_tmp = ema.join(".outcomes.csv.partial");
+    let mut exp = BufWriter::new(File::create(&exp_tmp).map_err(io("creating", &exp_tmp))?);
+    let mut out = BufWriter::new(File::create(&out_tmp).map_err(io("creating", &out_tmp))?);
+    let names: Vec<&str> = m.parameters.iter().map(|p| p.name.as_str()).collect();
+    writeln!(
+        exp,
+        "{},scenario,policy,model,run,point,replication,seed",
+        names.join(",")
+    )
+    .map_err(io("writing", &exp_tmp))?;
+    writeln!(out, "{}", m.outputs.join(",")).map_err(io("writing", &out_tmp))?;
+    for_each_run(dir, m, |_, _, f| {
+        writeln!(
+            exp,
+            "{},{},none,pioneer,{},{},{},{}",
+            f[4..4 + k].join(","),
+            f[0],
+            f[0],
+            f[1],
+            f[2],
+            f[3]
+        )
+        .map_err(io("writing", &exp_tmp))?;
+        writeln!(out, "{}", f[4 + k..].join(",")).map_err(io("writing", &out_tmp))
+    })?;
+    for (w, tmp, path) in [(exp, &exp_tmp, &exp_path), (out, &out_tmp, &out_path)] {
+        let f = w.into_inner().map_err(|e| SweepError::Io {
+            action: "writing",
+            path: tmp.to_path_buf(),
+            source: e.into_error(),
+        })?;
+        f.sync_all().map_err(io("syncing", tmp))?;
+        fs::rename(tmp, path).map_err(io("renaming", path))?;
+    }
+    Ok(())
+}
+
+/// Sobol indices of one output for one parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct SobolRow {
+    /// Output id.
+    pub output: String,
+    /// Parameter name.
+    pub parameter: String,
+    /// First-order index.
+    pub s1: f64,
+    /// Its confidence half-width.
+    pub s1_conf: f64,
+    /// Total-order index.
+    pub st: f64,
+    /// Its confidence half-width.
+    pub st_conf: f64,
+}
+
+/// Morris statistics of one output for one parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct MorrisRow {
+    /// Output id.
+    pub output: String,
+    /// Parameter name.
+    pub parameter: String,
+    /// Mean elementary effect (per unit of the normalised range).
+    pub mu: f64,
+    /// Mean absolute elementary effect.
+    pub mu_star: f64,
+    /// Standard deviation of the elementary effects.
+    pub sigma: f64,
+    /// Confidence half-width of μ*.
+    pub mu_star_conf: f64,
+}
+
+/// Settings of an analysis.
+#[derive(Debug, Clone, Copy)]
+pub struct AnalysisSettings {
+    /// Bootstrap resamples for confidence intervals.
+    pub bootstrap: usize,
+    /// Confidence level.
+    pub confidence: f64,
+    /// Seed of the bootstrap.
+    pub seed: u64,
+}
+
+fn output_indices(m: &SweepManifest, wanted: &[String]) -> Result<Vec<usize>, String> {
+    if wanted.is_empty() {
+        return Ok((0..m.outputs.len()).collect());
+    }
+    wanted
+        .iter()
+        .map(|w| {
+            m.outputs.iter().position(|o| o == w).ok_or_else(|| {
+                format!(
+                    "output `{w}` is not recorded in this sweep; {}",
+                    crate::scenario::error::did_you_mean(w, m.outputs.iter().map(String::as_str))
+                )
+            })
+        })
+        .collect()
+}
+
+fn column(means: &[Vec<f64>], j: usize) -> Vec<f64> {
+    means.iter().map(|r| r[j]).collect()
+}
+
+fn bootstrap_rng(s: &AnalysisSettings, output: usize) -> ChaCha8Rng {
+    stream(s.seed, output as u64, PROGRAMME, Purpose::Sweep)
+}
+
+/// Sobol first- and total-order indices of the chosen outputs (all when
+/// `outputs` is empty) from a Saltelli design.
+pub fn analyze_sobol(
+    dir: &Path,
+    m: &SweepManifest,
+    outputs: &[String],
+    s: &AnalysisSettings,
+) -> Result<Vec<SobolRow>, String> {
+    if m.design.kind != "sobol" {
+        return Err(format!(
+            "Sobol indices need a `sobol` design; this sweep's design is `{}`\n  hint: use --method morris for a morris design, or run a sweep with kind = \"sobol\"",
+            m.design.kind
+        ));
+    }
+    let means = point_means(dir, m).map_err(|e| e.to_string())?;
+    let k = m.parameters.len();
+    let mut rows = Vec::new();
+    for j in output_indices(m, outputs)? {
+        let y = column(&means, j);
+        let ix = match sobol::analyze(
+            k,
+            &y,
+            m.design.second_order,
+            s.bootstrap,
+            s.confidence,
+            &mut bootstrap_rng(s, j),
+        ) {
+            Ok(ix) => ix,
+            // A constant output has no variance to apportion: its indices are undefined (NaN).
+            Err(AnalysisError::ZeroVariance) => {
+                let nan = vec![f64::NAN; k];
+                sobol::SobolIndices {
+                    s1: nan.clone(),
+                    s1_conf: nan.clone(),
+                    st: nan.clone(),
+                    st_conf: nan,
+                    s2: None,
+                    s2_conf: None,
+                }
+            }
+            Err(e) => return Err(format!("output `{}`: {e}", m.outputs[j])),
+        };
+        for (i, p) in m.parameters.iter().enumerate() {
+            rows.push(SobolRow {
+                output: m.outputs[j].clone(),
+                parameter: p.name.clone(),
+                s1: ix.s1[i],
+                s1_conf: ix.s1_conf[i],
+                st: ix.st[i],
+                st_conf: ix.st_conf[i],
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// Morris μ, μ*, σ of the chosen outputs from a Morris design.
+pub fn analyze_morris(
+    dir: &Path,
+    m: &SweepManifest,
+    outputs: &[String],
+    s: &AnalysisSettings,
+) -> Result<Vec<MorrisRow>, String> {
+    if m.design.kind != "morris" {
+        return Err(format!(
+            "Morris statistics need a `morris` design; this sweep's design is `{}`\n  hint: use --method sobol for a sobol design, or run a sweep with kind = \"morris\"",
+            m.design.kind
+        ));
+    }
+    let means = point_means(dir, m).map_err(|e| e.to_string())?;
+    let x = unit_design(dir, m).map_err(|e| e.to_string())?;
+    let k = m.parameters.len();
+    let mut rows = Vec::new();
+    for j in output_indices(m, outputs)? {
+        let y = column(&means, j);
+        let ix = morris::analyze(
+            &x,
+            &y,
+            k,
+            s.bootstrap,
+            s.confidence,
+            &mut bootstrap_rng(s, j),
+        )
+        .map_err(|e| format!("output `{}`: {e}", m.outputs[j]))?;
+        for (i, p) in m.parameters.iter().enumerate() {
+            rows.push(MorrisRow {
+                output: m.outputs[j].clone(),
+                parameter: p.name.clone(),
+                mu: ix.mu[i],
+                mu_star: ix.mu_star[i],
+                sigma: ix.sigma[i],
+                mu_star_conf: ix.mu_star_conf[i],
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// Rows as CSV bytes.
+pub fn rows_csv<T: Serialize>(rows: &[T]) -> Result<Vec<u8>, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r).map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
+/// For a two-parameter grid, a text table of the mean of output `j` in each
+/// cell (rows: first parameter, columns: second); None for other designs.
+pub fn grid_table(dir: &Path, m: &SweepManifest, j: usize) -> Result<Option<String>, SweepError> {
+    if m.design.kind != "grid" || m.parameters.len() != 2 || j >= m.outputs.len() {
+        return Ok(None);
+    }
+    let means = point_means(dir, m)?;
+    let design =
+        fs::read_to_string(dir.join(DESIGN_FILE)).map_err(io("reading", &dir.join(DESIGN_FILE)))?;
+    let cells: Vec<(String, String)> = design
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[1].to_string(), f[2].to_string())
+        })
+        .collect();
+    let mut rows: Vec<String> = Vec::new();
+    let mut cols: Vec<String> = Vec::new();
+    for (r, c) in &cells {
+        if !rows.contains(r) {
+            rows.push(r.clone());
+        }
+        if !cols.contains(c) {
+            cols.push(c.clone());
+        }
+    }
+    let (a, b) = (&m.parameters[0].name, &m.parameters[1].name);
+    let mut t = format!(
+        "Mean {} over {} replications (rows: {a}; columns: {b})\n\n{:>24}",
+        m.outputs[j], m.replications, ""
+    );
+    for c in &cols {
+        t.push_str(&format!(" {c:>10}"));
+    }
+    t.push('\n');
+    for r in &rows {
+        t.push_str(&format!("{r:>24}"));
+        for c in &cols {
+            let v = cells
+                .iter()
+                .position(|(x, y)| x == r && y == c)
+                .map_or(f64::NAN, |p| means[p][j]);
+            t.push_str(&format!(" {v:>10.1}"));
+        }
+        t.push('\n');
+    }
+    Ok(Some(t))
+}

@@ -1,0 +1,774 @@
+//! Running a sweep: runs are simulated in parallel blocks and streamed to
+//! `runs.csv` in run order, so memory stays flat however many runs there are
+//! and the file is the same whatever the number of threads.
+//!
+//! Resuming: `runs.csv` is the record of what is done. A block's rows are
+//! written and flushed to disk before the next block starts; a process
+//! killed at any moment leaves at most one partial last line, which a resume
+//! cuts off before carrying on from the next run. `timeseries.csv` rows are
+//! written before the `runs.csv` rows of the same block, and rows of runs not
+//! in `runs.csv` are cut off on resume. The result is byte-identical to an
+//! uninterrupted sweep.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::design::{run_seed, Design};
+use super::spec::Sweep;
+use crate::engine::ensemble::run_replication;
+use crate::engine::plan::Plan;
+use crate::observe::ReplicationResult;
+use crate::output::export::{fmt_num, iso};
+use crate::output::target::write_file_atomically;
+use crate::scenario::sha256_hex;
+
+/// The runs file.
+pub const RUNS_FILE: &str = "runs.csv";
+/// The per-run time series file (when recorded).
+pub const TIMESERIES_FILE: &str = "timeseries.csv";
+/// The design file.
+pub const DESIGN_FILE: &str = "design.csv";
+/// The manifest.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// A deterministic slice of a sweep's runs: shard `index` of `count` (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// Which shard, 0-based.
+    pub index: usize,
+    /// How many shards.
+    pub count: usize,
+}
+
+impl Shard {
+    /// The whole sweep.
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    /// Parses `I/K` (0 ≤ I < K).
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let (i, k) = text
+            .split_once('/')
+            .ok_or_else(|| format!("expected I/K (e.g. 0/8), found `{text}`"))?;
+        let index: usize = i
+            .trim()
+            .parse()
+            .map_err(|_| format!("expected a shard index I in I/K, found `{i}`"))?;
+        let count: usize = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("expected a shard count K in I/K, found `{k}`"))?;
+        if count == 0 || index >= count {
+            return Err(format!(
+                "expected 0 ≤ I < K in I/K, found {index}/{count} (shards are numbered from 0)"
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// The shard a Slurm job-array task runs: `SLURM_ARRAY_TASK_ID` −
+    /// `SLURM_ARRAY_TASK_MIN` of `SLURM_ARRAY_TASK_COUNT`, when those are set.
+    pub fn from_slurm(var: impl Fn(&str) -> Option<String>) -> Option<Result<Shard, String>> {
+        let id: i64 = var("SLURM_ARRAY_TASK_ID")?.trim().parse().ok()?;
+        let count: usize = var("SLURM_ARRAY_TASK_COUNT")?.trim().parse().ok()?;
+        let min: i64 = var("SLURM_ARRAY_TASK_MIN")
+            .and_then(|m| m.trim().parse().ok())
+            .unwrap_or(0);
+        let index = id - min;
+        if index < 0 || index as usize >= count {
+            return Some(Err(format!(
+                "SLURM_ARRAY_TASK_ID {id} is outside the array ({min}..{} with {count} tasks); use a contiguous --array=0-{} or pass --shard I/K",
+                min + count as i64 - 1,
+                count - 1
+            )));
+        }
+        Some(Ok(Shard {
+            index: index as usize,
+            count,
+        }))
+    }
+
+    /// The runs of this shard: a contiguous range, so shards concatenate in order.
+    pub fn runs(&self, total: u64) -> Range<u64> {
+        let k = self.count as u64;
+        let i = self.index as u64;
+        (total * i / k)..(total * (i + 1) / k)
+    }
+}
+
+/// What identifies a sweep's results (resume and merge check it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepIdentity {
+    /// Tool version.
+    pub tool_version: String,
+    /// SHA-256 of the sweep file.
+    pub sweep_sha256: String,
+    /// SHA-256 of the base scenario.
+    pub scenario_sha256: String,
+    /// SHA-256 of `design.csv`.
+    pub design_sha256: String,
+    /// Whether time series are recorded.
+    pub timeseries: bool,
+}
+
+/// Design summary in the manifest.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DesignInfo {
+    /// Design kind.
+    pub kind: String,
+    /// `samples` as written.
+    pub samples: Option<usize>,
+    /// Morris levels.
+    pub levels: usize,
+    /// Sobol second order.
+    pub second_order: bool,
+    /// Sobol skip.
+    pub skip: u64,
+    /// Design points.
+    pub points: usize,
+}
+
+/// One varied parameter in the manifest.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ParameterInfo {
+    /// Column name.
+    pub name: String,
+    /// Scenario key path.
+    pub path: String,
+    /// Lower bound.
+    pub min: f64,
+    /// Upper bound.
+    pub max: f64,
+    /// `linear` or `log`.
+    pub scale: String,
+    /// Whether values are factors on the base scenario's values.
+    pub relative: bool,
+}
+
+/// `manifest.json` of a sweep (or shard) directory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SweepManifest {
+    /// What identifies the results.
+    pub identity: SweepIdentity,
+    /// Sweep name.
+    pub sweep_name: String,
+    /// Sweep file path as given.
+    pub sweep_path: String,
+    /// Base scenario name.
+    pub scenario_name: String,
+    /// Base scenario source.
+    pub scenario_path: String,
+    /// Design.
+    pub design: DesignInfo,
+    /// Varied parameters.
+    pub parameters: Vec<ParameterInfo>,
+    /// Recorded outputs (columns of runs.csv after the parameters).
+    pub outputs: Vec<String>,
+    /// Replications per point.
+    pub replications: u32,
+    /// Sweep seed.
+    pub seed: u64,
+    /// Common random numbers across points.
+    pub common_random_numbers: bool,
+    /// All runs of the sweep.
+    pub total_runs: u64,
+    /// This directory's shard.
+    pub shard: Shard,
+    /// First run of the shard.
+    pub first_run: u64,
+    /// One past the last run of the shard.
+    pub end_run: u64,
+    /// Random number generator.
+    pub rng: String,
+    /// Command line that produced (or last resumed) the directory.
+    pub command_line: Vec<String>,
+    /// Whether every run of the shard is in runs.csv.
+    pub complete: bool,
+    /// SHA-256 of runs.csv when complete.
+    pub runs_sha256: Option<String>,
+}
+
+/// Sweep run errors.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// File system error.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// Where.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The directory exists and holds something else.
+    #[error("output directory {0} already exists and holds no sweep")]
+    Exists(PathBuf),
+    /// The directory holds a different sweep.
+    #[error("output directory {dir} holds a different sweep ({what} differs)")]
+    DifferentSweep {
+        /// The directory.
+        dir: PathBuf,
+        /// What differs.
+        what: String,
+    },
+    /// A design point gives an invalid scenario.
+    #[error("design point {point} ({values}) gives an invalid scenario:\n{message}")]
+    InvalidPoint {
+        /// The point.
+        point: usize,
+        /// Its parameter values.
+        values: String,
+        /// The validation errors.
+        message: String,
+    },
+    /// An output file is not what this sweep writes.
+    #[error("{path} is damaged: {what}")]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        what: String,
+    },
+    /// Design sampling failed.
+    #[error("design: {0}")]
+    Design(#[from] crate::analysis::DesignError),
+}
+
+pub(crate) fn io<'a>(
+    action: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(std::io::Error) -> SweepError + 'a {
+    move |source| SweepError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What a sweep run did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Runs of the shard.
+    pub runs: Range<u64>,
+    /// Runs found done when it started (resumed).
+    pub resumed_from: u64,
+    /// The directory.
+    pub dir: PathBuf,
+    /// Manifest as written at the end.
+    pub manifest: SweepManifest,
+}
+
+/// The header of `design.csv`: point, parameter values, unit coordinates.
+pub fn design_csv(sweep: &Sweep, design: &Design) -> Result<Vec<u8>, SweepError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["point".to_string()];
+    header.extend(sweep.parameters.iter().map(|p| p.name.clone()));
+    header.extend(sweep.parameters.iter().map(|p| format!("unit:{}", p.name)));
+    w.write_record(&header).map_err(csv_err)?;
+    for (i, (values, unit)) in design.values.iter().zip(&design.unit).enumerate() {
+        let mut row = vec![i.to_string()];
+        row.extend(values.iter().map(|&x| fmt_num(x)));
+        row.extend(unit.iter().map(|&x| fmt_num(x)));
+        w.write_record(&row).map_err(csv_err)?;
+    }
+    w.into_inner().map_err(|e| SweepError::Io {
+        action: "writing",
+        path: DESIGN_FILE.into(),
+        source: e.into_error(),
+    })
+}
+
+fn csv_err(e: csv::Error) -> SweepError {
+    SweepError::Io {
+        action: "formatting",
+        path: PathBuf::from("csv"),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// The header of `runs.csv`.
+pub fn runs_header(sweep: &Sweep) -> Vec<String> {
+    let mut h: Vec<String> = ["run", "point", "replication", "seed"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    h.extend(sweep.parameters.iter().map(|p| p.name.clone()));
+    h.extend(sweep.outputs.iter().map(|o| o.id.clone()));
+    h
+}
+
+const TIMESERIES_HEADER: [&str; 6] = ["run", "date", "scope", "agent_kind", "metric", "value"];
+
+/// Builds the manifest of a sweep shard.
+pub fn manifest(
+    sweep: &Sweep,
+    design: &Design,
+    design_bytes: &[u8],
+    shard: Shard,
+    command_line: Vec<String>,
+) -> SweepManifest {
+    let reps = sweep.file.sweep.replications;
+    let total = design.points() as u64 * reps as u64;
+    let runs = shard.runs(total);
+    let d = &sweep.file.design;
+    SweepManifest {
+        identity: SweepIdentity {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            sweep_sha256: sweep.sha256.clone(),
+            scenario_sha256: sweep.base.content_hash().to_string(),
+            design_sha256: sha256_hex(design_bytes),
+            timeseries: sweep.file.record.timeseries,
+        },
+        sweep_name: sweep.file.sweep.name.clone(),
+        sweep_path: sweep.source.clone(),
+        scenario_name: sweep.base.raw().meta.name.clone(),
+        scenario_path: sweep.base.source_name().to_string(),
+        design: DesignInfo {
+            kind: d.kind.id().to_string(),
+            samples: d.samples,
+            levels: d.levels,
+            second_order: d.second_order,
+            skip: d.skip,
+            points: design.points(),
+        },
+        parameters: sweep
+            .parameters
+            .iter()
+            .map(|p| ParameterInfo {
+                name: p.name.clone(),
+                path: p.path.clone(),
+                min: p.min,
+                max: p.max,
+                scale: format!("{:?}", p.scale).to_lowercase(),
+                relative: p.relative,
+            })
+            .collect(),
+        outputs: sweep.outputs.iter().map(|o| o.id.clone()).collect(),
+        replications: reps,
+        seed: sweep.file.sweep.seed,
+        common_random_numbers: sweep.file.sweep.common_random_numbers,
+        total_runs: total,
+        shard,
+        first_run: runs.start,
+        end_run: runs.end,
+        rng: "ChaCha8 keyed by SplitMix64(master seed, replication, agent, purpose)".into(),
+        command_line,
+        complete: false,
+        runs_sha256: None,
+    }
+}
+
+/// Reads a directory's manifest, if it has one.
+pub fn read_manifest(dir: &Path) -> Result<Option<SweepManifest>, SweepError> {
+    let path = dir.join(MANIFEST_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let bytes = fs::read(&path).map_err(io("reading", &path))?;
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| SweepError::Damaged {
+            path,
+            what: e.to_string(),
+        })
+}
+
+/// Writes a manifest atomically.
+pub fn write_manifest(dir: &Path, m: &SweepManifest) -> Result<(), SweepError> {
+    let path = dir.join(MANIFEST_FILE);
+    let mut bytes = serde_json::to_vec_pretty(m).map_err(|e| SweepError::Damaged {
+        path: path.clone(),
+        what: e.to_string(),
+    })?;
+    bytes.push(b'\n');
+    write_file_atomically(&path, &bytes).map_err(|e| SweepError::Io {
+        action: "writing",
+        path,
+        source: std::io::Error::other(e.to_string()),
+    })
+}
+
+/// Runs simulated per parallel block (rows are written once a block is done).
+fn block_size() -> u64 {
+    (rayon::current_num_threads() as u64 * 32).max(64)
+}
+
+/// Runs (or resumes) shard `shard` of the sweep into `dir`. `force` starts
+/// afresh in a directory holding something else. `progress(done, total)` is
+/// called after every block with the shard's runs done so far.
+pub fn run<F>(
+    sweep: &Sweep,
+    design: &Design,
+    dir: &Path,
+    shard: Shard,
+    force: bool,
+    command_line: Vec<String>,
+    progress: F,
+) -> Result<Outcome, SweepError>
+where
+    F: Fn(u64, u64),
+{
+    let design_bytes = design_csv(sweep, design)?;
+    let mut m = manifest(sweep, design, &design_bytes, shard, command_line);
+    let runs = m.first_run..m.end_run;
+    let header = runs_header(sweep);
+
+    match read_manifest(dir) {
+        Ok(Some(old)) if old.identity == m.identity && old.shard == shard => {
+            if old.complete && dir.join(RUNS_FILE).exists() {
+                return Ok(Outcome {
+                    resumed_from: runs.end - runs.start,
+                    runs,
+                    dir: dir.to_path_buf(),
+                    manifest: old,
+                });
+            }
+        }
+        Ok(Some(old)) if !force => {
+            let what = if old.shard != shard {
+                format!(
+                    "shard {}/{} vs {}/{}",
+                    old.shard.index, old.shard.count, shard.index, shard.count
+                )
+            } else if old.identity.sweep_sha256 != m.identity.sweep_sha256 {
+                "the sweep file".to_string()
+            } else if old.identity.scenario_sha256 != m.identity.scenario_sha256 {
+                "the base scenario".to_string()
+            } else if old.identity.tool_version != m.identity.tool_version {
+                "the pioneer version".to_string()
+            } else {
+                "the design".to_string()
+            };
+            return Err(SweepError::DifferentSweep {
+                dir: dir.to_path_buf(),
+                what,
+            });
+        }
+        Err(e) if !force => return Err(e),
+        Ok(None) if !force && non_empty(dir) => return Err(SweepError::Exists(dir.to_path_buf())),
+        Ok(Some(_)) | Err(_) | Ok(None) => {
+            if force && dir.exists() {
+                for f in [RUNS_FILE, TIMESERIES_FILE, MANIFEST_FILE, DESIGN_FILE] {
+                    let p = dir.join(f);
+                    if p.exists() {
+                        fs::remove_file(&p).map_err(io("removing", &p))?;
+                    }
+                }
+            }
+        }
+    }
+    fs::create_dir_all(dir).map_err(io("creating", dir))?;
+    write_file_atomically(&dir.join(DESIGN_FILE), &design_bytes).map_err(|e| SweepError::Io {
+        action: "writing",
+        path: dir.join(DESIGN_FILE),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    write_manifest(dir, &m)?;
+
+    let runs_path = dir.join(RUNS_FILE);
+    let done = open_resumable(&runs_path, &header.join(","), None)?;
+    let mut next = runs.start + done;
+    let ts_path = dir.join(TIMESERIES_FILE);
+    let timeseries = sweep.file.record.timeseries;
+    let mut ts_file = if timeseries {
+        open_resumable(&ts_path, &TIMESERIES_HEADER.join(","), Some(next))?;
+        Some(append(&ts_path)?)
+    } else {
+        None
+    };
+    let mut runs_file = append(&runs_path)?;
+    let resumed_from = done;
+    let total = runs.end - runs.start;
+    progress(done, total);
+
+    let reps = sweep.file.sweep.replications as u64;
+    let block = block_size();
+    while next < runs.end {
+        let end = (next + block).min(runs.end);
+        let points: Vec<usize> = ((next / reps) as usize..=((end - 1) / reps) as usize).collect();
+        let plans: Vec<Result<Plan, SweepError>> = points
+            .par_iter()
+            .map(|&p| {
+                sweep
+                    .scenario_at(&design.values[p])
+                    .map(|s| Plan::new(&s))
+                    .map_err(|e| SweepError::InvalidPoint {
+                        point: p,
+                        values: sweep
+                            .parameters
+                            .iter()
+                            .zip(&design.values[p])
+                            .map(|(q, x)| format!("{} = {}", q.name, fmt_num(*x)))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        message: e.to_string(),
+                    })
+            })
+            .collect();
+        let plans: Vec<Plan> = plans.into_iter().collect::<Result<_, _>>()?;
+        let first_point = points[0];
+        let results: Vec<(u64, ReplicationResult)> = (next..end)
+            .into_par_iter()
+            .map(|run| {
+                let point = (run / reps) as usize;
+                let rep = (run % reps) as u32;
+                let seed = run_seed(
+                    sweep.file.sweep.seed,
+                    point,
+                    sweep.file.sweep.common_random_numbers,
+                );
+                (run, run_replication(&plans[point - first_point], seed, rep))
+            })
+            .collect();
+        let mut rows = Vec::with_capacity(results.len() * 256);
+        let mut ts_rows = Vec::new();
+        for (run, r) in &results {
+            let point = (*run / reps) as usize;
+            let plan = &plans[point - first_point];
+            rows.extend_from_slice(run.to_string().as_bytes());
+            for field in [
+                point.to_string(),
+                r.replication.to_string(),
+                run_seed(
+                    sweep.file.sweep.seed,
+                    point,
+                    sweep.file.sweep.common_random_numbers,
+                )
+                .to_string(),
+            ]
+            .into_iter()
+            .chain(design.values[point].iter().map(|&x| fmt_num(x)))
+            .chain(sweep.outputs.iter().map(|o| fmt_num(o.value(plan, r))))
+            {
+                rows.push(b',');
+                rows.extend_from_slice(field.as_bytes());
+            }
+            rows.push(b'\n');
+            if timeseries {
+                timeseries_rows(&mut ts_rows, *run, plan, r);
+            }
+        }
+        if let Some(f) = ts_file.as_mut() {
+            f.write_all(&ts_rows).map_err(io("writing", &ts_path))?;
+            f.sync_data().map_err(io("syncing", &ts_path))?;
+        }
+        runs_file
+            .write_all(&rows)
+            .map_err(io("writing", &runs_path))?;
+        runs_file.sync_data().map_err(io("syncing", &runs_path))?;
+        next = end;
+        progress(next - runs.start, total);
+    }
+    drop(runs_file);
+    m.complete = true;
+    m.runs_sha256 = Some(file_sha256(&runs_path)?);
+    write_manifest(dir, &m)?;
+    Ok(Outcome {
+        runs,
+        resumed_from,
+        dir: dir.to_path_buf(),
+        manifest: m,
+    })
+}
+
+fn non_empty(dir: &Path) -> bool {
+    dir.is_file()
+        || (dir.is_dir()
+            && fs::read_dir(dir)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false))
+}
+
+fn append(path: &Path) -> Result<File, SweepError> {
+    OpenOptions::new()
+        .append(true)
+        .open(path)
+        .map_err(io("opening", path))
+}
+
+/// Makes `path` a file starting with `header` and holding only complete
+/// lines (a partial last line, left by a killed process, is cut off).
+/// With `keep_runs_below`, rows whose first field (the run) is at or past it
+/// are cut off too. Returns the number of data rows kept.
+fn open_resumable(
+    path: &Path,
+    header: &str,
+    keep_runs_below: Option<u64>,
+) -> Result<u64, SweepError> {
+    if !path.exists() {
+        let mut f = File::create(path).map_err(io("creating", path))?;
+        f.write_all(header.as_bytes())
+            .and_then(|_| f.write_all(b"\n"))
+            .and_then(|_| f.sync_data())
+            .map_err(io("writing", path))?;
+        return Ok(0);
+    }
+    let file = File::open(path).map_err(io("opening", path))?;
+    let mut reader = BufReader::new(file);
+    let mut line = String::new();
+    let mut keep: u64 = 0;
+    let mut rows = 0;
+    let mut first = true;
+    loop {
+        line.clear();
+        let n = reader.read_line(&mut line).map_err(io("reading", path))?;
+        if n == 0 || !line.ends_with('\n') {
+            break;
+        }
+        if first {
+            if line.trim_end() != header {
+                return Err(SweepError::Damaged {
+                    path: path.to_path_buf(),
+                    what: format!("its header is not `{header}`"),
+                });
+            }
+            first = false;
+        } else {
+            if let Some(limit) = keep_runs_below {
+                let run: u64 = line
+                    .split(',')
+                    .next()
+                    .and_then(|f| f.parse().ok())
+                    .unwrap_or(u64::MAX);
+                if run >= limit {
+                    break;
+                }
+            }
+            rows += 1;
+        }
+        keep += n as u64;
+    }
+    if first {
+        // Not even a complete header: start the file again.
+        drop(reader);
+        fs::remove_file(path).map_err(io("removing", path))?;
+        return open_resumable(path, header, keep_runs_below);
+    }
+    let f = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(io("opening", path))?;
+    f.set_len(keep).map_err(io("truncating", path))?;
+    f.sync_data().map_err(io("syncing", path))?;
+    Ok(rows)
+}
+
+fn timeseries_rows(out: &mut Vec<u8>, run: u64, plan: &Plan, r: &ReplicationResult) {
+    let layout = &plan.series;
+    let ns = layout.len();
+    let every = plan.raw().record.timeseries_every;
+    let run = run.to_string();
+    for p in 0..plan.periods {
+        let date = iso(plan.calendar.period_start(p, every));
+        for (s, def) in layout.defs.iter().enumerate() {
+            let fields = [
+                run.as_str(),
+                date.as_str(),
+                layout.scope_name(def),
+                def.kind.map_or("all", |k| k.id()),
+                def.metric.id(),
+                &fmt_num(r.series[p * ns + s]),
+            ];
+            out.extend_from_slice(fields.join(",").as_bytes());
+            out.push(b'\n');
+        }
+    }
+}
+
+/// SHA-256 of a file, read in chunks.
+pub fn file_sha256(path: &Path) -> Result<String, SweepError> {
+    use sha2::{Digest, Sha256};
+    let mut f = File::open(path).map_err(io("opening", path))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).map_err(io("reading", path))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    let _ = f.seek(SeekFrom::Start(0));
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_the_runs_in_order() {
+        for total in [0u64, 1, 7, 100, 1001] {
+            for k in 1..9 {
+                let mut next = 0;
+                for i in 0..k {
+                    let r = Shard { index: i, count: k }.runs(total);
+                    assert_eq!(r.start, next);
+                    next = r.end;
+                }
+                assert_eq!(next, total);
+            }
+        }
+    }
+
+    #[test]
+    fn shard_arguments_and_slurm_variables() {
+        assert_eq!(Shard::parse("2/5"), Ok(Shard { index: 2, count: 5 }));
+        assert!(Shard::parse("5/5").unwrap_err().contains("0 ≤ I < K"));
+        assert!(Shard::parse("x").is_err());
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(Shard::from_slurm(env(&[])), None);
+        assert_eq!(
+            Shard::from_slurm(env(&[
+                ("SLURM_ARRAY_TASK_ID", "4"),
+                ("SLURM_ARRAY_TASK_COUNT", "8")
+            ])),
+            Some(Ok(Shard { index: 4, count: 8 }))
+        );
+        assert_eq!(
+            Shard::from_slurm(env(&[
+                ("SLURM_ARRAY_TASK_ID", "3"),
+                ("SLURM_ARRAY_TASK_MIN", "1"),
+                ("SLURM_ARRAY_TASK_COUNT", "4")
+            ])),
+            Some(Ok(Shard { index: 2, count: 4 }))
+        );
+        assert!(matches!(
+            Shard::from_slurm(env(&[
+                ("SLURM_ARRAY_TASK_ID", "9"),
+                ("SLURM_ARRAY_TASK_COUNT", "4")
+            ])),
+            Some(Err(_))
+        ));
+    }
+
+    #[test]
+    fn resumable_files_lose_partial_lines_and_later_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.csv");
+        fs::write(&p, "run,v\n0,a\n1,b\n2,c\n3,partial").unwrap();
+        assert_eq!(open_resumable(&p, "run,v", None).unwrap(), 3);
+        assert_eq!(fs::read_to_string(&p).unwrap(), "run,v\n0,a\n1,b\n2,c\n");
+        assert_eq!(open_resumable(&p, "run,v", Some(2)).unwrap(), 2);
+        assert_eq!(fs::read_to_string(&p).unwrap(), "run,v\n0,a\n1,b\n");
+        fs::write(&p, "ru").unwrap();
+        assert_eq!(open_resumable(&p, "run,v", None).unwrap(), 0);
+        assert_eq!(fs::read_to_string(&p).unwrap(), "run,v\n");
+        fs::write(&p, "other,header\n").unwrap();
+        assert!(matches!(
+            open_resumable(&p, "run,v", None),
+            Err(SweepError::Damaged { .. })
+        ));
+    }
+}

@@ -1,0 +1,464 @@
+//! `pioneer sweep`, `merge` and `analyze` from the command line: every design,
+//! deterministic streamed output, resume after a kill, shard-and-merge equal
+//! to a single run, exports, and refusal of bad input.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/sweeps/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn sweep(file: &str, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .args(["sweep", &fixture(file), "--quiet", "--out"])
+        .arg(out)
+        .args(extra)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .assert()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Rows of a CSV as field vectors (header first).
+fn rows(p: &Path) -> Vec<Vec<String>> {
+    read(p)
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+fn column(table: &[Vec<String>], name: &str) -> Vec<f64> {
+    let j = table[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {:?}", table[0]));
+    table[1..].iter().map(|r| r[j].parse().unwrap()).collect()
+}
+
+#[test]
+fn a_grid_sweep_streams_every_run_in_order_with_its_parameters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("grid");
+    sweep("grid.toml", &out, &[]).success();
+    let runs = rows(&out.join("runs.csv"));
+    assert_eq!(
+        runs[0][..6],
+        [
+            "run",
+            "point",
+            "replication",
+            "seed",
+            "consultancy_factor",
+            "replanning.optimism"
+        ]
+    );
+    // 3 × 3 points × 4 replications, numbered in order.
+    assert_eq!(runs.len() - 1, 36);
+    for (i, r) in runs[1..].iter().enumerate() {
+        assert_eq!(r[0], i.to_string());
+        assert_eq!(r[1], (i / 4).to_string());
+        assert_eq!(r[2], (i % 4).to_string());
+        assert_eq!(
+            r[3], "5",
+            "common random numbers: the sweep seed for every point"
+        );
+    }
+    // Full factorial, last parameter fastest.
+    let factor = column(&runs, "consultancy_factor");
+    let optimism = column(&runs, "replanning.optimism");
+    let cells: HashSet<(u64, u64)> = factor
+        .iter()
+        .zip(&optimism)
+        .map(|(a, b)| (a.to_bits(), b.to_bits()))
+        .collect();
+    assert_eq!(cells.len(), 9);
+    assert_eq!(
+        &optimism[..12],
+        &[0.1, 0.1, 0.1, 0.1, 0.4, 0.4, 0.4, 0.4, 0.7, 0.7, 0.7, 0.7]
+    );
+    // The relative parameter scales both contracts: consultancy spend grows with the factor.
+    let spend = column(&runs, "spend_gbp:consultancy");
+    let mean_at = |f: f64| {
+        let v: Vec<f64> = factor
+            .iter()
+            .zip(&spend)
+            .filter(|(x, _)| **x == f)
+            .map(|(_, s)| *s)
+            .collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    assert!(mean_at(0.5) < mean_at(1.0) && mean_at(1.0) < mean_at(2.0));
+    // Time series: one block of rows per run, in run order.
+    let ts = rows(&out.join("timeseries.csv"));
+    assert_eq!(
+        ts[0],
+        ["run", "date", "scope", "agent_kind", "metric", "value"]
+    );
+    let ts_runs: Vec<u64> = ts[1..].iter().map(|r| r[0].parse().unwrap()).collect();
+    assert!(ts_runs.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(*ts_runs.last().unwrap(), 35);
+    // Exports for SALib and the EMA Workbench.
+    assert_eq!(read(&out.join("salib/X.txt")).lines().count(), 9);
+    let y = read(&out.join("salib/Y.txt"));
+    assert!(y.starts_with("# programme_slip_weeks live_by:2015-04-01 spend_gbp:consultancy\n"));
+    assert_eq!(y.lines().count(), 10);
+    assert_eq!(
+        read(&out.join("salib/params.txt")).lines().next().unwrap(),
+        "consultancy_factor 0.5 2"
+    );
+    assert_eq!(read(&out.join("ema/experiments.csv")).lines().count(), 37);
+    assert_eq!(read(&out.join("ema/outcomes.csv")).lines().count(), 37);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    assert_eq!(manifest["complete"], true);
+    assert_eq!(manifest["total_runs"], 36);
+    assert_eq!(manifest["design"]["points"], 9);
+}
+
+#[test]
+fn results_do_not_depend_on_threads_and_replicates_differ() {
+    let tmp = tempfile::tempdir().unwrap();
+    let one = tmp.path().join("one");
+    let two = tmp.path().join("two");
+    sweep("random.toml", &one, &["-j", "1"]).success();
+    sweep("random.toml", &two, &["-j", "2"]).success();
+    for f in ["runs.csv", "design.csv", "salib/Y.txt", "ema/outcomes.csv"] {
+        assert_eq!(read(&one.join(f)), read(&two.join(f)), "{f}");
+    }
+    // Replicates of one point are different simulations (distinct streams):
+    // across 16 points, not every pair of replicates can agree on all outputs.
+    let runs = rows(&one.join("runs.csv"));
+    let outputs_start = 4 + 3;
+    let identical_pairs = runs[1..]
+        .chunks(2)
+        .filter(|pair| pair[0][outputs_start..] == pair[1][outputs_start..])
+        .count();
+    assert!(identical_pairs < 16, "every replicate pair was identical");
+}
+
+#[test]
+fn every_design_has_its_size_and_stays_in_bounds() {
+    let tmp = tempfile::tempdir().unwrap();
+    // (file, points): random/LHS n; Sobol N·(k+2); Morris r·(k+1).
+    for (file, points, k) in [
+        ("random.toml", 16, 3),
+        ("latin_hypercube.toml", 16, 3),
+        ("sobol.toml", 32 * (2 + 2), 2),
+        ("morris.toml", 6 * (3 + 1), 3),
+    ] {
+        let out = tmp.path().join(file);
+        sweep(file, &out, &[]).success();
+        let design = rows(&out.join("design.csv"));
+        assert_eq!(design.len() - 1, points, "{file}");
+        for r in &design[1..] {
+            for u in &r[1 + k..] {
+                let u: f64 = u.parse().unwrap();
+                assert!((0.0..=1.0).contains(&u), "{file}: unit coordinate {u}");
+            }
+        }
+        let runs = rows(&out.join("runs.csv"));
+        assert_eq!(runs.len() - 1, points * 2, "{file}");
+    }
+    // Latin hypercube: each parameter has one point in each of the 16 strata.
+    let lhs = rows(&tmp.path().join("latin_hypercube.toml").join("design.csv"));
+    for j in 4..7 {
+        let strata: HashSet<usize> = lhs[1..]
+            .iter()
+            .map(|r| (r[j].parse::<f64>().unwrap() * 16.0).floor().min(15.0) as usize)
+            .collect();
+        assert_eq!(strata.len(), 16, "column {}", lhs[0][j]);
+    }
+    // Integer parameters are rounded; log-scaled ones stay inside their bounds.
+    let random = rows(&tmp.path().join("random.toml").join("design.csv"));
+    for r in &random[1..] {
+        let rank: f64 = r[3].parse().unwrap();
+        assert_eq!(rank, rank.round());
+        let lev: f64 = r[2].parse().unwrap();
+        assert!((1.0..=4.0).contains(&lev));
+    }
+}
+
+#[test]
+fn analyze_reports_sobol_and_morris_indices() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sobol = tmp.path().join("sobol");
+    sweep("sobol.toml", &sobol, &[]).success();
+    let out = Command::cargo_bin("pioneer")
+        .unwrap()
+        .args(["analyze", "--method", "sobol"])
+        .arg(&sobol)
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("replanning.optimism"), "{text}");
+    let table = rows(&sobol.join("sensitivity_sobol.csv"));
+    assert_eq!(
+        table[0],
+        ["output", "parameter", "s1", "s1_conf", "st", "st_conf"]
+    );
+    assert_eq!(table.len() - 1, 2 * 2);
+    // Morris on a Sobol design is refused with a hint.
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .args(["analyze", "--method", "morris"])
+        .arg(&sobol)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--method sobol"));
+
+    let morris = tmp.path().join("morris");
+    sweep("morris.toml", &morris, &[]).success();
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .args([
+            "analyze",
+            "--method",
+            "morris",
+            "--output",
+            "programme_slip_weeks",
+        ])
+        .arg(&morris)
+        .assert()
+        .success();
+    let table = rows(&morris.join("sensitivity_morris.csv"));
+    assert_eq!(
+        table[0],
+        [
+            "output",
+            "parameter",
+            "mu",
+            "mu_star",
+            "sigma",
+            "mu_star_conf"
+        ]
+    );
+    assert_eq!(table.len() - 1, 3);
+    for r in &table[1..] {
+        let mu: f64 = r[2].parse().unwrap();
+        let mu_star: f64 = r[3].parse().unwrap();
+        assert!(mu_star >= mu.abs() - 1e-9, "μ* ≥ |μ| always: {r:?}");
+    }
+}
+
+#[test]
+fn a_killed_sweep_resumes_to_the_same_result() {
+    let tmp = tempfile::tempdir().unwrap();
+    let killed = tmp.path().join("killed");
+    let straight = tmp.path().join("straight");
+    let bin = assert_cmd::cargo::cargo_bin("pioneer");
+    let mut child = std::process::Command::new(&bin)
+        .args(["sweep", &fixture("long.toml"), "-q", "-j", "1", "--out"])
+        .arg(&killed)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once some blocks are on disk (2,000 runs in all).
+    let runs = killed.join("runs.csv");
+    let start = std::time::Instant::now();
+    while !runs.exists() || read(&runs).lines().count() < 100 {
+        assert!(start.elapsed().as_secs() < 120, "no runs written");
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the sweep ended before it could be interrupted: {status}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let done = read(&runs).lines().count() - 1;
+    assert!(
+        done < 2000,
+        "the sweep finished before it could be interrupted"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&killed.join("manifest.json"))).unwrap();
+    assert_eq!(manifest["complete"], false);
+    // Simulate a torn write as well: a partial last line.
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&runs)
+        .unwrap()
+        .write_all(b"99999,3,1")
+        .unwrap();
+
+    let resumed = Command::cargo_bin("pioneer")
+        .unwrap()
+        .args(["sweep", &fixture("long.toml"), "-q", "-j", "2", "--out"])
+        .arg(&killed)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .assert()
+        .success();
+    let text = String::from_utf8(resumed.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("Resumed:"), "{text}");
+    sweep("long.toml", &straight, &[]).success();
+    for f in [
+        "runs.csv",
+        "design.csv",
+        "salib/Y.txt",
+        "ema/experiments.csv",
+    ] {
+        assert_eq!(read(&killed.join(f)), read(&straight.join(f)), "{f}");
+    }
+    // Running a finished sweep again changes nothing.
+    let before = read(&killed.join("runs.csv"));
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .args(["sweep", &fixture("long.toml"), "-q", "--out"])
+        .arg(&killed)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .assert()
+        .success();
+    assert_eq!(before, read(&killed.join("runs.csv")));
+}
+
+#[test]
+fn shards_merge_into_exactly_the_single_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    sweep("grid.toml", &whole, &[]).success();
+    let shards: Vec<PathBuf> = (0..3)
+        .map(|i| tmp.path().join(format!("shard{i}")))
+        .collect();
+    for (i, dir) in shards.iter().enumerate() {
+        sweep("grid.toml", dir, &["--shard", &format!("{i}/3")]).success();
+    }
+    // Slurm variables pick the shard when --shard is absent.
+    let from_slurm = tmp.path().join("slurm1");
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .args(["sweep", &fixture("grid.toml"), "-q", "--out"])
+        .arg(&from_slurm)
+        .env("SLURM_ARRAY_TASK_ID", "1")
+        .env("SLURM_ARRAY_TASK_COUNT", "3")
+        .assert()
+        .success();
+    assert_eq!(
+        read(&from_slurm.join("runs.csv")),
+        read(&shards[1].join("runs.csv"))
+    );
+
+    // A missing shard is named.
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .arg("merge")
+        .args([&shards[0], &shards[2]])
+        .arg("--out")
+        .arg(tmp.path().join("partial"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing shard(s) 1 of 3"));
+    // A shard given twice is refused.
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .arg("merge")
+        .args([&shards[0], &shards[1], &from_slurm, &shards[2]])
+        .arg("--out")
+        .arg(tmp.path().join("twice"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("given twice"));
+    assert!(!tmp.path().join("twice").exists());
+
+    let merged = tmp.path().join("merged");
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .arg("merge")
+        .args([&shards[2], &shards[0], &shards[1]])
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .success();
+    for f in [
+        "runs.csv",
+        "timeseries.csv",
+        "design.csv",
+        "salib/X.txt",
+        "salib/Y.txt",
+        "ema/experiments.csv",
+        "ema/outcomes.csv",
+    ] {
+        assert_eq!(read(&merged.join(f)), read(&whole.join(f)), "{f}");
+    }
+    let a: serde_json::Value = serde_json::from_str(&read(&merged.join("manifest.json"))).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&read(&whole.join("manifest.json"))).unwrap();
+    assert_eq!(a["runs_sha256"], b["runs_sha256"]);
+    assert_eq!(a["identity"], b["identity"]);
+}
+
+#[test]
+fn bad_sweeps_and_directories_are_refused_with_exit_code_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    sweep("bad.toml", &tmp.path().join("bad"), &[])
+        .code(2)
+        .stderr(predicates::str::contains("bad.toml:6:8: `design.kind`"))
+        .stderr(predicates::str::contains("did you mean `sobol`?"));
+    assert!(
+        !tmp.path().join("bad").exists(),
+        "nothing written for bad input"
+    );
+    // With the kind fixed, the other problems are all reported at once.
+    let fixed = tmp.path().join("fixed.toml");
+    std::fs::write(
+        &fixed,
+        read(Path::new(&fixture("bad.toml"))).replace("sobl", "sobol"),
+    )
+    .unwrap();
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .args(["sweep", "-q"])
+        .arg(&fixed)
+        .arg("--out")
+        .arg(tmp.path().join("fixed"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`parameters[0].path`"))
+        .stderr(predicates::str::contains("did you mean `optimism`?"))
+        .stderr(predicates::str::contains("`record.outputs[0]`"))
+        .stderr(predicates::str::contains(
+            "did you mean `programme_slip_weeks`?",
+        ));
+    // A directory holding another sweep is not overwritten.
+    let out = tmp.path().join("out");
+    sweep("random.toml", &out, &[]).success();
+    let before = read(&out.join("runs.csv"));
+    sweep("latin_hypercube.toml", &out, &[])
+        .code(2)
+        .stderr(predicates::str::contains("holds a different sweep"));
+    assert_eq!(before, read(&out.join("runs.csv")));
+    sweep("random.toml", &out, &["--shard", "3/3"])
+        .code(2)
+        .stderr(predicates::str::contains("0 ≤ I < K"));
+    // Analysing something that is not a finished, whole sweep is refused.
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .args(["analyze", "--method", "sobol"])
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not a sweep directory"));
+}
+
+#[test]
+fn shipped_sweeps_load() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            pioneer::sweep::Sweep::from_file(&path)
+                .unwrap_or_else(|e| panic!("{}:\n{e}", path.display()));
+            n += 1;
+        }
+    }
+    assert!(n >= 3, "expected the three example sweeps, found {n}");
+}
