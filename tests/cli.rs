@@ -37,13 +37,26 @@ const HEADERS: [(&str, &str); 5] = [
     ("spend.csv", "replication,date,category,amount_gbp"),
     ("replans.csv", "replication,date,milestone,old_date,new_date"),
 ];
-const OUTPUT_FILES: [&str; 7] = [
+const OUTPUT_FILES: [&str; 20] = [
     "milestones.csv",
     "timeseries.csv",
     "meetings.csv",
     "spend.csv",
     "replans.csv",
     "summary.json",
+    "promise_vs_delivery.svg",
+    "promise_vs_delivery.png",
+    "go_live_curve.svg",
+    "go_live_curve.png",
+    "engagement.svg",
+    "engagement.png",
+    "effort_relational.svg",
+    "effort_relational.png",
+    "effort_transactional.svg",
+    "effort_transactional.png",
+    "spend.svg",
+    "spend.png",
+    "report.html",
     "manifest.json",
 ];
 
@@ -269,7 +282,11 @@ fn run_writes_every_output_with_the_documented_headers() {
             )
         })
         .collect();
-    assert_eq!(listed.len(), 6, "{listed:?}");
+    assert_eq!(
+        listed.len(),
+        OUTPUT_FILES.len() - 1,
+        "every file but the manifest: {listed:?}"
+    );
     for (name, hash) in &listed {
         assert_eq!(hash, &sha256_hex(&files[name]), "manifest hash of {name}");
     }

@@ -19,7 +19,10 @@ fn every_switch_is_described_in_the_odd() {
         .iter()
         .filter(|s| !text.contains(&format!("`{s}`")))
         .collect();
-    assert!(missing.is_empty(), "switches not described in docs/ODD.md: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "switches not described in docs/ODD.md: {missing:?}"
+    );
 }
 
 #[test]
@@ -48,7 +51,10 @@ fn every_model_parameter_is_in_the_odd_parameter_table() {
         {
             continue;
         }
-        match table.iter().find(|row| row.starts_with(&format!("| `{key}` |"))) {
+        match table
+            .iter()
+            .find(|row| row.starts_with(&format!("| `{key}` |")))
+        {
             None => missing.push(key.to_string()),
             Some(row) => {
                 let fields: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
@@ -57,5 +63,8 @@ fn every_model_parameter_is_in_the_odd_parameter_table() {
             }
         }
     }
-    assert!(missing.is_empty(), "parameters missing from the ODD table: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "parameters missing from the ODD table: {missing:?}"
+    );
 }

@@ -23,6 +23,9 @@ pub enum ExportError {
     /// Flushing the in-memory writer.
     #[error("writing CSV: {0}")]
     Io(#[from] std::io::Error),
+    /// Drawing a chart.
+    #[error(transparent)]
+    Chart(#[from] super::charts::ChartError),
 }
 
 fn date(d: Option<NaiveDate>) -> String {
@@ -289,7 +292,8 @@ pub fn manifest_json(manifest: &Manifest) -> Result<Vec<u8>, ExportError> {
     Ok(v)
 }
 
-/// Every output file of a run, as (name, bytes), manifest last.
+/// Every output file of a run, as (name, bytes): the data, the charts (SVG
+/// and PNG), `report.html`, and the manifest last.
 pub fn all_files(
     plan: &Plan,
     results: &[ReplicationResult],
@@ -304,6 +308,13 @@ pub fn all_files(
         ("replans.csv".to_string(), replans_csv(plan, results)?),
         ("summary.json".to_string(), summary_json(summary)?),
     ];
+    let charts = super::charts::run_charts(plan, results)?;
+    let report = super::report::report_html(plan, summary, &charts, &manifest);
+    for c in charts {
+        files.push((format!("{}.svg", c.name), c.svg.into_bytes()));
+        files.push((format!("{}.png", c.name), c.png));
+    }
+    files.push(("report.html".to_string(), report.into_bytes()));
     manifest.files = files
         .iter()
         .map(|(n, b)| (n.clone(), crate::scenario::sha256_hex(b)))

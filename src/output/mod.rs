@@ -2,7 +2,9 @@
 //! bytes (CSV, JSON), and the atomic output directory that writes them.
 //! Exporters know nothing about files; the target knows nothing about formats.
 
+pub mod charts;
 pub mod export;
+pub mod report;
 pub mod stats;
 pub mod summary;
 pub mod table;

@@ -1,0 +1,873 @@
+//! Charts of a run, drawn with plotters as SVG and PNG: promise vs delivery
+//! (the signature chart), the go-live curve, engagement by agent kind,
+//! relational vs transactional effort, and cumulative spend. Distributions
+//! are across replications (median and 10–90% band). Colours are the
+//! Okabe–Ito colour-blind-safe palette; text uses the embedded DejaVu Sans,
+//! so charts look the same on every machine.
+
+use std::sync::Once;
+
+use chrono::NaiveDate;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::engine::plan::{Plan, ProgrammeMilestone};
+use crate::model::AgentKind;
+use crate::observe::{ReplicationResult, SeriesLayout, SpendCategory};
+use crate::output::stats::quantile_sorted;
+
+/// Okabe & Ito (2008) colour-blind-safe palette.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(240, 228, 66),  // yellow
+    RGBColor(0, 0, 0),       // black
+];
+
+const FONT: &str = "sans-serif";
+const GREY: RGBColor = RGBColor(120, 120, 120);
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The font ships with the crate; registering cannot fail for valid bytes.
+        let _ = plotters::style::register_font(
+            FONT,
+            FontStyle::Normal,
+            include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+        );
+    });
+}
+
+/// One chart in both formats.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// File stem, e.g. `promise_vs_delivery`.
+    pub name: &'static str,
+    /// Title shown on the chart.
+    pub title: String,
+    /// SVG document.
+    pub svg: String,
+    /// PNG image.
+    pub png: Vec<u8>,
+}
+
+/// Charting errors.
+#[derive(Debug, thiserror::Error)]
+#[error("drawing chart {chart}: {message}")]
+pub struct ChartError {
+    chart: &'static str,
+    message: String,
+}
+
+type Area<'a, DB> = DrawingArea<DB, Shift>;
+
+/// A chart that can be drawn on any plotters backend.
+trait Figure {
+    fn name(&self) -> &'static str;
+    fn title(&self) -> String;
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String>;
+}
+
+fn render<F: Figure>(f: &F) -> Result<Chart, ChartError> {
+    register_font();
+    let err = |message: String| ChartError {
+        chart: f.name(),
+        message,
+    };
+    let (w, h) = f.size();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        f.draw(&root).map_err(err)?;
+        root.present().map_err(|e| err(e.to_string()))?;
+    }
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        f.draw(&root).map_err(err)?;
+        root.present().map_err(|e| err(e.to_string()))?;
+    }
+    let mut png = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().map_err(|e| err(e.to_string()))?;
+        writer
+            .write_image_data(&rgb)
+            .map_err(|e| err(e.to_string()))?;
+    }
+    Ok(Chart {
+        name: f.name(),
+        title: f.title(),
+        svg,
+        png,
+    })
+}
+
+fn e<E: std::fmt::Display>(x: E) -> String {
+    x.to_string()
+}
+
+/// Days since the calendar start (the x axis of time charts).
+fn day(plan: &Plan, d: NaiveDate) -> f64 {
+    (d - plan.calendar.date(0)).num_days() as f64
+}
+
+fn date_label(plan: &Plan, x: f64) -> String {
+    (plan.calendar.date(0) + chrono::Duration::days(x.round() as i64))
+        .format("%b %Y")
+        .to_string()
+}
+
+fn q3(mut v: Vec<f64>) -> [f64; 3] {
+    v.sort_by(f64::total_cmp);
+    [
+        quantile_sorted(&v, 0.1),
+        quantile_sorted(&v, 0.5),
+        quantile_sorted(&v, 0.9),
+    ]
+}
+
+/// A legend entry: how its key is drawn and its text.
+#[derive(Clone, Copy)]
+enum Key {
+    Line(RGBColor, bool),
+    Band(RGBColor),
+    Triangle(RGBColor),
+    Tick(RGBColor),
+    Cross(RGBColor),
+    Dot(RGBColor),
+}
+
+/// Draws a legend as a column of entries in its own area (never over data).
+fn legend<DB: DrawingBackend>(area: &Area<DB>, entries: &[(Key, String)]) -> Result<(), String> {
+    let style = (FONT, 14).into_font();
+    for (i, (key, text)) in entries.iter().enumerate() {
+        let y = 50 + 24 * i as i32;
+        let x = 10;
+        match *key {
+            Key::Line(c, dashed) => {
+                if dashed {
+                    for k in 0..3 {
+                        area.draw(&PathElement::new(
+                            vec![(x + 9 * k, y), (x + 9 * k + 5, y)],
+                            c.stroke_width(2),
+                        ))
+                        .map_err(e)?;
+                    }
+                } else {
+                    area.draw(&PathElement::new(
+                        vec![(x, y), (x + 24, y)],
+                        c.stroke_width(3),
+                    ))
+                    .map_err(e)?;
+                }
+            }
+            Key::Band(c) => {
+                area.draw(&Rectangle::new(
+                    [(x, y - 6), (x + 24, y + 6)],
+                    c.mix(0.2).filled(),
+                ))
+                .map_err(e)?;
+                area.draw(&PathElement::new(
+                    vec![(x, y), (x + 24, y)],
+                    c.stroke_width(3),
+                ))
+                .map_err(e)?;
+            }
+            Key::Triangle(c) => area
+                .draw(&TriangleMarker::new((x + 12, y), 7, c.filled()))
+                .map_err(e)?,
+            Key::Tick(c) => area
+                .draw(&PathElement::new(
+                    vec![(x + 12, y - 8), (x + 12, y + 8)],
+                    c.stroke_width(2),
+                ))
+                .map_err(e)?,
+            Key::Cross(c) => area
+                .draw(&Cross::new((x + 12, y), 6, c.stroke_width(2)))
+                .map_err(e)?,
+            Key::Dot(c) => area
+                .draw(&Circle::new((x + 12, y), 6, c.filled()))
+                .map_err(e)?,
+        }
+        area.draw(&Text::new(text.clone(), (x + 34, y - 8), style.clone()))
+            .map_err(e)?;
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------- promise vs delivery
+
+struct Row {
+    label: String,
+    first: Option<f64>,
+    latest: Option<f64>,
+    replans: Vec<f64>,
+    achieved: Option<[f64; 3]>,
+    share: f64,
+}
+
+struct PromiseVsDelivery<'a> {
+    plan: &'a Plan,
+    rows: Vec<Row>,
+    horizon: f64,
+}
+
+fn promise_rows(plan: &Plan, results: &[ReplicationResult]) -> Vec<Row> {
+    let n = results.len().max(1) as f64;
+    let horizon = day(plan, plan.raw().calendar.horizon.0);
+    let mut rows = Vec::new();
+    let pilot = plan.pilot_live;
+    let mut targets: Vec<(Option<usize>, usize, String)> = ProgrammeMilestone::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            (
+                None,
+                plan.journey.len() + i,
+                format!("programme: {}", m.id()),
+            )
+        })
+        .collect();
+    targets.extend(
+        plan.eas
+            .iter()
+            .enumerate()
+            .map(|(e, ea)| (Some(e), pilot, format!("{}: go-live", ea.id))),
+    );
+    for (ea, m, label) in targets {
+        let recs: Vec<_> = results
+            .iter()
+            .filter_map(|r| r.milestones.iter().find(|x| x.ea == ea && x.milestone == m))
+            .collect();
+        let first = recs
+            .first()
+            .and_then(|r| r.first_planned)
+            .map(|d| day(plan, d));
+        let latest = if recs.is_empty() {
+            None
+        } else {
+            Some(
+                q3(recs
+                    .iter()
+                    .filter_map(|r| r.planned)
+                    .map(|d| day(plan, d))
+                    .collect())[1],
+            )
+        };
+        // Plans the programme moved to in at least 10% of replications.
+        let id = if ea.is_some() {
+            "pilot_live"
+        } else {
+            plan.milestone_id(m)
+        };
+        let mut seen: Vec<(f64, usize)> = Vec::new();
+        for r in results {
+            let mut mine: Vec<f64> = r
+                .replans
+                .iter()
+                .filter(|x| x.milestone == id)
+                .map(|x| day(plan, x.new))
+                .collect();
+            mine.dedup();
+            for d in mine {
+                match seen.iter_mut().find(|s| s.0 == d) {
+                    Some(s) => s.1 += 1,
+                    None => seen.push((d, 1)),
+                }
+            }
+        }
+        let replans = seen
+            .into_iter()
+            .filter(|&(_, c)| c as f64 >= 0.1 * n)
+            .map(|(d, _)| d)
+            .collect();
+        let achieved_days: Vec<f64> = recs
+            .iter()
+            .map(|r| r.achieved.map_or(horizon, |d| day(plan, d)))
+            .collect();
+        let share = recs.iter().filter(|r| r.achieved.is_some()).count() as f64 / n;
+        rows.push(Row {
+            label,
+            first,
+            latest,
+            replans,
+            achieved: (!achieved_days.is_empty()).then(|| q3(achieved_days)),
+            share,
+        });
+    }
+    rows
+}
+
+impl Figure for PromiseVsDelivery<'_> {
+    fn name(&self) -> &'static str {
+        "promise_vs_delivery"
+    }
+    fn title(&self) -> String {
+        "Promised vs delivered: first promise, re-plans and simulated dates".into()
+    }
+    fn size(&self) -> (u32, u32) {
+        (1320, 160 + 34 * self.rows.len() as u32)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(e)?;
+        let n = self.rows.len();
+        let (plot, side) = root.split_horizontally(self.size().0 - 250);
+        legend(
+            &side,
+            &[
+                (Key::Triangle(PALETTE[3]), "first promise".into()),
+                (Key::Tick(PALETTE[1]), "re-planned date".into()),
+                (Key::Tick(WHITE), "(in ≥10% of runs)".into()),
+                (Key::Cross(PALETTE[7]), "latest plan (median)".into()),
+                (Key::Dot(PALETTE[0]), "simulated median".into()),
+                (Key::Band(PALETTE[0]), "10–90% of runs".into()),
+            ],
+        )?;
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(self.title(), (FONT, 22))
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(250)
+            .build_cartesian_2d(0.0..self.horizon, (0.0..n as f64).step(1.0).use_round())
+            .map_err(e)?;
+        let plan = self.plan;
+        let labels: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(RGBColor(235, 235, 235))
+            .x_labels(10)
+            .x_label_formatter(&|x| date_label(plan, *x))
+            .y_labels(n)
+            .y_label_formatter(&|y| {
+                let i = (n as f64 - 1.0 - y.round()).max(0.0) as usize;
+                labels.get(i).cloned().unwrap_or_default()
+            })
+            .x_desc("date")
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 15))
+            .draw()
+            .map_err(e)?;
+        for (i, r) in self.rows.iter().enumerate() {
+            let y = n as f64 - 1.0 - i as f64;
+            if let Some([lo, mid, hi]) = r.achieved {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(lo, y - 0.18), (hi, y + 0.18)],
+                        PALETTE[0].mix(0.35).filled(),
+                    )))
+                    .map_err(e)?;
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        (mid, y),
+                        6,
+                        PALETTE[0].filled(),
+                    )))
+                    .map_err(e)?;
+                if r.share < 0.5 {
+                    chart
+                        .draw_series(std::iter::once(Text::new(
+                            format!("{:.0}% reached", r.share * 100.0),
+                            (mid, y + 0.3),
+                            (FONT, 12),
+                        )))
+                        .map_err(e)?;
+                }
+            }
+            for &d in &r.replans {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(d, y - 0.3), (d, y + 0.3)],
+                        PALETTE[1].stroke_width(2),
+                    )))
+                    .map_err(e)?;
+            }
+            if let Some(f) = r.first {
+                chart
+                    .draw_series(std::iter::once(TriangleMarker::new(
+                        (f, y),
+                        8,
+                        PALETTE[3].filled(),
+                    )))
+                    .map_err(e)?;
+            }
+            if let Some(l) = r.latest {
+                chart
+                    .draw_series(std::iter::once(Cross::new(
+                        (l, y),
+                        6,
+                        PALETTE[7].stroke_width(2),
+                    )))
+                    .map_err(e)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+// ------------------------------------------------------------ time series
+
+/// One series of points with an optional band.
+struct Line {
+    label: String,
+    colour: RGBColor,
+    points: Vec<(f64, [f64; 3])>,
+    band: bool,
+    dashed: bool,
+}
+
+struct TimeChart<'a> {
+    plan: &'a Plan,
+    name: &'static str,
+    title: String,
+    y_desc: String,
+    lines: Vec<Line>,
+    markers: Vec<(f64, String)>,
+    y_max: Option<f64>,
+    y_decimals: usize,
+    size: (u32, u32),
+}
+
+impl Figure for TimeChart<'_> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(e)?;
+        let (plot, side) = root.split_horizontally(self.size.0 - 230);
+        let entries: Vec<(Key, String)> = self
+            .lines
+            .iter()
+            .map(|l| {
+                let key = if l.band {
+                    Key::Band(l.colour)
+                } else {
+                    Key::Line(l.colour, l.dashed)
+                };
+                (key, l.label.clone())
+            })
+            .collect();
+        legend(&side, &entries)?;
+        let root = &plot;
+        let x_max = day(self.plan, self.plan.raw().calendar.horizon.0);
+        let y_max = self.y_max.unwrap_or_else(|| {
+            self.lines
+                .iter()
+                .flat_map(|l| l.points.iter().map(|p| p.1[2]))
+                .fold(0.0, f64::max)
+                * 1.08
+        });
+        let y_max = if y_max > 0.0 { y_max } else { 1.0 };
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, (FONT, 22))
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0.0..x_max, 0.0..y_max)
+            .map_err(e)?;
+        let plan = self.plan;
+        chart
+            .configure_mesh()
+            .x_labels(10)
+            .x_label_formatter(&|x| date_label(plan, *x))
+            .light_line_style(RGBColor(235, 235, 235))
+            .y_label_formatter(&|y| format!("{y:.*}", self.y_decimals))
+            .x_desc("date")
+            .y_desc(self.y_desc.as_str())
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 15))
+            .draw()
+            .map_err(e)?;
+        for (i, (x, label)) in self.markers.iter().enumerate() {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(*x, 0.0), (*x, y_max)],
+                    GREY.mix(0.6).stroke_width(1),
+                )))
+                .map_err(e)?;
+            // Staggered so that neighbouring labels do not overlap.
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!(" {label}"),
+                    (*x, y_max * (0.995 - 0.045 * (i % 3) as f64)),
+                    (FONT, 12).into_font().color(&GREY),
+                )))
+                .map_err(e)?;
+        }
+        for l in &self.lines {
+            if l.band && !l.points.is_empty() {
+                let mut poly: Vec<(f64, f64)> = l.points.iter().map(|p| (p.0, p.1[2])).collect();
+                poly.extend(l.points.iter().rev().map(|p| (p.0, p.1[0])));
+                chart
+                    .draw_series(std::iter::once(Polygon::new(
+                        poly,
+                        l.colour.mix(0.2).filled(),
+                    )))
+                    .map_err(e)?;
+            }
+            let style = l.colour.stroke_width(if l.dashed { 2 } else { 3 });
+            let pts: Vec<(f64, f64)> = l.points.iter().map(|p| (p.0, p.1[1])).collect();
+            if l.dashed {
+                chart
+                    .draw_series(DashedLineSeries::new(pts, 8, 5, style))
+                    .map_err(e)?;
+            } else {
+                chart.draw_series(LineSeries::new(pts, style)).map_err(e)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Per period: (x = period start day, quantiles across replications of `value(r, period)`).
+fn period_quantiles<F>(plan: &Plan, results: &[ReplicationResult], value: F) -> Vec<(f64, [f64; 3])>
+where
+    F: Fn(&ReplicationResult, usize) -> f64,
+{
+    let every = plan.raw().record.timeseries_every;
+    (0..plan.periods)
+        .map(|p| {
+            let x = day(plan, plan.calendar.period_start(p, every));
+            (x, q3(results.iter().map(|r| value(r, p)).collect()))
+        })
+        .collect()
+}
+
+fn kinds_present(plan: &Plan) -> Vec<AgentKind> {
+    AgentKind::ALL
+        .into_iter()
+        .filter(|k| plan.kind_ranges[k.index()].1 > 0)
+        .collect()
+}
+
+fn go_live_curve<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'a> {
+    let weeks = plan.calendar.weeks();
+    let step = 2;
+    let live_at = |r: &ReplicationResult, t: u32| {
+        r.go_live
+            .iter()
+            .filter(|g| g.is_some_and(|g| g <= t))
+            .count() as f64
+    };
+    let points: Vec<(f64, [f64; 3])> = (0..weeks)
+        .step_by(step)
+        .map(|t| {
+            (
+                t as f64 * 7.0,
+                q3(results.iter().map(|r| live_at(r, t)).collect()),
+            )
+        })
+        .collect();
+    let n = plan.eas.len() as f64;
+    let promised = day(plan, plan.raw().timetable.pilot_start.0);
+    let x_end = day(plan, plan.raw().calendar.horizon.0);
+    let planned = vec![
+        (0.0, [0.0; 3]),
+        (promised, [0.0; 3]),
+        (promised, [n; 3]),
+        (x_end, [n; 3]),
+    ];
+    TimeChart {
+        plan,
+        name: "go_live_curve",
+        title: "Early adopters live over time".into(),
+        y_desc: "early adopters live (count)".into(),
+        lines: vec![
+            Line {
+                label: "first promise".into(),
+                colour: PALETTE[3],
+                points: planned,
+                band: false,
+                dashed: true,
+            },
+            Line {
+                label: "simulated (10–90%)".into(),
+                colour: PALETTE[0],
+                points,
+                band: true,
+                dashed: false,
+            },
+        ],
+        markers: Vec::new(),
+        y_max: Some(n + 0.5),
+        y_decimals: 0,
+        size: (1200, 560),
+    }
+}
+
+/// Re-plan dates of the pilot start in at least half the replications, and
+/// scheduled leadership departures.
+fn event_markers(plan: &Plan, results: &[ReplicationResult]) -> Vec<(f64, String)> {
+    let mut counts: Vec<(u32, usize)> = Vec::new();
+    for r in results {
+        let mut ticks: Vec<u32> = r
+            .replans
+            .iter()
+            .filter(|x| x.milestone == "pilot_live")
+            .map(|x| x.tick)
+            .collect();
+        ticks.dedup();
+        for t in ticks {
+            match counts.iter_mut().find(|c| c.0 == t) {
+                Some(c) => c.1 += 1,
+                None => counts.push((t, 1)),
+            }
+        }
+    }
+    let mut out: Vec<(f64, String)> = counts
+        .into_iter()
+        .filter(|&(_, c)| 2 * c >= results.len())
+        .map(|(t, _)| (t as f64 * 7.0, "re-plan".to_string()))
+        .collect();
+    out.extend(
+        plan.leader_departs
+            .iter()
+            .flatten()
+            .map(|&t| (t as f64 * 7.0, "leader leaves".to_string())),
+    );
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    out
+}
+
+fn engagement_chart<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'a> {
+    let ns = plan.series.len();
+    let lines = kinds_present(plan)
+        .into_iter()
+        .enumerate()
+        .map(|(i, k)| Line {
+            label: k.id().to_string(),
+            colour: PALETTE[i % PALETTE.len()],
+            points: period_quantiles(plan, results, |r, p| {
+                r.series[p * ns + SeriesLayout::kind_metric(k, 0)]
+            }),
+            band: true,
+            dashed: false,
+        })
+        .collect();
+    TimeChart {
+        plan,
+        name: "engagement",
+        title: "Engagement by agent kind (median, 10–90% band)".into(),
+        y_desc: "mean engagement (0–1)".into(),
+        lines,
+        markers: event_markers(plan, results),
+        // Head room above 1 for the event labels.
+        y_max: Some(1.15),
+        y_decimals: 1,
+        size: (1200, 560),
+    }
+}
+
+fn effort_chart<'a>(
+    plan: &'a Plan,
+    results: &[ReplicationResult],
+    relational: bool,
+) -> TimeChart<'a> {
+    let ns = plan.series.len();
+    let metric = if relational { 2 } else { 3 };
+    let lines = kinds_present(plan)
+        .into_iter()
+        .enumerate()
+        .map(|(i, k)| Line {
+            label: k.id().to_string(),
+            colour: PALETTE[i % PALETTE.len()],
+            points: period_quantiles(plan, results, |r, p| {
+                r.series[p * ns + SeriesLayout::kind_metric(k, metric)]
+                    / plan.ticks_in_period[p].max(1) as f64
+            }),
+            band: false,
+            dashed: false,
+        })
+        .collect();
+    let which = if relational {
+        "Relational"
+    } else {
+        "Transactional"
+    };
+    TimeChart {
+        plan,
+        name: if relational {
+            "effort_relational"
+        } else {
+            "effort_transactional"
+        },
+        title: format!("{which} hours by agent kind (median across runs)"),
+        y_desc: format!("{} hours per week (monthly mean)", which.to_lowercase()),
+        lines,
+        markers: Vec::new(),
+        y_max: None,
+        y_decimals: 0,
+        size: (1200, 520),
+    }
+}
+
+fn spend_chart<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'a> {
+    let nc = SpendCategory::ALL.len();
+    let lines = SpendCategory::ALL
+        .iter()
+        .enumerate()
+        .map(|(c, cat)| {
+            let points = (0..plan.months)
+                .map(|m| {
+                    let x = day(
+                        plan,
+                        plan.calendar
+                            .period_start(m, crate::scenario::raw::Period::Month),
+                    );
+                    let cum = |r: &ReplicationResult| {
+                        (0..=m).map(|k| r.spend[k * nc + c]).sum::<f64>() / 1e6
+                    };
+                    (x, q3(results.iter().map(cum).collect()))
+                })
+                .collect();
+            Line {
+                label: cat.id().replace('_', " "),
+                colour: PALETTE[c],
+                points,
+                band: true,
+                dashed: false,
+            }
+        })
+        .collect();
+    TimeChart {
+        plan,
+        name: "spend",
+        title: "Cumulative spend by category (median, 10–90% band)".into(),
+        y_desc: "£ million".into(),
+        lines,
+        markers: Vec::new(),
+        y_max: None,
+        y_decimals: 0,
+        size: (1200, 520),
+    }
+}
+
+/// Every chart of a run.
+pub fn run_charts(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<Chart>, ChartError> {
+    let horizon = day(plan, plan.raw().calendar.horizon.0);
+    Ok(vec![
+        render(&PromiseVsDelivery {
+            plan,
+            rows: promise_rows(plan, results),
+            horizon,
+        })?,
+        render(&go_live_curve(plan, results))?,
+        render(&engagement_chart(plan, results))?,
+        render(&effort_chart(plan, results, true))?,
+        render(&effort_chart(plan, results, false))?,
+        render(&spend_chart(plan, results))?,
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{run_ensemble, EnsembleSpec, Scenario};
+
+    /// The text content of every `<text>` element, trimmed.
+    fn svg_texts(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                let body = &t[t.find('>')? + 1..];
+                Some(body[..body.find("</text>")?].trim().to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn charts_show_every_early_adopter_and_are_not_blank() {
+        let s = Scenario::default_nwl();
+        let plan = Plan::new(&s);
+        let results = run_ensemble(
+            &plan,
+            EnsembleSpec {
+                seed: 3,
+                replications: 20,
+            },
+            || {},
+        );
+        let charts = run_charts(&plan, &results).unwrap();
+        eprintln!("TEXTS {:?}", svg_texts(&charts[0].svg));
+        let names: Vec<&str> = charts.iter().map(|c| c.name).collect();
+        assert_eq!(
+            names,
+            [
+                "promise_vs_delivery",
+                "go_live_curve",
+                "engagement",
+                "effort_relational",
+                "effort_transactional",
+                "spend"
+            ]
+        );
+        let pvd = &charts[0].svg;
+        let texts = svg_texts(pvd);
+        for ea in &s.raw().early_adopters {
+            let label = format!("{}: go-live", ea.id);
+            assert_eq!(
+                texts.iter().filter(|t| **t == label).count(),
+                1,
+                "{} row",
+                ea.id
+            );
+        }
+        for m in ProgrammeMilestone::ALL {
+            assert!(
+                texts.contains(&format!("programme: {}", m.id())),
+                "{}",
+                m.id()
+            );
+        }
+        // One median marker (circle) per row.
+        assert!(
+            pvd.matches("<circle").count() >= 15,
+            "{}",
+            pvd.matches("<circle").count()
+        );
+        for c in &charts {
+            let texts = svg_texts(&c.svg);
+            assert!(texts.contains(&c.title), "{} title", c.name);
+            assert!(texts.iter().any(|t| t == "date"), "{} x axis", c.name);
+            assert!(
+                texts.iter().any(|t| t.ends_with(" 2015")),
+                "{} has dates on its axis",
+                c.name
+            );
+            // A PNG whose pixels are not all the same colour.
+            assert_eq!(&c.png[..8], b"\x89PNG\r\n\x1a\n");
+            let decoder = png::Decoder::new(std::io::Cursor::new(&c.png));
+            let mut reader = decoder.read_info().unwrap();
+            let mut buf = vec![0; reader.output_buffer_size()];
+            let info = reader.next_frame(&mut buf).unwrap();
+            let px = &buf[..info.buffer_size()];
+            let non_white = px.chunks(3).filter(|p| p != &[255, 255, 255]).count();
+            assert!(
+                non_white * 20 > px.len() / 3,
+                "{}: only {non_white} non-white pixels",
+                c.name
+            );
+        }
+        let engagement = svg_texts(&charts[2].svg);
+        for k in ["ccg", "gp_practice", "lay_partner"] {
+            assert!(engagement.iter().any(|t| t == k), "legend has {k}");
+        }
+        assert!(engagement.iter().any(|t| t == "re-plan"));
+        assert!(engagement.iter().any(|t| t == "leader leaves"));
+    }
+}

@@ -1,0 +1,229 @@
+//! `report.html`: one self-contained page per run — no network, no external
+//! files — with the summary tables, every chart inline (SVG), the
+//! scenario's key assumptions and the manifest.
+
+use super::charts::Chart;
+use super::export::Manifest;
+use super::summary::Summary;
+use crate::engine::plan::Plan;
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    d.map_or("not reached".to_string(), |d| {
+        d.format("%Y-%m-%d").to_string()
+    })
+}
+
+const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:2em auto;max-width:1400px;color:#222}\
+h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\
+table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\
+th{background:#f3f3f3}td.n{text-align:right}figure{margin:1em 0}figcaption{color:#555;font-size:.9em}\
+svg{max-width:100%;height:auto}pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.85em}";
+
+/// The report page.
+pub fn report_html(
+    plan: &Plan,
+    summary: &Summary,
+    charts: &[Chart],
+    manifest: &Manifest,
+) -> String {
+    let raw = plan.raw();
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+    h.push_str(&format!(
+        "<title>pioneer report: {}</title><style>{STYLE}</style></head><body>\n",
+        escape(&raw.meta.name)
+    ));
+    h.push_str(&format!(
+        "<h1>{}</h1><p>{}</p><p>{} replications, seed {}, pioneer {}. Dates are medians across replications with the 10%–90% range.</p>\n",
+        escape(&raw.meta.name),
+        escape(&raw.meta.description),
+        summary.replications,
+        manifest.seed,
+        escape(&manifest.tool_version)
+    ));
+
+    // Promised vs delivered.
+    h.push_str("<h2>Promised vs delivered</h2>\n<table><tr><th>early adopter</th><th>milestone</th><th>first promised</th><th>latest plan (median)</th><th>achieved (median)</th><th>10%–90%</th><th>reached</th></tr>\n");
+    for m in summary
+        .milestones
+        .iter()
+        .filter(|m| m.early_adopter == "programme" || m.milestone == "pilot_live")
+    {
+        let q = &m.achieved_quantiles;
+        let (lo, mid, hi) = (
+            q.first().copied().flatten(),
+            q.get(q.len() / 2).copied().flatten(),
+            q.last().copied().flatten(),
+        );
+        h.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td><td class=\"n\">{:.0}%</td></tr>\n",
+            escape(&m.early_adopter),
+            escape(&m.milestone),
+            date(m.first_planned),
+            date(m.latest_planned_median),
+            date(mid),
+            date(lo),
+            date(hi),
+            m.achieved_share * 100.0
+        ));
+    }
+    h.push_str("</table>\n<h2>Early adopters live at checkpoints</h2>\n<table><tr><th>date</th><th>median</th><th>10%–90%</th><th>mean</th></tr>\n");
+    for c in &summary.go_live {
+        let q = &c.live_quantiles;
+        h.push_str(&format!(
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} – {}</td><td class=\"n\">{:.2}</td></tr>\n",
+            c.date,
+            q.get(q.len() / 2).copied().unwrap_or(f64::NAN),
+            q.first().copied().unwrap_or(f64::NAN),
+            q.last().copied().unwrap_or(f64::NAN),
+            c.live_mean
+        ));
+    }
+    h.push_str("</table>\n<h2>Charts</h2>\n");
+    for c in charts {
+        h.push_str(&format!(
+            "<figure id=\"{}\">{}<figcaption>{}</figcaption></figure>\n",
+            c.name,
+            // The SVG document, inline (its XML prolog-free root element).
+            c.svg.trim(),
+            escape(&c.title)
+        ));
+    }
+
+    // Key assumptions.
+    let tt = &raw.timetable;
+    h.push_str("<h2>Key assumptions</h2>\n<table>\n");
+    let mut row = |k: &str, v: String| {
+        h.push_str(&format!(
+            "<tr><th>{}</th><td>{}</td></tr>\n",
+            escape(k),
+            escape(&v)
+        ))
+    };
+    row(
+        "timetable (first promise)",
+        format!(
+            "co-design {}, toolkit {}, sign-off {}, pilot start {}, wider roll-out {}",
+            tt.codesign_complete.0,
+            tt.toolkit_published.0,
+            tt.ea_signed_off.0,
+            tt.pilot_start.0,
+            tt.wider_rollout.0
+        ),
+    );
+    row(
+        "re-planning",
+        format!(
+            "{:?} policy, every {} weeks, optimism {}",
+            raw.replanning.policy, raw.replanning.review_every_weeks, raw.replanning.optimism
+        ),
+    );
+    let consultancy: f64 = raw.consultancy.contracts.iter().map(|c| c.amount_gbp).sum();
+    row(
+        "consultancy",
+        format!(
+            "£{:.1}m in {} contract(s) at £{}/day",
+            consultancy / 1e6,
+            raw.consultancy.contracts.len(),
+            raw.consultancy.day_rate_gbp
+        ),
+    );
+    for b in &raw.budget {
+        row(
+            &format!("budget {}/{}", b.starts, (b.starts + 1) % 100),
+            format!(
+                "central £{:.2}m, local £{:.2}m",
+                b.central_gbp / 1e6,
+                b.local_gbp / 1e6
+            ),
+        );
+    }
+    row(
+        "national barriers",
+        raw.barriers
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} (removal {}/year, efficiency {})",
+                    b.id, b.removal_hazard_per_year, b.efficiency
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    row(
+        "outcome promise",
+        if raw.outcomes.promised_reduction > 0.0 {
+            format!(
+                "{:.0}% fewer emergency admissions by {}",
+                raw.outcomes.promised_reduction * 100.0,
+                raw.outcomes
+                    .promised_by
+                    .map_or("—".to_string(), |d| d.0.to_string())
+            )
+        } else {
+            "none".into()
+        },
+    );
+    let off: Vec<String> = serde_json::to_value(&raw.switches)
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+        .map(|o| {
+            o.into_iter()
+                .filter(|(_, v)| v == &serde_json::Value::Bool(false))
+                .map(|(k, _)| k)
+                .collect()
+        })
+        .unwrap_or_default();
+    row(
+        "mechanisms switched off",
+        if off.is_empty() {
+            "none".into()
+        } else {
+            off.join(", ")
+        },
+    );
+    // The manifest without the command line (which varies with, e.g.,
+    // --threads and --out, while the report must not: same scenario and seed,
+    // same bytes); manifest.json beside the report has it.
+    h.push_str("</table>\n<h2>Manifest</h2>\n<pre>");
+    let mut shown = serde_json::to_value(manifest).unwrap_or_default();
+    if let Some(o) = shown.as_object_mut() {
+        o.remove("command_line");
+        o.remove("files");
+    }
+    h.push_str(&escape(
+        &serde_json::to_string_pretty(&shown).unwrap_or_default(),
+    ));
+    h.push_str("</pre>\n</body></html>\n");
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_markup() {
+        assert_eq!(
+            escape("a<b & \"c\">'"),
+            "a&lt;b &amp; &quot;c&quot;&gt;&#39;"
+        );
+    }
+}
