@@ -29,6 +29,10 @@ fn date(d: Option<chrono::NaiveDate>) -> String {
     })
 }
 
+fn num(x: Option<f64>) -> String {
+    x.map_or("—".to_string(), |v| format!("{:.1}", v))
+}
+
 const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:2em auto;max-width:1400px;color:#222}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\
 table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\
@@ -89,9 +93,9 @@ pub fn report_html(
         h.push_str(&format!(
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} – {}</td><td class=\"n\">{:.2}</td></tr>\n",
             c.date,
-            q.get(q.len() / 2).copied().unwrap_or(f64::NAN),
-            q.first().copied().unwrap_or(f64::NAN),
-            q.last().copied().unwrap_or(f64::NAN),
+            num(q.get(q.len() / 2).copied()),
+            num(q.first().copied()),
+            num(q.last().copied()),
             c.live_mean
         ));
     }
