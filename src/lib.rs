@@ -25,6 +25,7 @@
 
 pub mod analysis;
 pub mod calibrate;
+pub mod compare;
 pub mod engine;
 pub mod model;
 pub mod observe;

@@ -610,3 +610,60 @@ fn run_without_out_numbers_new_result_directories() {
         "nothing else written in the working directory"
     );
 }
+
+#[test]
+fn compare_runs_scenarios_with_common_random_numbers_and_writes_a_report() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("cmp");
+    let base = repo().join("scenarios/nwl_wsic_2013.toml");
+    let variant = repo().join("scenarios/variants/nwl_no_barriers.toml");
+    let assert = pioneer(tmp.path())
+        .arg("compare")
+        .args([&base, &base, &variant])
+        .args(["-n", "30", "--out"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("nwl_wsic_2013#2"), "{text}");
+    let files = read_dir_files(&out);
+    assert_eq!(
+        files.keys().map(String::as_str).collect::<Vec<_>>(),
+        [
+            "compare.csv",
+            "compare_go_live.png",
+            "compare_go_live.svg",
+            "manifest.json",
+            "report.html"
+        ]
+    );
+    let csv = String::from_utf8(files["compare.csv"].clone()).unwrap();
+    // The same scenario twice: paired differences are exactly zero.
+    let same: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.contains(",nwl_wsic_2013#2,"))
+        .collect();
+    assert!(!same.is_empty());
+    for line in same {
+        assert!(line.ends_with(",0,0,0"), "{line}");
+    }
+    // Without national barriers the programme slips less.
+    let slip = csv
+        .lines()
+        .find(|l| l.starts_with("programme_slip_weeks,nwl_no_barriers,"))
+        .unwrap();
+    let median_diff: f64 = slip.split(',').nth(6).unwrap().parse().unwrap();
+    assert!(median_diff < 0.0, "{slip}");
+    let html = String::from_utf8(files["report.html"].clone()).unwrap();
+    assert!(html.contains("<svg") && html.contains("nwl_no_barriers"));
+    // A bad scenario is refused before anything runs.
+    pioneer(tmp.path())
+        .arg("compare")
+        .arg(&base)
+        .arg(repo().join("tests/fixtures/invalid/typo_key.toml"))
+        .args(["--out"])
+        .arg(tmp.path().join("bad"))
+        .assert()
+        .code(2);
+    assert!(!tmp.path().join("bad").exists());
+}

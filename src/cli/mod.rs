@@ -1,6 +1,7 @@
 //! Argument parsing and the commands.
 
 mod calibrate;
+mod compare;
 mod sweep;
 
 use std::io::IsTerminal;
@@ -53,6 +54,8 @@ enum Command {
     Default,
     /// Calibrate scenario parameters to observed targets (ABC rejection + ABC-PMC); resumable.
     Calibrate(calibrate::CalibrateArgs),
+    /// Compare scenarios under common random numbers: side-by-side go-live and delay, paired differences, chart and report.
+    Compare(compare::CompareArgs),
     /// Run a parameter sweep (grid, random, Latin hypercube, Sobol, Morris); streamed, resumable, shardable.
     Sweep(sweep::SweepArgs),
     /// Combine the shard directories of a sweep, checking every run appears exactly once.
@@ -108,6 +111,7 @@ pub fn main() -> i32 {
             Ok(())
         }
         Some(Command::Calibrate(args)) => calibrate::calibrate(&args),
+        Some(Command::Compare(args)) => compare::compare(&args),
         Some(Command::Sweep(args)) => sweep::sweep(&args),
         Some(Command::Merge(args)) => sweep::merge(&args),
         Some(Command::Analyze(args)) => sweep::analyze(&args),

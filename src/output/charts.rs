@@ -757,6 +757,56 @@ fn spend_chart<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'
     }
 }
 
+/// Go-live curves of several scenarios on one chart (median and 10–90%
+/// band each), on the first scenario's calendar.
+pub fn comparison_chart(
+    plans: &[&Plan],
+    names: &[String],
+    results: &[Vec<ReplicationResult>],
+) -> Result<Chart, ChartError> {
+    let base = plans[0];
+    let lines = plans
+        .iter()
+        .zip(names)
+        .zip(results)
+        .enumerate()
+        .map(|(i, ((plan, name), rs))| {
+            let points = (0..plan.calendar.weeks())
+                .step_by(2)
+                .map(|t| {
+                    let x = day(base, plan.calendar.date(t));
+                    let live = |r: &ReplicationResult| {
+                        r.go_live
+                            .iter()
+                            .filter(|g| g.is_some_and(|g| g <= t))
+                            .count() as f64
+                    };
+                    (x, q3(rs.iter().map(live).collect()))
+                })
+                .collect();
+            Line {
+                label: name.clone(),
+                colour: PALETTE[i % PALETTE.len()],
+                points,
+                band: true,
+                dashed: false,
+            }
+        })
+        .collect();
+    let n = plans.iter().map(|p| p.eas.len()).max().unwrap_or(1) as f64;
+    render(&TimeChart {
+        plan: base,
+        name: "compare_go_live",
+        title: "Early adopters live: scenarios compared (median, 10–90% band)".into(),
+        y_desc: "early adopters live (count)".into(),
+        lines,
+        markers: Vec::new(),
+        y_max: Some(n + 0.5),
+        y_decimals: 0,
+        size: (1200, 560),
+    })
+}
+
 /// Every chart of a run.
 pub fn run_charts(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<Chart>, ChartError> {
     let horizon = day(plan, plan.raw().calendar.horizon.0);
