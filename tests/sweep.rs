@@ -117,6 +117,30 @@ fn a_grid_sweep_streams_every_run_in_order_with_its_parameters() {
     );
     assert_eq!(read(&out.join("ema/experiments.csv")).lines().count(), 37);
     assert_eq!(read(&out.join("ema/outcomes.csv")).lines().count(), 37);
+    // A two-parameter grid gets a heatmap: one labelled row per consultancy
+    // factor, one column per optimism value, a cell per point.
+    let heatmap = read(&out.join("grid_heatmap.svg"));
+    for label in [
+        "0.5",
+        "1",
+        "2",
+        "0.1",
+        "0.4",
+        "0.7",
+        "consultancy_factor",
+        "replanning.optimism",
+    ] {
+        assert!(
+            heatmap.contains(&format!("\n{label}\n")),
+            "heatmap label {label}"
+        );
+    }
+    assert_eq!(
+        heatmap.matches("<rect").count(),
+        1 + 9,
+        "background and nine cells"
+    );
+    assert!(out.join("grid_heatmap.png").exists());
     let manifest: serde_json::Value =
         serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     assert_eq!(manifest["complete"], true);
@@ -206,6 +230,17 @@ fn analyze_reports_sobol_and_morris_indices() {
         ["output", "parameter", "s1", "s1_conf", "st", "st_conf"]
     );
     assert_eq!(table.len() - 1, 2 * 2);
+    // A bar chart of the indices per output, labelled with the parameters.
+    let bars = read(&sobol.join("sensitivity_sobol_programme_slip_weeks.svg"));
+    for p in [
+        "replanning.optimism",
+        "effort.support_leverage",
+        "first order S1",
+        "total order ST",
+    ] {
+        assert!(bars.contains(&format!("\n{p}\n")), "bar chart label {p}");
+    }
+    assert!(sobol.join("sensitivity_sobol_replans.png").exists());
     // Morris on a Sobol design is refused with a hint.
     Command::cargo_bin("pioneer")
         .unwrap()
@@ -386,6 +421,7 @@ fn shards_merge_into_exactly_the_single_run() {
         "salib/Y.txt",
         "ema/experiments.csv",
         "ema/outcomes.csv",
+        "grid_heatmap.svg",
     ] {
         assert_eq!(read(&merged.join(f)), read(&whole.join(f)), "{f}");
     }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
+use pioneer::output::charts::index_bars;
 use pioneer::output::target::{reserve_new_dir, write_file_atomically};
 use pioneer::sweep::merge::merge as merge_shards;
 use pioneer::sweep::results::{self, AnalysisSettings};
@@ -157,7 +158,13 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let mut grid = None;
     if shard == Shard::WHOLE {
         results::export(&dir, &outcome.manifest).map_err(sweep_failure)?;
-        grid = results::grid_table(&dir, &outcome.manifest, 0).map_err(sweep_failure)?;
+        if let Some(cells) =
+            results::grid_cells(&dir, &outcome.manifest, 0).map_err(sweep_failure)?
+        {
+            let chart = cells.heatmap().map_err(|e| Failure::Run(e.to_string()))?;
+            write_chart(&dir, "grid_heatmap", &chart)?;
+            grid = Some(cells.table());
+        }
     }
     let fresh = runs - outcome.resumed_from;
     let secs = started.elapsed().as_secs_f64();
@@ -215,6 +222,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
             other => Failure::BadInput(format!("error: {other}")),
         })?;
     results::export(&args.out, &manifest).map_err(sweep_failure)?;
+    if let Some(cells) = results::grid_cells(&args.out, &manifest, 0).map_err(sweep_failure)? {
+        let chart = cells.heatmap().map_err(|e| Failure::Run(e.to_string()))?;
+        write_chart(&args.out, "grid_heatmap", &chart)?;
+    }
     say(&format!(
         "Merged {} shards: {} runs, each exactly once, into {}\n",
         args.shards.len(),
@@ -222,6 +233,32 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
         args.out.display()
     ));
     Ok(())
+}
+
+fn write_chart(
+    dir: &Path,
+    stem: &str,
+    chart: &pioneer::output::charts::Chart,
+) -> Result<(), Failure> {
+    for (ext, bytes) in [("svg", chart.svg.as_bytes()), ("png", chart.png.as_slice())] {
+        write_file_atomically(&dir.join(format!("{stem}.{ext}")), bytes)
+            .map_err(|e| Failure::Run(e.to_string()))?;
+    }
+    Ok(())
+}
+
+fn chart_stem(method: &str, output: &str) -> String {
+    let safe: String = output
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("sensitivity_{method}_{safe}")
 }
 
 fn num(x: f64) -> String {
@@ -292,6 +329,35 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
                     format!("{} ± {}", num(r.st), num(r.st_conf))
                 ));
             }
+            for out in rows
+                .iter()
+                .map(|r| r.output.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+            {
+                let mine: Vec<_> = rows.iter().filter(|r| r.output == out).collect();
+                let chart = index_bars(
+                    &format!(
+                        "Sobol indices of {out} ({} base samples)",
+                        m.design.samples.unwrap_or(0)
+                    ),
+                    "sensitivity index",
+                    mine.iter().map(|r| r.parameter.clone()).collect(),
+                    vec![
+                        (
+                            "first order S1".into(),
+                            mine.iter().map(|r| r.s1).collect(),
+                            mine.iter().map(|r| r.s1_conf).collect(),
+                        ),
+                        (
+                            "total order ST".into(),
+                            mine.iter().map(|r| r.st).collect(),
+                            mine.iter().map(|r| r.st_conf).collect(),
+                        ),
+                    ],
+                )
+                .map_err(|e| Failure::Run(e.to_string()))?;
+                write_chart(&args.dir, &chart_stem("sobol", &out), &chart)?;
+            }
             ("sensitivity_sobol.csv", results::rows_csv(&rows), t)
         }
         Method::Morris => {
@@ -316,6 +382,28 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
                     format!("{} ± {}", num(r.mu_star), num(r.mu_star_conf)),
                     num(r.sigma)
                 ));
+            }
+            for out in rows
+                .iter()
+                .map(|r| r.output.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+            {
+                let mine: Vec<_> = rows.iter().filter(|r| r.output == out).collect();
+                let chart = index_bars(
+                    &format!(
+                        "Morris μ* of {out} ({} trajectories)",
+                        m.design.samples.unwrap_or(0)
+                    ),
+                    "μ* (output units per normalised range)",
+                    mine.iter().map(|r| r.parameter.clone()).collect(),
+                    vec![(
+                        "μ* (mean |elementary effect|)".into(),
+                        mine.iter().map(|r| r.mu_star).collect(),
+                        mine.iter().map(|r| r.mu_star_conf).collect(),
+                    )],
+                )
+                .map_err(|e| Failure::Run(e.to_string()))?;
+                write_chart(&args.dir, &chart_stem("morris", &out), &chart)?;
             }
             ("sensitivity_morris.csv", results::rows_csv(&rows), t)
         }

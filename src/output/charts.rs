@@ -807,6 +807,265 @@ pub fn comparison_chart(
     })
 }
 
+/// Viridis (a perceptually uniform, colour-blind-safe sequential map) at t in [0, 1].
+fn viridis(t: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 5] = [
+        (68, 1, 84),
+        (59, 82, 139),
+        (33, 145, 140),
+        (94, 201, 98),
+        (253, 231, 37),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let x = t * (STOPS.len() - 1) as f64;
+    let i = (x.floor() as usize).min(STOPS.len() - 2);
+    let f = x - i as f64;
+    let mix = |a: u8, b: u8| (a as f64 + f * (b as f64 - a as f64)).round() as u8;
+    let (a, b) = (STOPS[i], STOPS[i + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// Writes a category label at a pixel position, aligned as asked (drawn on
+/// the whole area, so labels sit outside the plotting area).
+fn category_label<DB: DrawingBackend>(
+    root: &Area<DB>,
+    text: &str,
+    at: (i32, i32),
+    h: plotters::style::text_anchor::HPos,
+    v: plotters::style::text_anchor::VPos,
+) -> Result<(), String> {
+    use plotters::style::text_anchor::Pos;
+    let style = TextStyle::from((FONT, 14).into_font()).pos(Pos::new(h, v));
+    root.draw(&Text::new(text.to_string(), at, style))
+        .map_err(e)
+}
+
+struct Heatmap {
+    title: String,
+    x_name: String,
+    y_name: String,
+    xs: Vec<String>,
+    ys: Vec<String>,
+    values: Vec<Vec<f64>>,
+}
+
+impl Figure for Heatmap {
+    fn name(&self) -> &'static str {
+        "grid_heatmap"
+    }
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+    fn size(&self) -> (u32, u32) {
+        (
+            300 + 110 * self.xs.len() as u32,
+            200 + 60 * self.ys.len() as u32,
+        )
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(e)?;
+        let (nx, ny) = (self.xs.len(), self.ys.len());
+        let finite = self
+            .values
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|v| v.is_finite());
+        let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+        let span = if hi > lo { hi - lo } else { 1.0 };
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, (FONT, 20))
+            .margin(14)
+            .x_label_area_size(50)
+            .y_label_area_size(90)
+            .build_cartesian_2d(0.0..nx as f64, 0.0..ny as f64)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(0)
+            .y_labels(0)
+            .x_desc(self.x_name.as_str())
+            .y_desc(self.y_name.as_str())
+            .axis_desc_style((FONT, 15))
+            .draw()
+            .map_err(e)?;
+        {
+            use plotters::style::text_anchor::{HPos, VPos};
+            for (i, x) in self.xs.iter().enumerate() {
+                let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+                category_label(root, x, (px, py + 8), HPos::Center, VPos::Top)?;
+            }
+            for (j, y) in self.ys.iter().enumerate() {
+                let (px, py) = chart.backend_coord(&(0.0, j as f64 + 0.5));
+                category_label(root, y, (px - 8, py), HPos::Right, VPos::Center)?;
+            }
+        }
+        for (j, row) in self.values.iter().enumerate() {
+            for (i, &v) in row.iter().enumerate() {
+                let t = (v - lo) / span;
+                let (x, y) = (i as f64, j as f64);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x, y), (x + 1.0, y + 1.0)],
+                        viridis(t).filled(),
+                    )))
+                    .map_err(e)?;
+                let ink = if t > 0.6 { BLACK } else { WHITE };
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        format!("{v:.1}"),
+                        (x + 0.38, y + 0.6),
+                        (FONT, 14).into_font().color(&ink),
+                    )))
+                    .map_err(e)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A heatmap of a two-parameter grid: `values[row][column]` for the rows'
+/// (y) and columns' (x) parameter values.
+pub fn grid_heatmap(
+    title: &str,
+    x_name: &str,
+    y_name: &str,
+    xs: Vec<String>,
+    ys: Vec<String>,
+    values: Vec<Vec<f64>>,
+) -> Result<Chart, ChartError> {
+    render(&Heatmap {
+        title: title.to_string(),
+        x_name: x_name.to_string(),
+        y_name: y_name.to_string(),
+        xs,
+        ys,
+        values,
+    })
+}
+
+/// One bar series of an index chart: label, values per parameter, confidence half-widths.
+pub type IndexSeries = (String, Vec<f64>, Vec<f64>);
+
+struct IndexBars {
+    title: String,
+    y_desc: String,
+    params: Vec<String>,
+    series: Vec<IndexSeries>,
+}
+
+impl Figure for IndexBars {
+    fn name(&self) -> &'static str {
+        "sensitivity"
+    }
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+    fn size(&self) -> (u32, u32) {
+        (
+            1200,
+            220 + 32 * self.params.len() as u32 * self.series.len().max(1) as u32,
+        )
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(e)?;
+        let (plot, side) = root.split_horizontally(self.size().0 - 300);
+        let entries: Vec<(Key, String)> = self
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (Key::Band(PALETTE[i]), s.0.clone()))
+            .chain(std::iter::once((
+                Key::Tick(PALETTE[7]),
+                "95% interval".to_string(),
+            )))
+            .collect();
+        legend(&side, &entries)?;
+        let x_max = self
+            .series
+            .iter()
+            .flat_map(|s| s.1.iter().zip(&s.2).map(|(v, c)| v + c))
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max)
+            .max(1e-9)
+            * 1.1;
+        let n = self.params.len();
+        let k = self.series.len().max(1);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(&self.title, (FONT, 20))
+            .margin(14)
+            .x_label_area_size(45)
+            .y_label_area_size(260)
+            .build_cartesian_2d(0.0..x_max, 0.0..n as f64)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(RGBColor(235, 235, 235))
+            .y_labels(0)
+            .x_desc(self.y_desc.as_str())
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 15))
+            .draw()
+            .map_err(e)?;
+        {
+            use plotters::style::text_anchor::{HPos, VPos};
+            for (i, p) in self.params.iter().enumerate() {
+                let (px, py) = chart.backend_coord(&(0.0, (n - 1 - i) as f64 + 0.5));
+                category_label(&plot, p, (px - 8, py), HPos::Right, VPos::Center)?;
+            }
+        }
+        let h = 0.8 / k as f64;
+        for (si, (_, values, conf)) in self.series.iter().enumerate() {
+            for (pi, (&v, &c)) in values.iter().zip(conf).enumerate() {
+                if !v.is_finite() {
+                    continue;
+                }
+                let y0 = (n - 1 - pi) as f64 + 0.1 + h * (k - 1 - si) as f64;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(0.0, y0), (v.max(0.0), y0 + h * 0.9)],
+                        PALETTE[si].filled(),
+                    )))
+                    .map_err(e)?;
+                if c.is_finite() && c > 0.0 {
+                    let ym = y0 + h * 0.45;
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![((v - c).max(0.0), ym), (v + c, ym)],
+                            PALETTE[7].stroke_width(2),
+                        )))
+                        .map_err(e)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A horizontal bar chart of sensitivity indices per parameter, one bar per
+/// series (e.g. S1 and ST, or μ*), with confidence intervals.
+pub fn index_bars(
+    title: &str,
+    x_desc: &str,
+    params: Vec<String>,
+    series: Vec<IndexSeries>,
+) -> Result<Chart, ChartError> {
+    render(&IndexBars {
+        title: title.to_string(),
+        y_desc: x_desc.to_string(),
+        params,
+        series,
+    })
+}
+
 /// Every chart of a run.
 pub fn run_charts(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<Chart>, ChartError> {
     let horizon = day(plan, plan.raw().calendar.horizon.0);

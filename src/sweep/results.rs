@@ -399,9 +399,32 @@ pub fn rows_csv<T: Serialize>(rows: &[T]) -> Result<Vec<u8>, String> {
     w.into_inner().map_err(|e| e.to_string())
 }
 
-/// For a two-parameter grid, a text table of the mean of output `j` in each
-/// cell (rows: first parameter, columns: second); None for other designs.
-pub fn grid_table(dir: &Path, m: &SweepManifest, j: usize) -> Result<Option<String>, SweepError> {
+/// The cells of a two-parameter grid: the first parameter's values (rows),
+/// the second's (columns) and the mean of one output in each cell.
+#[derive(Debug, Clone)]
+pub struct GridCells {
+    /// Output id.
+    pub output: String,
+    /// Row parameter name and its values.
+    pub row_name: String,
+    /// Row values as written in design.csv.
+    pub rows: Vec<String>,
+    /// Column parameter name.
+    pub col_name: String,
+    /// Column values.
+    pub cols: Vec<String>,
+    /// `values[row][col]`: mean over replications.
+    pub values: Vec<Vec<f64>>,
+    /// Replications per cell.
+    pub replications: u32,
+}
+
+/// The grid cells of output `j` for a two-parameter grid; None for other designs.
+pub fn grid_cells(
+    dir: &Path,
+    m: &SweepManifest,
+    j: usize,
+) -> Result<Option<GridCells>, SweepError> {
     if m.design.kind != "grid" || m.parameters.len() != 2 || j >= m.outputs.len() {
         return Ok(None);
     }
@@ -426,25 +449,65 @@ pub fn grid_table(dir: &Path, m: &SweepManifest, j: usize) -> Result<Option<Stri
             cols.push(c.clone());
         }
     }
-    let (a, b) = (&m.parameters[0].name, &m.parameters[1].name);
-    let mut t = format!(
-        "Mean {} over {} replications (rows: {a}; columns: {b})\n\n{:>24}",
-        m.outputs[j], m.replications, ""
-    );
-    for c in &cols {
-        t.push_str(&format!(" {c:>10}"));
-    }
-    t.push('\n');
-    for r in &rows {
-        t.push_str(&format!("{r:>24}"));
-        for c in &cols {
-            let v = cells
-                .iter()
-                .position(|(x, y)| x == r && y == c)
-                .map_or(f64::NAN, |p| means[p][j]);
-            t.push_str(&format!(" {v:>10.1}"));
+    let values = rows
+        .iter()
+        .map(|r| {
+            cols.iter()
+                .map(|c| {
+                    cells
+                        .iter()
+                        .position(|(x, y)| x == r && y == c)
+                        .map_or(f64::NAN, |p| means[p][j])
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Some(GridCells {
+        output: m.outputs[j].clone(),
+        row_name: m.parameters[0].name.clone(),
+        rows,
+        col_name: m.parameters[1].name.clone(),
+        cols,
+        values,
+        replications: m.replications,
+    }))
+}
+
+impl GridCells {
+    /// The cells as a text table.
+    pub fn table(&self) -> String {
+        let mut t = format!(
+            "Mean {} over {} replications (rows: {}; columns: {})\n\n{:>24}",
+            self.output, self.replications, self.row_name, self.col_name, ""
+        );
+        for c in &self.cols {
+            t.push_str(&format!(" {c:>10}"));
         }
         t.push('\n');
+        for (r, vals) in self.rows.iter().zip(&self.values) {
+            t.push_str(&format!("{r:>24}"));
+            for v in vals {
+                t.push_str(&format!(" {v:>10.1}"));
+            }
+            t.push('\n');
+        }
+        t
     }
-    Ok(Some(t))
+
+    /// The cells as a heatmap chart.
+    pub fn heatmap(
+        &self,
+    ) -> Result<crate::output::charts::Chart, crate::output::charts::ChartError> {
+        crate::output::charts::grid_heatmap(
+            &format!(
+                "Mean {} ({} replications per cell)",
+                self.output, self.replications
+            ),
+            &self.col_name,
+            &self.row_name,
+            self.cols.clone(),
+            self.rows.clone(),
+            self.values.clone(),
+        )
+    }
 }
