@@ -9,7 +9,7 @@ use pioneer::output::charts::comparison_chart;
 use pioneer::output::report::comparison_html;
 use pioneer::output::target::{reserve_new_dir, write_dir_atomically, TargetError};
 
-use super::{load, say, Failure};
+use super::{load, refuse_existing_out, say, EnsembleArgs, Failure};
 
 /// Arguments of `pioneer compare`.
 #[derive(Debug, Args, Clone)]
@@ -17,15 +17,8 @@ pub struct CompareArgs {
     /// Scenario files; the first is the baseline.
     #[arg(required = true, num_args = 2..)]
     scenarios: Vec<PathBuf>,
-    /// Replications per scenario.
-    #[arg(short = 'n', long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
-    replications: u32,
-    /// Master seed, shared by every scenario.
-    #[arg(short, long, default_value_t = 1)]
-    seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(short = 'j', long, value_parser = clap::value_parser!(u32).range(1..=1024))]
-    threads: Option<u32>,
+    #[command(flatten)]
+    ensemble: EnsembleArgs,
     /// Output directory (default: a new directory results/compare-NNN).
     #[arg(short, long)]
     out: Option<PathBuf>,
@@ -47,27 +40,14 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     if !problems.is_empty() {
         return Err(Failure::BadInput(problems.join("\n")));
     }
-    if let Some(out) = &args.out {
-        let non_empty = out.is_dir()
-            && std::fs::read_dir(out)
-                .map(|mut d| d.next().is_some())
-                .unwrap_or(false);
-        if (non_empty || out.is_file()) && !args.force {
-            return Err(Failure::BadInput(format!(
-                "error: output directory {} already exists\n  hint: choose another --out, or add --force to replace it",
-                out.display()
-            )));
-        }
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.map_or(0, |t| t as usize))
-        .build()
-        .map_err(|e| Failure::Run(format!("cannot start worker threads: {e}")))?;
-    let c = pool.install(|| run_comparison(&scenarios, args.seed, args.replications));
+    refuse_existing_out(args.out.as_deref(), args.force)?;
+    let pool = args.ensemble.pool()?;
+    let c =
+        pool.install(|| run_comparison(&scenarios, args.ensemble.seed, args.ensemble.replications));
 
     let mut t = format!(
         "Comparison: {} replications each, seed {} (common random numbers; differences are paired, B − baseline)\n\n{:<42}",
-        args.replications, args.seed, "median [10%–90%]"
+        args.ensemble.replications, args.ensemble.seed, "median [10%–90%]"
     );
     for n in &c.names {
         t.push_str(&format!(" {n:>26}"));
@@ -106,14 +86,20 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
         .iter()
         .map(|p| p.display().to_string())
         .collect();
-    let html = comparison_html(&c, &chart, args.seed, args.replications, &sources);
+    let html = comparison_html(
+        &c,
+        &chart,
+        args.ensemble.seed,
+        args.ensemble.replications,
+        &sources,
+    );
     let manifest = serde_json::json!({
         "tool_version": env!("CARGO_PKG_VERSION"),
         "scenarios": scenarios.iter().zip(&sources).zip(&c.names).map(|((s, src), n)| serde_json::json!({
             "name": n, "path": src, "sha256": s.content_hash()
         })).collect::<Vec<_>>(),
-        "seed": args.seed,
-        "replications": args.replications,
+        "seed": args.ensemble.seed,
+        "replications": args.ensemble.replications,
         "common_random_numbers": true,
         "command_line": std::env::args().collect::<Vec<_>>(),
     });

@@ -64,19 +64,53 @@ enum Command {
     Analyze(sweep::AnalyzeArgs),
 }
 
+/// Replications, seed and threads: shared by the commands that run ensembles.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct EnsembleArgs {
+    /// Number of replications (per scenario).
+    #[arg(short = 'n', long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub(crate) replications: u32,
+    /// Master seed; the same seed gives byte-identical outputs.
+    #[arg(short, long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(short = 'j', long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub(crate) threads: Option<u32>,
+}
+
+impl EnsembleArgs {
+    /// A rayon pool with the requested threads.
+    pub(crate) fn pool(&self) -> Result<rayon::ThreadPool, Failure> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads.map_or(0, |t| t as usize))
+            .build()
+            .map_err(|e| Failure::Run(format!("cannot start worker threads: {e}")))
+    }
+}
+
+/// Refuses an explicit output directory that exists and is not empty, unless `force`.
+pub(crate) fn refuse_existing_out(out: Option<&Path>, force: bool) -> Result<(), Failure> {
+    if let Some(out) = out {
+        let non_empty = out.is_dir()
+            && std::fs::read_dir(out)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false);
+        if (non_empty || out.is_file()) && !force {
+            return Err(Failure::BadInput(format!(
+                "error: output directory {} already exists\n  hint: choose another --out, or add --force to replace it",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 #[derive(Debug, Args, Clone)]
 struct RunArgs {
     /// Scenario TOML file (default: the embedded North West London scenario).
     scenario: Option<PathBuf>,
-    /// Number of replications.
-    #[arg(short = 'n', long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
-    replications: u32,
-    /// Master seed; the same seed gives byte-identical outputs.
-    #[arg(short, long, default_value_t = 1)]
-    seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(short = 'j', long, value_parser = clap::value_parser!(u32).range(1..=1024))]
-    threads: Option<u32>,
+    #[command(flatten)]
+    ensemble: EnsembleArgs,
     /// Output directory (default: a new directory results/<scenario>-NNN).
     #[arg(short, long)]
     out: Option<PathBuf>,
@@ -174,37 +208,22 @@ fn check(paths: &[PathBuf]) -> Result<(), Failure> {
 fn run(args: &RunArgs) -> Result<(), Failure> {
     let scenario = load(args.scenario.as_deref())?;
     // Refuse an existing --out before spending any time.
-    if let Some(out) = &args.out {
-        let non_empty = out.is_dir()
-            && std::fs::read_dir(out)
-                .map(|mut d| d.next().is_some())
-                .unwrap_or(false);
-        if (non_empty || out.is_file()) && !args.force {
-            return Err(Failure::BadInput(format!(
-                "error: output directory {} already exists\n  hint: choose another --out, or add --force to replace it",
-                out.display()
-            )));
-        }
-    }
+    refuse_existing_out(args.out.as_deref(), args.force)?;
     let plan = Plan::new(&scenario);
-    let threads = args.threads.map(|t| t as usize).unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Failure::Run(format!("cannot start worker threads: {e}")))?;
+    let pool = args.ensemble.pool()?;
     let bar = progress_bar(
         args.quiet,
-        Some(args.replications as u64),
+        Some(args.ensemble.replications as u64),
         "{spinner} {pos}/{len} replications [{elapsed_precise}<{eta_precise}] {wide_bar}",
     );
     let spec = EnsembleSpec {
-        seed: args.seed,
-        replications: args.replications,
+        seed: args.ensemble.seed,
+        replications: args.ensemble.replications,
     };
     let results = pool.install(|| run_ensemble(&plan, spec, || bar.inc(1)));
     bar.finish_and_clear();
     let summary = Summary::new(&plan, &results);
-    say(&table::render(&summary, args.seed));
+    say(&table::render(&summary, args.ensemble.seed));
 
     if args.no_output {
         return Ok(());
@@ -214,8 +233,8 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         scenario_path: scenario.source_name().to_string(),
         scenario_name: scenario.raw().meta.name.clone(),
         scenario_sha256: scenario.content_hash().to_string(),
-        seed: args.seed,
-        replications: args.replications,
+        seed: args.ensemble.seed,
+        replications: args.ensemble.replications,
         rng: "ChaCha8 keyed by SplitMix64(master seed, replication, agent, purpose)".to_string(),
         command_line: std::env::args().collect(),
         files: Vec::new(),

@@ -248,17 +248,7 @@ fn write_chart(
 }
 
 fn chart_stem(method: &str, output: &str) -> String {
-    let safe: String = output
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("sensitivity_{method}_{safe}")
+    format!("sensitivity_{method}_{}", super::safe_name(output))
 }
 
 fn num(x: f64) -> String {
