@@ -130,7 +130,7 @@ pub fn morris<R: Rng>(
     rng: &mut R,
 ) -> Result<Vec<Vec<f64>>, DesignError> {
     check(trajectories, k)?;
-    if levels < 2 || levels % 2 != 0 {
+    if levels < 2 || !levels.is_multiple_of(2) {
         return Err(DesignError::Levels(levels));
     }
     let step = levels as f64 / (2.0 * (levels as f64 - 1.0));

@@ -33,7 +33,7 @@ pub fn elementary_effects(
     if k == 0 {
         return Err(AnalysisError::Settings("no factors".into()));
     }
-    if x.len() != y.len() || x.is_empty() || x.len() % (k + 1) != 0 {
+    if x.len() != y.len() || x.is_empty() || !x.len().is_multiple_of(k + 1) {
         return Err(AnalysisError::Length {
             expected: x.len().max(k + 1) / (k + 1) * (k + 1),
             found: y.len(),

@@ -92,7 +92,7 @@ pub fn analyze<R: Rng>(
         )));
     }
     let step = saltelli_rows_per_base(k, second_order);
-    if y.is_empty() || y.len() % step != 0 {
+    if y.is_empty() || !y.len().is_multiple_of(step) {
         return Err(AnalysisError::Length {
             expected: (y.len() / step).max(1) * step,
             found: y.len(),

@@ -219,19 +219,6 @@ pub fn report_html(
     h
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_covers_markup() {
-        assert_eq!(
-            escape("a<b & \"c\">'"),
-            "a&lt;b &amp; &quot;c&quot;&gt;&#39;"
-        );
-    }
-}
-
 /// The page of `pioneer compare`: the side-by-side table, the overlay chart
 /// and what was compared.
 pub fn comparison_html(
@@ -289,4 +276,17 @@ pub fn comparison_html(
         escape(&chart.title)
     ));
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_markup() {
+        assert_eq!(
+            escape("a<b & \"c\">'"),
+            "a&lt;b &amp; &quot;c&quot;&gt;&#39;"
+        );
+    }
 }
