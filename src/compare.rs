@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::engine::ensemble::run_replication;
 use crate::engine::plan::Plan;
 use crate::observe::ReplicationResult;
-use crate::output::stats::quantile_sorted;
+use crate::output::stats::p10_p50_p90;
 use crate::scenario::Scenario;
 use crate::sweep::outputs::{self, OutputDef};
 
@@ -38,15 +38,6 @@ pub struct Comparison {
     pub results: Vec<Vec<ReplicationResult>>,
     /// The compared quantities.
     pub rows: Vec<ComparisonRow>,
-}
-
-fn q3(mut v: Vec<f64>) -> [f64; 3] {
-    v.sort_by(f64::total_cmp);
-    [
-        quantile_sorted(&v, 0.1),
-        quantile_sorted(&v, 0.5),
-        quantile_sorted(&v, 0.9),
-    ]
 }
 
 /// The outputs compared: the programme's slip and first go-live delay, early
@@ -160,12 +151,12 @@ pub fn compare(scenarios: &[Scenario], seed: u64, replications: u32) -> Comparis
 fn row(output: String, values: &[Vec<f64>], is_date: bool) -> ComparisonRow {
     ComparisonRow {
         output,
-        quantiles: values.iter().map(|v| q3(v.clone())).collect(),
+        quantiles: values.iter().map(|v| p10_p50_p90(v.clone())).collect(),
         difference: values
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                (i > 0).then(|| q3(v.iter().zip(&values[0]).map(|(b, a)| b - a).collect()))
+                (i > 0).then(|| p10_p50_p90(v.iter().zip(&values[0]).map(|(b, a)| b - a).collect()))
             })
             .collect(),
         is_date,

@@ -292,6 +292,14 @@ pub struct ReplicationResult {
 }
 
 impl ReplicationResult {
+    /// Number of early adopters live at the end of week `tick`.
+    pub fn live_at(&self, tick: Tick) -> usize {
+        self.go_live
+            .iter()
+            .filter(|t| t.is_some_and(|t| t <= tick))
+            .count()
+    }
+
     /// Number of early adopters live on or before `date`.
     pub fn live_by(&self, calendar: &crate::engine::calendar::Calendar, date: NaiveDate) -> usize {
         self.go_live

@@ -14,7 +14,7 @@ use plotters::prelude::*;
 use crate::engine::plan::{Plan, ProgrammeMilestone};
 use crate::model::AgentKind;
 use crate::observe::{ReplicationResult, SeriesLayout, SpendCategory};
-use crate::output::stats::quantile_sorted;
+use crate::output::stats::p10_p50_p90;
 
 /// Okabe & Ito (2008) colour-blind-safe palette.
 pub const PALETTE: [RGBColor; 8] = [
@@ -124,15 +124,6 @@ fn date_label(plan: &Plan, x: f64) -> String {
     (plan.calendar.date(0) + chrono::Duration::days(x.round() as i64))
         .format("%b %Y")
         .to_string()
-}
-
-fn q3(mut v: Vec<f64>) -> [f64; 3] {
-    v.sort_by(f64::total_cmp);
-    [
-        quantile_sorted(&v, 0.1),
-        quantile_sorted(&v, 0.5),
-        quantile_sorted(&v, 0.9),
-    ]
 }
 
 /// A legend entry: how its key is drawn and its text.
@@ -256,11 +247,12 @@ fn promise_rows(plan: &Plan, results: &[ReplicationResult]) -> Vec<Row> {
             None
         } else {
             Some(
-                q3(recs
-                    .iter()
-                    .filter_map(|r| r.planned)
-                    .map(|d| day(plan, d))
-                    .collect())[1],
+                p10_p50_p90(
+                    recs.iter()
+                        .filter_map(|r| r.planned)
+                        .map(|d| day(plan, d))
+                        .collect(),
+                )[1],
             )
         };
         // Plans the programme moved to in at least 10% of replications.
@@ -300,7 +292,7 @@ fn promise_rows(plan: &Plan, results: &[ReplicationResult]) -> Vec<Row> {
             first,
             latest,
             replans,
-            achieved: (!achieved_days.is_empty()).then(|| q3(achieved_days)),
+            achieved: (!achieved_days.is_empty()).then(|| p10_p50_p90(achieved_days)),
             share,
         });
     }
@@ -543,7 +535,10 @@ where
     (0..plan.periods)
         .map(|p| {
             let x = day(plan, plan.calendar.period_start(p, every));
-            (x, q3(results.iter().map(|r| value(r, p)).collect()))
+            (
+                x,
+                p10_p50_p90(results.iter().map(|r| value(r, p)).collect()),
+            )
         })
         .collect()
 }
@@ -555,24 +550,23 @@ fn kinds_present(plan: &Plan) -> Vec<AgentKind> {
         .collect()
 }
 
-fn go_live_curve<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'a> {
-    let weeks = plan.calendar.weeks();
-    let step = 2;
-    let live_at = |r: &ReplicationResult, t: u32| {
-        r.go_live
-            .iter()
-            .filter(|g| g.is_some_and(|g| g <= t))
-            .count() as f64
-    };
-    let points: Vec<(f64, [f64; 3])> = (0..weeks)
-        .step_by(step)
+/// Early adopters live every second week of `plan`'s calendar: x in days
+/// since `base`'s start, quantiles across replications.
+fn go_live_points(base: &Plan, plan: &Plan, results: &[ReplicationResult]) -> Vec<(f64, [f64; 3])> {
+    (0..plan.calendar.weeks())
+        .step_by(2)
         .map(|t| {
+            let x = day(base, plan.calendar.date(t));
             (
-                t as f64 * 7.0,
-                q3(results.iter().map(|r| live_at(r, t)).collect()),
+                x,
+                p10_p50_p90(results.iter().map(|r| r.live_at(t) as f64).collect()),
             )
         })
-        .collect();
+        .collect()
+}
+
+fn go_live_curve<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'a> {
+    let points = go_live_points(plan, plan, results);
     let n = plan.eas.len() as f64;
     let promised = day(plan, plan.raw().timetable.pilot_start.0);
     let x_end = day(plan, plan.raw().calendar.horizon.0);
@@ -732,7 +726,7 @@ fn spend_chart<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'
                     let cum = |r: &ReplicationResult| {
                         (0..=m).map(|k| r.spend[k * nc + c]).sum::<f64>() / 1e6
                     };
-                    (x, q3(results.iter().map(cum).collect()))
+                    (x, p10_p50_p90(results.iter().map(cum).collect()))
                 })
                 .collect();
             Line {
@@ -771,19 +765,7 @@ pub fn comparison_chart(
         .zip(results)
         .enumerate()
         .map(|(i, ((plan, name), rs))| {
-            let points = (0..plan.calendar.weeks())
-                .step_by(2)
-                .map(|t| {
-                    let x = day(base, plan.calendar.date(t));
-                    let live = |r: &ReplicationResult| {
-                        r.go_live
-                            .iter()
-                            .filter(|g| g.is_some_and(|g| g <= t))
-                            .count() as f64
-                    };
-                    (x, q3(rs.iter().map(live).collect()))
-                })
-                .collect();
+            let points = go_live_points(base, plan, rs);
             Line {
                 label: name.clone(),
                 colour: PALETTE[i % PALETTE.len()],

@@ -14,6 +14,17 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// The 10%, 50% and 90% quantiles (type 7) of unsorted data, which it sorts.
+/// `values` must be non-empty.
+pub fn p10_p50_p90(mut values: Vec<f64>) -> [f64; 3] {
+    values.sort_by(f64::total_cmp);
+    [
+        quantile_sorted(&values, 0.1),
+        quantile_sorted(&values, 0.5),
+        quantile_sorted(&values, 0.9),
+    ]
+}
+
 /// Nearest-rank quantile (type 1, inverse of the empirical CDF) of sorted
 /// data in which `None` (not reached) sorts last: returns `None` when the
 /// quantile falls among the not-reached. Used for dates, where an
