@@ -9,9 +9,9 @@ use rayon::prelude::*;
 use crate::engine::ensemble::run_replication;
 use crate::engine::plan::Plan;
 use crate::observe::ReplicationResult;
-use crate::output::stats::p10_p50_p90;
 use crate::scenario::Scenario;
 use crate::sweep::outputs::{self, OutputDef};
+use crate::util::stats::p10_p50_p90;
 
 /// One compared quantity: its distribution in each scenario and the paired
 /// difference from the first (baseline) scenario.

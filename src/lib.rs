@@ -32,6 +32,7 @@ pub mod observe;
 pub mod output;
 pub mod scenario;
 pub mod sweep;
+pub mod util;
 
 pub use engine::ensemble::{run_ensemble, run_replication, EnsembleSpec};
 pub use engine::plan::Plan;

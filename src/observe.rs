@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::engine::calendar::Tick;
+use crate::model::calendar::Tick;
 use crate::model::AgentKind;
 
 /// A recorded metric.
@@ -301,7 +301,7 @@ impl ReplicationResult {
     }
 
     /// Number of early adopters live on or before `date`.
-    pub fn live_by(&self, calendar: &crate::engine::calendar::Calendar, date: NaiveDate) -> usize {
+    pub fn live_by(&self, calendar: &crate::model::calendar::Calendar, date: NaiveDate) -> usize {
         self.go_live
             .iter()
             .filter(|t| t.is_some_and(|t| calendar.date(t) <= date))

@@ -6,8 +6,8 @@ use pioneer::calibrate::abc::{self, AbcSettings, AbcState, Problem};
 use pioneer::calibrate::params;
 use pioneer::calibrate::priors::{self, Prior};
 use pioneer::calibrate::targets::{self, Target};
-use pioneer::output::stats::quantile_sorted;
 use pioneer::scenario::locate::KeyPath;
+use pioneer::util::stats::quantile_sorted;
 use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
 
 fn fixture(name: &str) -> String {

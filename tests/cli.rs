@@ -108,7 +108,7 @@ fn names(dir: &Path) -> Vec<String> {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    pioneer::scenario::sha256_hex(bytes)
+    pioneer::util::hash::sha256_hex(bytes)
 }
 
 #[test]

@@ -289,9 +289,9 @@ fn consultancy_is_capped_by_the_central_budget() {
     for r in &results {
         let fy2013: f64 = (0..plan.months)
             .filter(|&m| {
-                pioneer::engine::calendar::financial_year(
+                pioneer::model::calendar::financial_year(
                     plan.calendar
-                        .period_start(m, pioneer::scenario::raw::Period::Month),
+                        .period_start(m, pioneer::model::calendar::Period::Month),
                 ) == 2013
             })
             .map(|m| r.spend[m * nc])

@@ -22,9 +22,9 @@ use super::targets::Target;
 use crate::engine::ensemble::run_replication;
 use crate::engine::plan::Plan;
 use crate::engine::rng::{stream, Purpose};
-use crate::output::stats::quantile_sorted;
 use crate::scenario::locate::KeyPath;
 use crate::scenario::Scenario;
+use crate::util::stats::quantile_sorted;
 
 /// Settings of a calibration run.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -6,7 +6,7 @@ use super::priors::Prior;
 use super::targets::{Target, NOT_REACHED_WEEKS};
 use crate::engine::plan::Plan;
 use crate::output::export::ExportError;
-use crate::output::stats::quantile_sorted;
+use crate::util::stats::quantile_sorted;
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
     w.into_inner().map_err(|e| ExportError::Io(e.into_error()))

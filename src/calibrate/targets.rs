@@ -9,12 +9,12 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::calendar::financial_year;
 use crate::engine::plan::Plan;
+use crate::model::calendar::financial_year;
+use crate::model::calendar::Period;
 use crate::observe::{ReplicationResult, SpendCategory};
 use crate::scenario::error::did_you_mean;
 use crate::scenario::locate::{KeyPath, Locator};
-use crate::scenario::raw::Period;
 use crate::scenario::validate::Issue;
 use crate::scenario::{locate_issues, parse_toml, IsoDate, LoadError, Scenario};
 
@@ -209,7 +209,7 @@ fn first_plan(plan: &Plan, r: &ReplicationResult, milestone: &str) -> NaiveDate 
 pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Target>, LoadError> {
     let file: TargetsFile = parse_toml(text, name)?;
     let plan_ids: Vec<String> = scenario.journey().iter().map(|m| m.id.clone()).collect();
-    let programme_ids: Vec<&str> = crate::engine::plan::ProgrammeMilestone::ALL
+    let programme_ids: Vec<&str> = crate::model::ProgrammeMilestone::ALL
         .iter()
         .map(|m| m.id())
         .collect();

@@ -8,7 +8,8 @@ use pioneer::calibrate::abc::{self, AbcSettings, AbcState, Problem};
 use pioneer::calibrate::{priors, report, targets};
 use pioneer::output::target::{reserve_new_dir, write_file_atomically};
 use pioneer::scenario::locate::KeyPath;
-use pioneer::scenario::{sha256_hex, LoadError, Scenario};
+use pioneer::scenario::{LoadError, Scenario};
+use pioneer::util::hash::sha256_hex;
 use pioneer::Plan;
 
 use super::{load, say, Failure};

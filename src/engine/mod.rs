@@ -1,7 +1,6 @@
 //! The simulation engine: calendar, random streams, the compiled plan, one
 //! replication (`world`) and ensembles of replications in parallel.
 
-pub mod calendar;
 pub mod ensemble;
 pub mod plan;
 pub mod rng;

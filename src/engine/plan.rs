@@ -7,76 +7,19 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::calendar::{financial_year, Calendar, Tick};
+use crate::model::calendar::Period;
+use crate::model::calendar::{financial_year, Calendar, Tick};
 use crate::model::journey::Milestone;
-use crate::model::AgentKind;
+use crate::model::journey::Scope;
+use crate::model::programme::TrancheTrigger;
+use crate::model::{AgentKind, ProgrammeMilestone};
 use crate::observe::SeriesLayout;
-use crate::scenario::raw::{Period, RawScenario, Scope, TrancheTrigger};
+use crate::scenario::raw::RawScenario;
 use crate::scenario::validate::{kind_spec, pool_size};
 use crate::scenario::Scenario;
 
 /// Index of an agent.
 pub type AgentIx = u32;
-
-/// Programme-level milestones (early_adopter `programme` in outputs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProgrammeMilestone {
-    /// All working groups finished.
-    CodesignComplete,
-    /// Toolkit written up and published.
-    ToolkitPublished,
-    /// Every early adopter signed off.
-    EaSignedOff,
-    /// The first early adopter live (not in the bid; reported for C1).
-    FirstPilotLive,
-    /// Every early adopter's business plan approved.
-    BusinessPlanApproved,
-    /// Enough early adopters live for wider roll-out.
-    WiderRollout,
-}
-
-impl ProgrammeMilestone {
-    /// All, in output order.
-    pub const ALL: [ProgrammeMilestone; 6] = [
-        ProgrammeMilestone::CodesignComplete,
-        ProgrammeMilestone::ToolkitPublished,
-        ProgrammeMilestone::EaSignedOff,
-        ProgrammeMilestone::FirstPilotLive,
-        ProgrammeMilestone::BusinessPlanApproved,
-        ProgrammeMilestone::WiderRollout,
-    ];
-    /// Stable id (output contract).
-    pub fn id(self) -> &'static str {
-        match self {
-            ProgrammeMilestone::CodesignComplete => "codesign_complete",
-            ProgrammeMilestone::ToolkitPublished => "toolkit_published",
-            ProgrammeMilestone::EaSignedOff => "ea_signed_off",
-            ProgrammeMilestone::FirstPilotLive => "first_pilot_live",
-            ProgrammeMilestone::BusinessPlanApproved => "business_plan_approved",
-            ProgrammeMilestone::WiderRollout => "wider_rollout",
-        }
-    }
-    /// Relational or transactional, as reported in `milestones.csv`.
-    pub fn kind(self) -> &'static str {
-        match self {
-            ProgrammeMilestone::CodesignComplete => "relational",
-            ProgrammeMilestone::ToolkitPublished => "transactional",
-            ProgrammeMilestone::EaSignedOff => "relational",
-            ProgrammeMilestone::FirstPilotLive => "mixed",
-            ProgrammeMilestone::BusinessPlanApproved => "transactional",
-            ProgrammeMilestone::WiderRollout => "mixed",
-        }
-    }
-    /// Whether re-planning the pilot start moves this milestone's plan.
-    pub fn follows_pilot_start(self) -> bool {
-        matches!(
-            self,
-            ProgrammeMilestone::FirstPilotLive
-                | ProgrammeMilestone::BusinessPlanApproved
-                | ProgrammeMilestone::WiderRollout
-        )
-    }
-}
 
 /// What a body's meetings do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,13 +10,15 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::calendar::{next_april_first, Tick};
-use super::plan::{BodyRole, Plan, ProgrammeMilestone};
+use super::plan::{BodyRole, Plan};
 use super::rng::{replication_seed, stream, Purpose, PROGRAMME};
+use crate::model::calendar::{next_april_first, Tick};
+use crate::model::journey::{MilestoneKind, Scope};
+use crate::model::programme::{ReplanPolicy, TrancheTrigger};
 use crate::model::rules;
 use crate::model::AgentKind;
+use crate::model::ProgrammeMilestone;
 use crate::observe::*;
-use crate::scenario::raw::{MilestoneKind, ReplanPolicy, Scope, TrancheTrigger};
 use crate::scenario::validate::kind_spec;
 
 /// Spread of capacity between organisations of one kind (coefficient of

@@ -1,8 +1,32 @@
 //! The early adopter journey: milestones with a kind, an amount of work and
 //! prerequisites forming a directed acyclic graph.
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
 use super::AgentKind;
-use crate::scenario::raw::MilestoneKind;
+
+/// Milestone kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneKind {
+    /// Advances with relational effort.
+    Relational,
+    /// Advances with transactional effort from its signers.
+    Transactional,
+    /// Needs both kinds of effort.
+    Mixed,
+}
+
+/// Early adopter scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Full accountable-care model with capitated budgets and new IT.
+    Full,
+    /// Scaled-back model that avoids the hardest transactional milestones.
+    ScaledBack,
+}
 
 /// Index of a milestone in the journey.
 pub type MilestoneIx = usize;

@@ -1,9 +1,15 @@
-//! Plain data and pure rules of the model: agent kinds, the journey DAG,
-//! the calendar of the NHS financial year, and the rules that move
-//! engagement and progress. The engine (`crate::engine`) runs them.
+//! The model's vocabulary: plain data and the enums every layer above shares
+//! (agent kinds, the journey DAG and milestone kinds, the programme's
+//! milestones, the calendar of weeks and financial years, units and ids).
+//! Nothing here knows about files, the engine or outputs.
 
+pub mod calendar;
 pub mod journey;
 pub mod kinds;
+pub mod programme;
+pub mod recording;
 pub mod rules;
+pub mod units;
 
 pub use kinds::AgentKind;
+pub use programme::ProgrammeMilestone;

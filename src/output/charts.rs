@@ -11,10 +11,11 @@ use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::engine::plan::{Plan, ProgrammeMilestone};
+use crate::engine::plan::Plan;
 use crate::model::AgentKind;
+use crate::model::ProgrammeMilestone;
 use crate::observe::{ReplicationResult, SeriesLayout, SpendCategory};
-use crate::output::stats::p10_p50_p90;
+use crate::util::stats::p10_p50_p90;
 
 /// Okabe & Ito (2008) colour-blind-safe palette.
 pub const PALETTE: [RGBColor; 8] = [
@@ -721,7 +722,7 @@ fn spend_chart<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'
                     let x = day(
                         plan,
                         plan.calendar
-                            .period_start(m, crate::scenario::raw::Period::Month),
+                            .period_start(m, crate::model::calendar::Period::Month),
                     );
                     let cum = |r: &ReplicationResult| {
                         (0..=m).map(|k| r.spend[k * nc + c]).sum::<f64>() / 1e6

@@ -4,12 +4,12 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::stats::{mean, quantile_sorted};
 use super::summary::Summary;
 use crate::engine::plan::Plan;
+use crate::model::recording::TimeseriesMode;
 use crate::model::AgentKind;
 use crate::observe::{ReplicationResult, SpendCategory};
-use crate::scenario::raw::TimeseriesMode;
+use crate::util::stats::{mean, quantile_sorted};
 
 /// An export failure (only possible through a bug or a CSV library error).
 #[derive(Debug, thiserror::Error)]
@@ -227,7 +227,7 @@ pub fn spend_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, 
         for m in 0..plan.months {
             let d = iso(plan
                 .calendar
-                .period_start(m, crate::scenario::raw::Period::Month));
+                .period_start(m, crate::model::calendar::Period::Month));
             for (c, cat) in SpendCategory::ALL.iter().enumerate() {
                 w.write_record([&rep, &d, cat.id(), &format!("{:.2}", r.spend[m * nc + c])])?;
             }
@@ -317,7 +317,7 @@ pub fn all_files(
     files.push(("report.html".to_string(), report.into_bytes()));
     manifest.files = files
         .iter()
-        .map(|(n, b)| (n.clone(), crate::scenario::sha256_hex(b)))
+        .map(|(n, b)| (n.clone(), crate::util::hash::sha256_hex(b)))
         .collect();
     files.push(("manifest.json".to_string(), manifest_json(&manifest)?));
     Ok(files)

@@ -5,7 +5,6 @@
 pub mod charts;
 pub mod export;
 pub mod report;
-pub mod stats;
 pub mod summary;
 pub mod table;
 pub mod target;

@@ -5,10 +5,10 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::stats::{mean, nearest_rank, quantile_sorted};
-use crate::engine::calendar::financial_year;
 use crate::engine::plan::Plan;
+use crate::model::calendar::financial_year;
 use crate::observe::{MilestoneStatus, ReplicationResult, SpendCategory};
+use crate::util::stats::{mean, nearest_rank, quantile_sorted};
 
 /// Distribution of one milestone's dates across replications.
 #[derive(Debug, Clone, Serialize)]
@@ -173,7 +173,7 @@ impl Summary {
         let month_starts: Vec<NaiveDate> = (0..plan.months)
             .map(|m| {
                 plan.calendar
-                    .period_start(m, crate::scenario::raw::Period::Month)
+                    .period_start(m, crate::model::calendar::Period::Month)
             })
             .collect();
         let mut years: Vec<i32> = month_starts.iter().map(|&d| financial_year(d)).collect();

@@ -16,14 +16,13 @@ pub mod validate;
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 pub use date::IsoDate;
 pub use error::{LoadError, ScenarioError};
 use locate::{KeyPath, Locator, Seg};
 use raw::RawScenario;
 
 use crate::model::journey::Milestone;
+use crate::util::hash::sha256_hex;
 
 /// The default scenario (North West London WSIC, 2013), embedded in the binary.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/nwl_wsic_2013.toml");
@@ -111,12 +110,6 @@ pub fn locate_issues(
             }
         })
         .collect()
-}
-
-/// SHA-256 of bytes as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn ignored_path(path: &serde_ignored::Path) -> KeyPath {

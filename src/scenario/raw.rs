@@ -14,6 +14,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::date::IsoDate;
+use crate::model::calendar::Period;
+use crate::model::journey::{MilestoneKind, Scope};
+use crate::model::programme::{ReplanPolicy, TrancheTrigger};
+use crate::model::recording::TimeseriesMode;
 
 /// A whole scenario: one integration programme, its organisations, its plan and
 /// the parameters of the mechanisms that drive it.
@@ -413,18 +417,6 @@ impl Default for ReplanSpec {
     }
 }
 
-/// Re-planning rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReplanPolicy {
-    /// The first 1 April on or after the projected date (the NHS planning cycle).
-    NextApril,
-    /// The old date plus whole steps of `slip_weeks`.
-    FixedSlip,
-    /// The projected date itself.
-    Projected,
-}
-
 /// How agents decide how to spend their hours.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(default)]
@@ -621,18 +613,6 @@ fn default_spread_weeks() -> u32 {
     52
 }
 
-/// What releases a tranche.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TrancheTrigger {
-    /// At the early adopter's sign-off.
-    SignOff,
-    /// On a fixed date.
-    Date,
-    /// When the early adopter's business plan is approved (the gateway).
-    BusinessPlan,
-}
-
 /// Promised outcomes and the outcome layer.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(default)]
@@ -690,18 +670,6 @@ pub struct MilestoneSpec {
     pub toolkit_covered: bool,
 }
 
-/// Milestone kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MilestoneKind {
-    /// Advances with relational effort.
-    Relational,
-    /// Advances with transactional effort from its signers.
-    Transactional,
-    /// Needs both kinds of effort.
-    Mixed,
-}
-
 /// An early adopter (pilot site).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct EarlyAdopterSpec {
@@ -734,16 +702,6 @@ pub struct EarlyAdopterSpec {
     pub lay_chair: bool,
 }
 
-/// Early adopter scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    /// Full accountable-care model with capitated budgets and new IT.
-    Full,
-    /// Scaled-back model that avoids the hardest transactional milestones.
-    ScaledBack,
-}
-
 /// What to record.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(default)]
@@ -770,28 +728,6 @@ impl Default for RecordSpec {
             checkpoints: Vec::new(),
         }
     }
-}
-
-/// Time series sampling period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Period {
-    /// Every week.
-    Week,
-    /// Calendar months.
-    Month,
-    /// Calendar quarters.
-    Quarter,
-}
-
-/// Time series output mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TimeseriesMode {
-    /// Quantiles across replications.
-    Quantiles,
-    /// One row per replication (for the first `detail_replications`).
-    Replications,
 }
 
 /// Engine settings. They never change results.

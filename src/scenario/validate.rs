@@ -7,7 +7,8 @@ use super::date::IsoDate;
 use super::error::did_you_mean;
 use super::locate::KeyPath;
 use super::raw::*;
-use crate::model::journey::{depths, find_cycle, Milestone};
+use crate::model::journey::{depths, find_cycle, Milestone, MilestoneKind};
+use crate::model::programme::TrancheTrigger;
 use crate::model::AgentKind;
 
 /// A problem found by validation, before it is given a file position.

@@ -18,7 +18,8 @@
 
 use chrono::NaiveDate;
 
-use crate::engine::plan::{Plan, ProgrammeMilestone};
+use crate::engine::plan::Plan;
+use crate::model::ProgrammeMilestone;
 use crate::observe::{ReplicationResult, SpendCategory};
 use crate::scenario::Scenario;
 
@@ -221,9 +222,9 @@ impl OutputDef {
             OutputKind::ProgrammeSlip => {
                 let mut d = go_live_delays(plan, r);
                 d.sort_by(f64::total_cmp);
-                crate::output::stats::quantile_sorted(&d, 0.5)
+                crate::util::stats::quantile_sorted(&d, 0.5)
             }
-            OutputKind::MeanGoLiveDelay => crate::output::stats::mean(&go_live_delays(plan, r)),
+            OutputKind::MeanGoLiveDelay => crate::util::stats::mean(&go_live_delays(plan, r)),
             OutputKind::LiveBy(date) => r.live_by(&plan.calendar, *date) as f64,
             OutputKind::LiveAtHorizon => r.go_live.iter().filter(|t| t.is_some()).count() as f64,
             OutputKind::Replans => r.replans.len() as f64,

@@ -25,7 +25,7 @@ use crate::engine::plan::Plan;
 use crate::observe::ReplicationResult;
 use crate::output::export::{fmt_num, iso};
 use crate::output::target::write_file_atomically;
-use crate::scenario::sha256_hex;
+use crate::util::hash::sha256_hex;
 
 /// The runs file.
 pub const RUNS_FILE: &str = "runs.csv";

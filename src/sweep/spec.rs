@@ -311,7 +311,7 @@ impl Sweep {
             )));
         }
         Ok(Sweep {
-            sha256: crate::scenario::sha256_hex(text.as_bytes()),
+            sha256: crate::util::hash::sha256_hex(text.as_bytes()),
             source: name.to_string(),
             file,
             base,

@@ -3,8 +3,20 @@
 //! financial year starts on 1 April.
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-use crate::scenario::raw::Period;
+/// Time series sampling period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    /// Every week.
+    Week,
+    /// Calendar months.
+    Month,
+    /// Calendar quarters.
+    Quarter,
+}
 
 /// A week index from the start of the simulation.
 pub type Tick = u32;
