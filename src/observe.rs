@@ -139,20 +139,20 @@ impl SeriesLayout {
     pub fn is_empty(&self) -> bool {
         self.defs.is_empty()
     }
-    /// Index of a per-kind metric.
-    pub fn kind_metric(kind: AgentKind, metric_ix: usize) -> usize {
-        kind.index() * KIND_METRICS.len() + metric_ix
+    /// Index of a per-kind metric (one of [`KIND_METRICS`]).
+    pub fn kind_metric(kind: AgentKind, metric: Metric) -> usize {
+        kind.index() * KIND_METRICS.len() + position(&KIND_METRICS, metric)
     }
-    /// Index of a programme metric.
-    pub fn programme_metric(metric_ix: usize) -> usize {
-        AgentKind::COUNT * KIND_METRICS.len() + metric_ix
+    /// Index of a programme metric (one of [`PROGRAMME_METRICS`]).
+    pub fn programme_metric(metric: Metric) -> usize {
+        AgentKind::COUNT * KIND_METRICS.len() + position(&PROGRAMME_METRICS, metric)
     }
-    /// Index of an early adopter metric.
-    pub fn ea_metric(ea: usize, metric_ix: usize) -> usize {
+    /// Index of an early adopter metric (one of [`EA_METRICS`]).
+    pub fn ea_metric(ea: usize, metric: Metric) -> usize {
         AgentKind::COUNT * KIND_METRICS.len()
             + PROGRAMME_METRICS.len()
             + ea * EA_METRICS.len()
-            + metric_ix
+            + position(&EA_METRICS, metric)
     }
     /// Scope name of a series.
     pub fn scope_name(&self, def: &SeriesDef) -> &str {
@@ -161,6 +161,14 @@ impl SeriesLayout {
             Some(e) => &self.ea_ids[e],
         }
     }
+}
+
+/// Position of `metric` in a metric list; a metric outside the list is a
+/// bug in the caller.
+fn position(list: &[Metric], metric: Metric) -> usize {
+    list.iter()
+        .position(|&m| m == metric)
+        .unwrap_or_else(|| panic!("{} is not recorded at this scope", metric.id()))
 }
 
 /// Spend categories (stable ids).
@@ -192,6 +200,10 @@ impl SpendCategory {
             SpendCategory::EaTranches => "ea_tranches",
             SpendCategory::LocalSupport => "local_support",
         }
+    }
+    /// Position in `ALL`.
+    pub fn index(self) -> usize {
+        self as usize
     }
     /// Whether it is central (pan-programme) money.
     pub fn is_central(self) -> bool {
@@ -292,6 +304,16 @@ pub struct ReplicationResult {
 }
 
 impl ReplicationResult {
+    /// Spend of category `category` in month `month` (GBP).
+    pub fn spend_in(&self, month: usize, category: SpendCategory) -> f64 {
+        self.spend[month * SpendCategory::ALL.len() + category.index()]
+    }
+
+    /// Books `gbp` of `category` in month `month`.
+    pub fn add_spend(&mut self, month: usize, category: SpendCategory, gbp: f64) {
+        self.spend[month * SpendCategory::ALL.len() + category.index()] += gbp;
+    }
+
     /// Number of early adopters live at the end of week `tick`.
     pub fn live_at(&self, tick: Tick) -> usize {
         self.go_live

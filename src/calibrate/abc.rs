@@ -248,7 +248,7 @@ where
                         let theta: Vec<f64> = (0..dims)
                             .map(|k| {
                                 prev.particles[j].theta[k]
-                                    + kernel_sd[k] * crate::model::rules::standard_normal(&mut rng)
+                                    + kernel_sd[k] * crate::util::random::standard_normal(&mut rng)
                             })
                             .collect();
                         if problem

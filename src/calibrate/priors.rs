@@ -81,7 +81,7 @@ impl Prior {
             Distribution::Normal => {
                 let (m, sd) = (s.mean.unwrap_or(0.0), s.sd.unwrap_or(1.0));
                 for _ in 0..10_000 {
-                    let x = m + sd * crate::model::rules::standard_normal(rng);
+                    let x = m + sd * crate::util::random::standard_normal(rng);
                     if x >= s.min && x <= s.max {
                         return x;
                     }

@@ -158,14 +158,13 @@ impl Target {
             }
             Quantity::CentralSpendShare => {
                 let fy = s.financial_year.unwrap_or(0);
-                let nc = SpendCategory::ALL.len();
                 let (mut central, mut total) = (0.0, 0.0);
                 for m in 0..plan.months {
                     if financial_year(plan.calendar.period_start(m, Period::Month)) != fy {
                         continue;
                     }
-                    for (c, cat) in SpendCategory::ALL.iter().enumerate() {
-                        let x = r.spend[m * nc + c];
+                    for cat in SpendCategory::ALL.iter() {
+                        let x = r.spend_in(m, *cat);
                         total += x;
                         if cat.is_central() {
                             central += x;

@@ -8,7 +8,6 @@ pub mod journey;
 pub mod kinds;
 pub mod programme;
 pub mod recording;
-pub mod rules;
 pub mod units;
 
 pub use kinds::AgentKind;

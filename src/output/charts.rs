@@ -14,7 +14,7 @@ use plotters::prelude::*;
 use crate::engine::plan::Plan;
 use crate::model::AgentKind;
 use crate::model::ProgrammeMilestone;
-use crate::observe::{ReplicationResult, SeriesLayout, SpendCategory};
+use crate::observe::{Metric, ReplicationResult, SeriesLayout, SpendCategory};
 use crate::util::stats::p10_p50_p90;
 
 /// Okabe & Ito (2008) colour-blind-safe palette.
@@ -648,7 +648,7 @@ fn engagement_chart<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeCh
             label: k.id().to_string(),
             colour: PALETTE[i % PALETTE.len()],
             points: period_quantiles(plan, results, |r, p| {
-                r.series[p * ns + SeriesLayout::kind_metric(k, 0)]
+                r.series[p * ns + SeriesLayout::kind_metric(k, Metric::Engagement)]
             }),
             band: true,
             dashed: false,
@@ -674,7 +674,11 @@ fn effort_chart<'a>(
     relational: bool,
 ) -> TimeChart<'a> {
     let ns = plan.series.len();
-    let metric = if relational { 2 } else { 3 };
+    let metric = if relational {
+        Metric::RelationalHours
+    } else {
+        Metric::TransactionalHours
+    };
     let lines = kinds_present(plan)
         .into_iter()
         .enumerate()
@@ -712,7 +716,6 @@ fn effort_chart<'a>(
 }
 
 fn spend_chart<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'a> {
-    let nc = SpendCategory::ALL.len();
     let lines = SpendCategory::ALL
         .iter()
         .enumerate()
@@ -725,7 +728,7 @@ fn spend_chart<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'
                             .period_start(m, crate::model::calendar::Period::Month),
                     );
                     let cum = |r: &ReplicationResult| {
-                        (0..=m).map(|k| r.spend[k * nc + c]).sum::<f64>() / 1e6
+                        (0..=m).map(|k| r.spend_in(k, *cat)).sum::<f64>() / 1e6
                     };
                     (x, p10_p50_p90(results.iter().map(cum).collect()))
                 })

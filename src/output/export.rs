@@ -221,15 +221,14 @@ pub fn meetings_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8
 pub fn spend_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, ExportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["replication", "date", "category", "amount_gbp"])?;
-    let nc = SpendCategory::ALL.len();
     for r in detailed(plan, results) {
         let rep = r.replication.to_string();
         for m in 0..plan.months {
             let d = iso(plan
                 .calendar
                 .period_start(m, crate::model::calendar::Period::Month));
-            for (c, cat) in SpendCategory::ALL.iter().enumerate() {
-                w.write_record([&rep, &d, cat.id(), &format!("{:.2}", r.spend[m * nc + c])])?;
+            for cat in SpendCategory::ALL.iter() {
+                w.write_record([&rep, &d, cat.id(), &format!("{:.2}", r.spend_in(m, *cat))])?;
             }
         }
     }

@@ -178,16 +178,15 @@ impl Summary {
             .collect();
         let mut years: Vec<i32> = month_starts.iter().map(|&d| financial_year(d)).collect();
         years.dedup();
-        let nc = SpendCategory::ALL.len();
         let mut spend = Vec::new();
         for &fy in &years {
-            for (c, cat) in SpendCategory::ALL.iter().enumerate() {
+            for cat in SpendCategory::ALL.iter() {
                 let mut totals: Vec<f64> = results
                     .iter()
                     .map(|r| {
                         (0..plan.months)
                             .filter(|&m| financial_year(month_starts[m]) == fy)
-                            .map(|m| r.spend[m * nc + c])
+                            .map(|m| r.spend_in(m, *cat))
                             .sum()
                     })
                     .collect();

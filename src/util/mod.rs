@@ -1,7 +1,9 @@
 //! The ground floor: small generic helpers that know nothing of the model
-//! (quantiles and means, the normal quantile function, content hashes).
+//! (quantiles and means, the normal quantile function, random draws,
+//! content hashes).
 //! Every other module may use them; they use nothing of the crate.
 
 pub mod hash;
 pub mod normal;
+pub mod random;
 pub mod stats;

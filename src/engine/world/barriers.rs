@@ -1,0 +1,80 @@
+//! ODD §7.8: national barriers (information governance, payment systems).
+//! Each barrier in force slows the milestones it governs and adds the hours
+//! of a local workaround to them once (G1, G2); each week it may be removed
+//! nationally with a yearly hazard, from its `not_before` date (G5).
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::World;
+use crate::engine::plan::Plan;
+use crate::util::random;
+
+/// Which barriers are in force, and the Barrier stream.
+#[derive(Debug, Clone)]
+pub(super) struct BarrierState {
+    active: Vec<bool>,
+    rng: ChaCha8Rng,
+}
+
+impl BarrierState {
+    /// Every barrier in force at the start (none with the switch off).
+    pub fn new(plan: &Plan, rng: ChaCha8Rng) -> BarrierState {
+        let raw = plan.raw();
+        BarrierState {
+            active: raw
+                .barriers
+                .iter()
+                .map(|_| raw.switches.national_barriers)
+                .collect(),
+            rng,
+        }
+    }
+
+    /// The barrier governing a milestone, if it is still in force.
+    pub fn in_force(&self, barrier: Option<usize>) -> Option<usize> {
+        barrier.filter(|&b| self.active[b])
+    }
+}
+
+impl World<'_> {
+    /// Each barrier still in force may be removed this week. One draw per
+    /// barrier in force every week, whether or not removal is possible yet,
+    /// so that the stream stays aligned.
+    pub(super) fn remove_barriers(&mut self) {
+        let today = self.date();
+        let state = &mut self.barriers;
+        for (b, spec) in self.plan.raw().barriers.iter().enumerate() {
+            if state.active[b] && spec.not_before.is_none_or(|d| today >= d.0) {
+                let p = random::weekly_probability(spec.removal_hazard_per_year);
+                if state.rng.random::<f64>() < p {
+                    state.active[b] = false;
+                }
+            } else if state.active[b] {
+                let _: f64 = state.rng.random();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rng::{stream, Purpose, PROGRAMME};
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn barriers_are_in_force_only_with_the_switch_on() {
+        let on = Plan::new(&Scenario::default_nwl());
+        let state = BarrierState::new(&on, stream(1, 0, PROGRAMME, Purpose::Barrier));
+        assert!(!on.raw().barriers.is_empty());
+        assert_eq!(state.in_force(Some(0)), Some(0));
+        assert_eq!(state.in_force(None), None);
+
+        let mut raw = on.raw().clone();
+        raw.switches.national_barriers = false;
+        let off = Plan::new(&Scenario::from_raw(raw, "", "off").unwrap());
+        let state = BarrierState::new(&off, stream(1, 0, PROGRAMME, Purpose::Barrier));
+        assert_eq!(state.in_force(Some(0)), None);
+    }
+}

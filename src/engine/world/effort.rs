@@ -1,0 +1,224 @@
+//! ODD §7.1–7.3: capacity, workload and effort allocation. Each agent works
+//! out its available hours and splits them into relational and transactional
+//! hours (decide, in parallel), after drifting its relational bias toward
+//! what its open milestones need (§7.2); its hours are then spread over its
+//! active early adopters, providers holding back until commissioners commit
+//! (§7.3).
+
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use super::World;
+use crate::engine::plan::Plan;
+use crate::engine::rng::{stream, Purpose};
+use crate::model::AgentKind;
+use crate::scenario::validate::kind_spec;
+use crate::util::random;
+
+/// Spread of capacity between organisations of one kind (coefficient of
+/// variation). Assumption: documented in docs/ODD.md.
+const CAPACITY_CV: f64 = 0.25;
+
+/// Per-agent state. Each agent owns its random streams.
+#[derive(Debug, Clone)]
+pub(super) struct Agent {
+    pub kind: AgentKind,
+    pub engagement: f64,
+    pub baseline: f64,
+    pub relational_bias: f64,
+    /// Hours per week at full engagement and no workload.
+    pub capacity: f64,
+    /// Share of capacity taken by day-to-day work.
+    pub workload: f64,
+    pub decide_rng: ChaCha8Rng,
+    pub attend_rng: ChaCha8Rng,
+    /// Relational hours intended this week (written in the parallel decide phase).
+    pub rel: f64,
+    /// Transactional hours intended (then spent) this week.
+    pub trans: f64,
+    /// Meeting hours attended this week.
+    pub meeting_hours: f64,
+    /// Achievements it saw this week.
+    pub progress_events: u32,
+    /// Programme hours in the current recording period (involvement).
+    pub period_hours: f64,
+}
+
+impl Agent {
+    /// Hours left this week after day-to-day work and the programme work
+    /// already intended or attended.
+    pub fn spare_hours(&self) -> f64 {
+        self.capacity * (1.0 - self.workload) - self.rel - self.trans - self.meeting_hours
+    }
+}
+
+/// Every agent as it starts: capacity and engagement drawn around its kind's
+/// values (Init stream); the programme team is one agent with the team's hours.
+pub(super) fn initial_agents(plan: &Plan, master_seed: u64, replication: u64) -> Vec<Agent> {
+    let raw = plan.raw();
+    plan.agents
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut init = stream(master_seed, replication, i as u64, Purpose::Init);
+            let (capacity, engagement, bias, workload) = match kind_spec(raw, a.kind) {
+                Some(spec) => {
+                    let e = random::draw_share(&mut init, spec.engagement, spec.engagement_sd);
+                    let c =
+                        spec.capacity_hours * random::draw_multiplier(&mut init, CAPACITY_CV, 0.2);
+                    (c, e, spec.relational_bias, spec.workload)
+                }
+                None => (
+                    raw.programme.team_size * raw.programme.hours_per_person,
+                    1.0,
+                    raw.programme.relational_bias,
+                    0.0,
+                ),
+            };
+            Agent {
+                kind: a.kind,
+                engagement,
+                baseline: engagement,
+                relational_bias: bias,
+                capacity,
+                workload,
+                decide_rng: stream(master_seed, replication, i as u64, Purpose::Decide),
+                attend_rng: stream(master_seed, replication, i as u64, Purpose::Attend),
+                rel: 0.0,
+                trans: 0.0,
+                meeting_hours: 0.0,
+                progress_events: 0,
+                period_hours: 0.0,
+            }
+        })
+        .collect()
+}
+
+/// Multiplier on available hours this week: Normal(1, cv) clipped to [0, 2].
+pub(super) fn availability_shock<R: rand::Rng>(rng: &mut R, cv: f64) -> f64 {
+    let z = random::standard_normal(rng);
+    (1.0 + cv * z).clamp(0.0, 2.0)
+}
+
+impl World<'_> {
+    /// Phase 2 (parallel over agents): available hours and their split.
+    pub(super) fn decide(&mut self, parallel: bool) {
+        let plan = self.plan;
+        let raw = plan.raw();
+        let eas = &self.eas;
+        let adapt = if raw.switches.bias_adaptation {
+            raw.effort.bias_adaptation_rate
+        } else {
+            0.0
+        };
+        let noise = raw.effort.availability_noise;
+        let leader_factor = self.leadership_capacity_factor();
+        let decide_one = |(i, a): (usize, &mut Agent)| {
+            let plan_a = &plan.agents[i];
+            let mut active = 0u32;
+            let mut needed = 0.0;
+            for &e in &plan_a.eas {
+                let s = &eas[e as usize];
+                if s.active {
+                    active += 1;
+                    needed += s.needed_relational_share;
+                }
+            }
+            let is_team = a.kind == AgentKind::ProgrammeTeam;
+            if active > 0 && !is_team {
+                a.relational_bias += adapt * (needed / active as f64 - a.relational_bias);
+            }
+            let shock = availability_shock(&mut a.decide_rng, noise);
+            let available = if is_team {
+                a.capacity * leader_factor * a.engagement * shock
+            } else if active > 0 {
+                a.capacity * (1.0 - a.workload) * a.engagement * shock
+            } else {
+                0.0
+            };
+            a.rel = available * a.relational_bias;
+            a.trans = available - a.rel;
+            a.meeting_hours = 0.0;
+            a.progress_events = 0;
+        };
+        if parallel {
+            self.agents.par_iter_mut().enumerate().for_each(decide_one);
+        } else {
+            self.agents.iter_mut().enumerate().for_each(decide_one);
+        }
+    }
+
+    /// Phase 3 (sequential, agent order): organisations' hours spread over
+    /// their active early adopters, then the programme team's and
+    /// consultants' (§7.4) and local capacity (§7.9).
+    pub(super) fn apply_effort(&mut self) {
+        for e in &mut self.eas {
+            e.rel_pool = 0.0;
+            e.trans_pool = [0.0; AgentKind::COUNT];
+            e.support_trans = 0.0;
+        }
+        self.record.start_week();
+        self.spread_organisation_hours();
+        let n_active = self.eas.iter().filter(|e| e.active).count();
+        self.spread_central_hours(n_active);
+        self.add_local_capacity(n_active);
+        self.book_central_spend();
+    }
+
+    /// Each organisation's hours go in equal shares to its active early
+    /// adopters; providers' transactional hours are scaled down until
+    /// commissioners commit (B2).
+    fn spread_organisation_hours(&mut self) {
+        let plan = self.plan;
+        let raw = plan.raw();
+        let sw = &raw.switches;
+        for (i, a) in self.agents.iter_mut().enumerate() {
+            if a.kind == AgentKind::ProgrammeTeam {
+                continue;
+            }
+            let mine: u32 = plan.agents[i]
+                .eas
+                .iter()
+                .filter(|&&e| self.eas[e as usize].active)
+                .count() as u32;
+            if mine == 0 {
+                continue;
+            }
+            let mut spent_trans = 0.0;
+            for &e in &plan.agents[i].eas {
+                let s = &mut self.eas[e as usize];
+                if !s.active {
+                    continue;
+                }
+                s.rel_pool += a.rel / mine as f64;
+                let wait = if sw.provider_wait && a.kind.is_provider() && !s.committed {
+                    raw.effort.provider_wait_factor
+                } else {
+                    1.0
+                };
+                let tr = a.trans / mine as f64 * wait;
+                s.trans_pool[a.kind.index()] += tr;
+                spent_trans += tr;
+            }
+            a.trans = spent_trans;
+            a.period_hours += a.rel + a.trans;
+            self.record.add_effort(a.kind, a.rel, a.trans);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::availability_shock;
+    use rand::SeedableRng;
+
+    #[test]
+    fn availability_shock_is_one_without_noise_and_clipped_with_it() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        assert_eq!(availability_shock(&mut rng, 0.0), 1.0);
+        for _ in 0..1000 {
+            let x = availability_shock(&mut rng, 5.0);
+            assert!((0.0..=2.0).contains(&x));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! ODD §7.12: engagement. Every agent's engagement moves each week with the
+//! progress it saw (I1), the contact of meetings, the burden of hours beyond
+//! its spare capacity (D1, E2), missed deadlines — more with every slip, more
+//! for lay partners (I1, K3) —, leadership departures for strategic
+//! organisations (F2) and the promise gap (I3), and relaxes toward its
+//! baseline.
+
+use super::World;
+use crate::model::AgentKind;
+use crate::scenario::raw::EngagementSpec;
+
+/// Engagement losses waiting for the next engagement update.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PendingShocks {
+    /// From missed deadlines (every agent but lay partners).
+    pub deadline: f64,
+    /// From missed deadlines, for lay partners.
+    pub lay: f64,
+    /// From leadership departures (strategic organisations).
+    pub leadership: f64,
+}
+
+impl PendingShocks {
+    /// The timetable slipped for the `slips`-th time.
+    pub fn register_slip(&mut self, g: &EngagementSpec, slips: u32) {
+        let loss = deadline_loss(g.deadline_loss, g.deadline_escalation, slips);
+        self.deadline += loss;
+        self.lay += loss * g.lay_deadline_multiplier;
+    }
+}
+
+/// Engagement lost at the n-th slip of the timetable (n ≥ 1): the loss grows
+/// with every earlier slip.
+pub(super) fn deadline_loss(base: f64, escalation: f64, n: u32) -> f64 {
+    base * (1.0 + escalation * (n.saturating_sub(1)) as f64)
+}
+
+impl World<'_> {
+    /// Phase 6: every agent's engagement moves; pending shocks are spent.
+    pub(super) fn update_engagement(&mut self) {
+        let raw = self.raw();
+        let sw = &raw.switches;
+        let g = &raw.engagement;
+        let shock = if sw.deadline_feedback {
+            self.shocks.deadline
+        } else {
+            0.0
+        };
+        let lay_shock = if sw.deadline_feedback {
+            self.shocks.lay
+        } else {
+            0.0
+        };
+        let leader_shock = if sw.leadership_loss {
+            self.shocks.leadership
+        } else {
+            0.0
+        };
+        let gap = if sw.outcome_feedback {
+            self.outcomes.promise_gap * g.promise_gap_loss
+        } else {
+            0.0
+        };
+        for a in &mut self.agents {
+            let mut d = 0.0;
+            if sw.progress_feedback {
+                d += g.progress_gain * a.progress_events as f64;
+            }
+            d += g.contact_gain * a.meeting_hours.min(12.0);
+            if sw.meeting_burden && a.kind != AgentKind::ProgrammeTeam {
+                let spare = a.capacity * (1.0 - a.workload);
+                let used = a.rel + a.trans + a.meeting_hours;
+                if spare > 0.0 && used > spare {
+                    d -= g.burden_loss * (used - spare) / spare;
+                }
+            }
+            d -= if a.kind == AgentKind::LayPartner {
+                lay_shock
+            } else {
+                shock
+            };
+            if a.kind.is_strategic() {
+                d -= leader_shock;
+            }
+            d -= gap;
+            d += g.reversion_rate * (a.baseline - a.engagement);
+            a.engagement = (a.engagement + d).clamp(0.0, 1.0);
+        }
+        self.shocks = PendingShocks::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::deadline_loss;
+
+    #[test]
+    fn each_slip_costs_more_than_the_one_before() {
+        assert_eq!(deadline_loss(0.05, 0.5, 1), 0.05);
+        assert!((deadline_loss(0.05, 0.5, 3) - 0.1).abs() < 1e-12);
+        assert_eq!(deadline_loss(0.05, 0.5, 0), 0.05);
+    }
+}

@@ -1,0 +1,167 @@
+//! One replication: the state that changes week by week and the weekly
+//! schedule. Each ODD submodel (docs/ODD.md §7) lives in a file of its own
+//! below this module, with its slice of state, its switch checks and its pure
+//! rules; this file only holds them together and runs the phases in order.
+//!
+//! Agents decide in parallel from last week's state and write only their own
+//! intent; everything else is applied sequentially in agent-id order, so a
+//! replication's result never depends on the number of threads.
+
+mod barriers;
+mod codesign;
+mod consultancy;
+mod early_adopters;
+mod effort;
+mod engagement;
+mod funding;
+mod leadership;
+mod meetings;
+mod observation;
+mod outcomes;
+mod programme_team;
+mod progress;
+mod review;
+mod rollout;
+
+use chrono::NaiveDate;
+
+use super::plan::Plan;
+use super::rng::{replication_seed, stream, Purpose, PROGRAMME};
+use crate::model::calendar::Tick;
+use crate::model::programme::{PerProgrammeMilestone, ProgrammeMilestone};
+use crate::observe::{ReplicationResult, SpendCategory};
+use crate::scenario::raw::{RawScenario, Switches};
+
+/// A programme milestone's plan and achievement in one replication.
+#[derive(Debug, Clone, Copy)]
+struct ProgrammeMilestoneState {
+    first_planned: NaiveDate,
+    planned: NaiveDate,
+    achieved: Option<Tick>,
+}
+
+/// A replication in progress.
+pub struct World<'p> {
+    plan: &'p Plan,
+    tick: Tick,
+    agents: Vec<effort::Agent>,
+    eas: Vec<early_adopters::EaState>,
+    programme: PerProgrammeMilestone<ProgrammeMilestoneState>,
+    codesign: codesign::CodesignState,
+    meetings: meetings::MeetingState,
+    barriers: barriers::BarrierState,
+    leadership: leadership::LeadershipState,
+    funding: funding::LocalPot,
+    review: review::ReviewState,
+    shocks: engagement::PendingShocks,
+    outcomes: outcomes::OutcomeState,
+    record: observation::Recorder,
+}
+
+impl<'p> World<'p> {
+    /// A new replication of the plan with the given master seed.
+    pub fn new(plan: &'p Plan, master_seed: u64, replication: u32) -> World<'p> {
+        let raw = plan.raw();
+        let rep = replication as u64;
+        let tt = &raw.timetable;
+        let programme = PerProgrammeMilestone(ProgrammeMilestone::ALL.map(|pm| {
+            let d = match pm {
+                ProgrammeMilestone::CodesignComplete => tt.codesign_complete.0,
+                ProgrammeMilestone::ToolkitPublished => tt.toolkit_published.0,
+                ProgrammeMilestone::EaSignedOff => tt.ea_signed_off.0,
+                ProgrammeMilestone::FirstPilotLive => tt.pilot_start.0,
+                ProgrammeMilestone::BusinessPlanApproved => tt.business_plan_approved.0,
+                ProgrammeMilestone::WiderRollout => tt.wider_rollout.0,
+            };
+            ProgrammeMilestoneState {
+                first_planned: d,
+                planned: d,
+                achieved: None,
+            }
+        }));
+        World {
+            plan,
+            tick: 0,
+            agents: effort::initial_agents(plan, master_seed, rep),
+            eas: early_adopters::initial_states(plan),
+            programme,
+            codesign: codesign::CodesignState::new(raw.codesign.working_groups.len()),
+            meetings: meetings::MeetingState::new(plan),
+            barriers: barriers::BarrierState::new(
+                plan,
+                stream(master_seed, rep, PROGRAMME, Purpose::Barrier),
+            ),
+            leadership: leadership::LeadershipState::new(
+                plan,
+                stream(master_seed, rep, PROGRAMME, Purpose::Leadership),
+            ),
+            funding: funding::LocalPot::default(),
+            review: review::ReviewState::new(tt.pilot_start.0),
+            shocks: engagement::PendingShocks::default(),
+            outcomes: outcomes::OutcomeState::default(),
+            record: observation::Recorder::new(
+                plan,
+                replication,
+                replication_seed(master_seed, rep),
+            ),
+        }
+    }
+
+    /// Runs every week (docs/ODD.md §3) and returns the result.
+    pub fn run(mut self, parallel_agents: bool) -> ReplicationResult {
+        for t in 0..self.plan.calendar.weeks() {
+            self.tick = t;
+            self.events();
+            self.decide(parallel_agents);
+            self.apply_effort();
+            self.meet();
+            self.progress();
+            self.update_engagement();
+            self.review();
+            self.observe();
+        }
+        self.finish()
+    }
+
+    /// Phase 1: what happens to the programme this week regardless of what
+    /// agents do (ODD §3, step 1), in a fixed order.
+    fn events(&mut self) {
+        self.start_financial_year();
+        self.remove_barriers();
+        self.depart_leaders();
+        self.end_consultancy_contracts();
+        for e in 0..self.eas.len() {
+            self.pay_due_tranches(e);
+        }
+        self.set_active_flags();
+    }
+
+    fn raw(&self) -> &'p RawScenario {
+        self.plan.raw()
+    }
+
+    fn sw(&self) -> &'p Switches {
+        &self.plan.raw().switches
+    }
+
+    fn date(&self) -> NaiveDate {
+        self.plan.calendar.date(self.tick)
+    }
+
+    fn month(&self) -> usize {
+        self.plan.month_of_tick[self.tick as usize]
+    }
+
+    fn book(&mut self, category: SpendCategory, gbp: f64) {
+        let m = self.month();
+        self.record.result.add_spend(m, category, gbp);
+    }
+
+    fn achieved(&self, m: ProgrammeMilestone) -> bool {
+        self.programme[m].achieved.is_some()
+    }
+
+    fn achieve(&mut self, m: ProgrammeMilestone) {
+        self.programme[m].achieved = Some(self.tick);
+    }
+}

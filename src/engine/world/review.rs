@@ -1,0 +1,212 @@
+//! ODD §7.13: review and re-planning. On review weeks the programme projects
+//! when its reference early adopter will go live — from the work rate of the
+//! last weeks, discounted by optimism — and, if that is past the plan by more
+//! than the tolerance, moves the pilot start (to the next 1 April, by fixed
+//! slips, or to the projection) and every plan that follows it. Each slip is
+//! a missed deadline for engagement (§7.12). With re-planning off, the first
+//! timetable stands and is missed once when it passes.
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use super::World;
+use crate::model::calendar::next_april_first;
+use crate::model::programme::ReplanPolicy;
+use crate::model::ProgrammeMilestone;
+use crate::observe::ReplanRecord;
+
+/// The current pilot plan and the slips so far.
+#[derive(Debug, Clone)]
+pub(super) struct ReviewState {
+    pilot_plan: NaiveDate,
+    slips: u32,
+    missed_without_replan: bool,
+}
+
+impl ReviewState {
+    pub fn new(pilot_plan: NaiveDate) -> ReviewState {
+        ReviewState {
+            pilot_plan,
+            slips: 0,
+            missed_without_replan: false,
+        }
+    }
+}
+
+fn date_add_weeks(d: NaiveDate, weeks: f64) -> NaiveDate {
+    d + Duration::days((weeks * 7.0).round() as i64)
+}
+
+/// Whether a date is 1 April (the start of the NHS financial year).
+pub(super) fn is_first_of_april(d: NaiveDate) -> bool {
+    d.month() == 4 && d.day() == 1
+}
+
+/// A slip in days rounded to whole years (a 3-month slip is 0 years, 9 months is 1).
+pub(super) fn whole_years(days: i64) -> i32 {
+    (days as f64 / 365.25).round() as i32
+}
+
+/// The same day `years` later (29 February falls back to 28 February).
+pub(super) fn add_years(d: NaiveDate, years: i32) -> NaiveDate {
+    d.with_year(d.year() + years)
+        .or_else(|| NaiveDate::from_ymd_opt(d.year() + years, d.month(), 28))
+        .unwrap_or(d)
+}
+
+impl World<'_> {
+    /// Phase 7: review and, if the projection is past the plan, re-plan.
+    pub(super) fn review(&mut self) {
+        let plan = self.plan;
+        let raw = plan.raw();
+        let t = self.tick;
+        let today = self.date();
+        if !raw.switches.replanning {
+            // The first timetable stands: the deadline is missed once when it passes.
+            if !self.review.missed_without_replan
+                && today >= self.review.pilot_plan
+                && self.live_count() == 0
+            {
+                self.review.missed_without_replan = true;
+                self.register_slip();
+            }
+            return;
+        }
+        if plan.review_ticks.binary_search(&t).is_err() {
+            return;
+        }
+        let rp = &raw.replanning;
+        let mut projected: Vec<f64> = Vec::with_capacity(self.eas.len());
+        for e in 0..self.eas.len() {
+            projected.push(self.projected_go_live_weeks(e));
+        }
+        projected.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        let k = if rp.reference_rank == 0 {
+            projected.len() / 2
+        } else {
+            (rp.reference_rank as usize - 1).min(projected.len() - 1)
+        };
+        let ahead = projected[k];
+        if ahead <= 0.0 {
+            return; // the reference early adopter is live
+        }
+        let believed = date_add_weeks(today, ahead * (1.0 - rp.optimism));
+        if believed <= date_add_weeks(self.review.pilot_plan, rp.tolerance_weeks as f64) {
+            return;
+        }
+        let old = self.review.pilot_plan;
+        let new = match rp.policy {
+            ReplanPolicy::NextApril => next_april_first(believed),
+            ReplanPolicy::Projected => believed,
+            ReplanPolicy::FixedSlip => {
+                let mut d = old;
+                while d < believed {
+                    d = date_add_weeks(d, rp.slip_weeks as f64);
+                }
+                d
+            }
+        };
+        if new <= old {
+            return;
+        }
+        let delta = new - old;
+        self.review.pilot_plan = new;
+        self.record.result.replans.push(ReplanRecord {
+            tick: t,
+            milestone: "pilot_live",
+            old,
+            new,
+        });
+        for pm in ProgrammeMilestone::ALL {
+            let st = &mut self.programme[pm];
+            if pm.follows_pilot_start() && st.achieved.is_none() {
+                let o = st.planned;
+                let n = if rp.policy == ReplanPolicy::NextApril
+                    && is_first_of_april(st.first_planned)
+                {
+                    // April-anchored dates (the NHS planning cycle) move in whole years.
+                    add_years(o, whole_years(delta.num_days()))
+                } else {
+                    o + delta
+                };
+                if n != o {
+                    st.planned = n;
+                    self.record.result.replans.push(ReplanRecord {
+                        tick: t,
+                        milestone: pm.id(),
+                        old: o,
+                        new: n,
+                    });
+                }
+            }
+        }
+        for s in &mut self.eas {
+            for m in 0..s.planned.len() {
+                if s.achieved[m].is_none() {
+                    s.planned[m] += delta;
+                }
+            }
+        }
+        self.register_slip();
+    }
+
+    fn register_slip(&mut self) {
+        self.review.slips += 1;
+        self.shocks
+            .register_slip(&self.plan.raw().engagement, self.review.slips);
+    }
+
+    /// Weeks from now until early adopter `e` is projected to go live (0 if live).
+    fn projected_go_live_weeks(&self, e: usize) -> f64 {
+        let plan = self.plan;
+        let raw = plan.raw();
+        let t = self.tick;
+        let s = &self.eas[e];
+        if s.achieved[plan.pilot_live].is_some() {
+            return 0.0;
+        }
+        let prep = raw.timetable.assumed_preparation_weeks as f64;
+        let Some(signed) = s.signed_off else {
+            let ready = plan.eas[e].application_ready.max(t);
+            return (ready - t) as f64 + prep;
+        };
+        let window = raw.replanning.projection_window_weeks.min(t - signed);
+        if window < 4 {
+            return (prep - (t - signed) as f64).max(1.0);
+        }
+        let rate = (s.cumulative_work[t as usize] - s.cumulative_work[(t - window) as usize])
+            / window as f64;
+        let remaining: f64 = (0..plan.journey.len())
+            .filter(|&m| plan.before_go_live[m] && !s.skipped[m] && s.achieved[m].is_none())
+            .map(|m| (s.required[m] - s.progress[m]).max(0.0))
+            .sum();
+        if rate <= 1e-9 {
+            return plan.calendar.weeks() as f64 * 2.0;
+        }
+        (remaining / rate).max(1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn april_anchored_dates_move_in_whole_years() {
+        let d = NaiveDate::from_ymd_opt(2015, 4, 1).unwrap();
+        assert!(is_first_of_april(d));
+        assert!(!is_first_of_april(
+            NaiveDate::from_ymd_opt(2015, 4, 2).unwrap()
+        ));
+        assert_eq!(whole_years(90), 0);
+        assert_eq!(whole_years(270), 1);
+        assert_eq!(
+            add_years(d, 1),
+            NaiveDate::from_ymd_opt(2016, 4, 1).unwrap()
+        );
+        let leap = NaiveDate::from_ymd_opt(2016, 2, 29).unwrap();
+        assert_eq!(
+            add_years(leap, 1),
+            NaiveDate::from_ymd_opt(2017, 2, 28).unwrap()
+        );
+    }
+}
