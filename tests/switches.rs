@@ -51,9 +51,9 @@ mod sim {
     use std::collections::BTreeMap;
 
     use chrono::{Datelike, NaiveDate};
-    use pioneer::engine::calendar::financial_year;
+    use pioneer::model::calendar::financial_year;
+    use pioneer::model::calendar::Period;
     use pioneer::observe::{Metric, MilestoneStatus, SpendCategory};
-    use pioneer::scenario::raw::Period;
     use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
 
     /// Master seed shared by every arm (common random numbers).
@@ -114,7 +114,6 @@ mod sim {
         let period_start_weeks: Vec<f64> = (0..plan.periods)
             .map(|p| weeks_of(cal.period_start(p, period)).max(0.0))
             .collect();
-        let n_cat = SpendCategory::ALL.len();
         let n_series = plan.series.len();
         results
             .iter()
@@ -141,8 +140,7 @@ mod sim {
                             financial_year: financial_year(start),
                             by_category: SpendCategory::ALL
                                 .iter()
-                                .enumerate()
-                                .map(|(c, cat)| (cat.id().to_string(), r.spend[mo * n_cat + c]))
+                                .map(|&cat| (cat.id().to_string(), r.spend_in(mo, cat)))
                                 .collect(),
                         }
                     })
@@ -192,7 +190,7 @@ mod sim {
     /// scenario here shares) containing an ISO date.
     pub fn week_of(iso_date: &str) -> f64 {
         let s = Scenario::default_nwl();
-        let cal = pioneer::engine::calendar::Calendar::new(
+        let cal = pioneer::model::calendar::Calendar::new(
             s.raw().calendar.start.0,
             s.raw().calendar.horizon.0,
         );

@@ -139,7 +139,7 @@ pub struct Switches {
     pub project_managers: bool,
     /// Local budget buys early adopter capacity. Unit: on/off. Source: S2 Box 1 (E13).
     pub local_funding: bool,
-    /// The £750k-style tranche is released only on an approved business plan. Off: paid at sign-off. Unit: on/off. Source: S2 ch.5 (E15).
+    /// The £750k-style tranche is released only on an approved business plan. Off: paid on its date (at sign-off if it has none) without waiting for the business plan. Unit: on/off. Source: S2 ch.5 (E15).
     pub funding_gateway: bool,
     /// Agents drift their relational bias toward what open milestones need. Off: bias is fixed. Unit: on/off. Source: assumption.
     pub bias_adaptation: bool,
@@ -195,7 +195,7 @@ pub struct Organisations {
 /// Parameters of all agents of one kind. Each agent draws its own values around these.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct OrgKindSpec {
-    /// Number of agents of this kind. Unit: count. Source: wsic-facts b.2–b.5.
+    /// Number of agents of this kind. Unit: count. Source: b.2–b.5 (docs/evidence.md).
     pub count: u32,
     /// Hours per week the organisation can give the programme at full engagement and no workload. Unit: hours/week. Source: assumption.
     pub capacity_hours: f64,
@@ -685,7 +685,7 @@ pub struct EarlyAdopterSpec {
     pub prior_relationships: f64,
     /// Member agents by kind (kind = count), allocated in order from each kind's pool. Unit: agents. Source: S2 Table 2.
     pub members: std::collections::BTreeMap<String, u32>,
-    /// GP practices that pilot first. Unit: practices. Source: wsic-facts a.7 (three-practice prototype).
+    /// GP practices that pilot first. Unit: practices. Source: a.7 (three-practice prototype).
     pub pilot_practices: u32,
     /// Practices added at each roll-out step. Unit: practices. Source: S2 ch.4 (roll out in steps).
     pub rollout_step: u32,
