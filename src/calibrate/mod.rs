@@ -1,13 +1,11 @@
 //! Calibration: approximate Bayesian computation of scenario parameters
 //! against observed targets (`pioneer calibrate`).
 //!
-//! - `params`: parameters addressed by key path, set on scenarios and written back.
 //! - `priors`: the priors file (uniform, log-uniform, truncated normal per parameter).
 //! - `targets`: the targets file and the simulated quantities it names.
 //! - `abc`: rejection then ABC population Monte Carlo, deterministic and resumable.
 
 pub mod abc;
-pub mod params;
 pub mod priors;
 pub mod report;
 pub mod targets;

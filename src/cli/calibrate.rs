@@ -266,7 +266,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
             .map(|p| p.path.clone())
             .zip(best.iter().copied())
             .collect();
-        let text = pioneer::calibrate::params::write_into_text(&source, &assignments)
+        let text = pioneer::scenario::overrides::write_into_text(&source, &assignments)
             .map_err(Failure::Run)?;
         Scenario::from_toml(&text, &w.display().to_string())
             .map_err(|e| Failure::Run(e.to_string()))?;
