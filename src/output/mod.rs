@@ -3,6 +3,7 @@
 //! Exporters know nothing about files; the target knows nothing about formats.
 
 pub mod charts;
+pub mod comparison;
 pub mod export;
 pub mod report;
 pub mod stats;
