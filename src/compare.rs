@@ -11,7 +11,7 @@ use crate::engine::plan::Plan;
 use crate::observe::ReplicationResult;
 use crate::output::stats::p10_p50_p90;
 use crate::scenario::Scenario;
-use crate::sweep::outputs::{self, OutputDef};
+use crate::sweep::outputs::{self, MilestoneRef, OutputDef};
 
 pub use crate::output::comparison::{comparison_csv, format_value, Comparison, ComparisonRow};
 
@@ -27,18 +27,73 @@ fn compared_outputs(scenarios: &[Scenario]) -> Vec<String> {
         "replans".to_string(),
     ];
     ids.extend(
-        scenarios[0]
-            .raw()
-            .early_adopters
+        compared_early_adopters(scenarios)
             .iter()
-            .filter(|e| {
-                scenarios
-                    .iter()
-                    .all(|s| s.raw().early_adopters.iter().any(|x| x.id == e.id))
-            })
-            .map(|e| format!("go_live_delay_weeks:{}", e.id)),
+            .map(|ea| format!("go_live_delay_weeks:{ea}")),
     );
     ids
+}
+
+/// The baseline's early adopters found in every scenario.
+fn compared_early_adopters(scenarios: &[Scenario]) -> Vec<&str> {
+    scenarios[0]
+        .raw()
+        .early_adopters
+        .iter()
+        .filter(|e| {
+            scenarios
+                .iter()
+                .all(|s| s.raw().early_adopters.iter().any(|x| x.id == e.id))
+        })
+        .map(|e| e.id.as_str())
+        .collect()
+}
+
+/// An achieved date compared across scenarios, resolved against one scenario.
+#[derive(Debug, Clone, Copy)]
+struct DateQuantity {
+    ea: Option<usize>,
+    milestone: MilestoneRef,
+}
+
+impl DateQuantity {
+    /// The achieved date (censored at the horizon) in weeks since `origin`.
+    fn weeks_since(&self, origin: chrono::NaiveDate, plan: &Plan, r: &ReplicationResult) -> f64 {
+        let d = self
+            .milestone
+            .record(plan, r, self.ea)
+            .and_then(|m| m.achieved)
+            .unwrap_or(plan.raw().calendar.horizon.0);
+        (d - origin).num_days() as f64 / 7.0
+    }
+}
+
+/// The date rows (id, and per scenario the resolved quantity): the first
+/// go-live, then each compared early adopter's go-live.
+fn date_quantities(scenarios: &[Scenario]) -> Vec<(String, Vec<DateQuantity>)> {
+    let first = MilestoneRef::programme("first_pilot_live").expect("a programme milestone");
+    let mut rows = vec![(
+        "first_go_live_date".to_string(),
+        vec![
+            DateQuantity {
+                ea: None,
+                milestone: first,
+            };
+            scenarios.len()
+        ],
+    )];
+    for ea in compared_early_adopters(scenarios) {
+        let per_scenario = scenarios
+            .iter()
+            .map(|s| DateQuantity {
+                ea: s.raw().early_adopters.iter().position(|x| x.id == ea),
+                milestone: MilestoneRef::journey(s, "pilot_live")
+                    .expect("a validated journey has pilot_live"),
+            })
+            .collect();
+        rows.push((format!("go_live_date:{ea}"), per_scenario));
+    }
+    rows
 }
 
 /// Runs every scenario with the same seed and replications (in parallel)
@@ -65,55 +120,33 @@ pub fn compare(scenarios: &[Scenario], seed: u64, replications: u32) -> Comparis
                 .collect()
         })
         .collect();
-    let ids = compared_outputs(scenarios);
     let origin = plans[0].calendar.date(0);
     // Achieved dates (censored at each scenario's horizon), in weeks since the baseline start.
-    let mut date_rows: Vec<(String, Option<String>, &str)> =
-        vec![("first_go_live_date".to_string(), None, "first_pilot_live")];
-    date_rows.extend(ids.iter().filter_map(|id| {
-        id.strip_prefix("go_live_delay_weeks:").map(|ea| {
-            (
-                format!("go_live_date:{ea}"),
-                Some(ea.to_string()),
-                "pilot_live",
-            )
-        })
-    }));
-    let weeks_since_origin = |p: &Plan, r: &ReplicationResult, ea: &Option<String>, m: &str| {
-        let e = ea
-            .as_ref()
-            .and_then(|id| p.eas.iter().position(|x| &x.id == id));
-        let d = r
-            .milestones
-            .iter()
-            .find(|x| x.ea == e && p.milestone_id(x.milestone) == m)
-            .and_then(|x| x.achieved)
-            .unwrap_or(p.raw().calendar.horizon.0);
-        (d - origin).num_days() as f64 / 7.0
-    };
-    let mut rows: Vec<ComparisonRow> = date_rows
-        .iter()
-        .map(|(id, ea, m)| {
+    let mut rows: Vec<ComparisonRow> = date_quantities(scenarios)
+        .into_iter()
+        .map(|(id, quantity)| {
             let values: Vec<Vec<f64>> = plans
                 .iter()
                 .zip(&results)
-                .map(|(p, rs)| rs.iter().map(|r| weeks_since_origin(p, r, ea, m)).collect())
+                .zip(&quantity)
+                .map(|((p, rs), q)| rs.iter().map(|r| q.weeks_since(origin, p, r)).collect())
                 .collect();
-            row(id.clone(), &values, true)
+            row(id, &values, true)
         })
         .collect();
-    rows.extend(ids.iter().map(|id| {
+    // Every output id is resolved once per scenario, then evaluated per replication.
+    rows.extend(compared_outputs(scenarios).into_iter().map(|id| {
         let values: Vec<Vec<f64>> = scenarios
             .iter()
             .zip(&plans)
             .zip(&results)
             .map(|((s, p), rs)| {
                 let def: OutputDef =
-                    outputs::parse(id, s).expect("compared outputs exist in every scenario");
+                    outputs::parse(&id, s).expect("compared outputs exist in every scenario");
                 rs.iter().map(|r| def.value(p, r)).collect()
             })
             .collect();
-        row(id.clone(), &values, false)
+        row(id, &values, false)
     }));
     Comparison {
         names,
