@@ -9,11 +9,74 @@ use rayon::prelude::*;
 use crate::engine::ensemble::run_replication;
 use crate::engine::plan::Plan;
 use crate::observe::ReplicationResult;
+use crate::output::charts::comparison_chart;
+use crate::output::export::ExportError;
+use crate::output::manifest::{Manifest, MANIFEST_FILE};
+use crate::output::report::comparison_html;
 use crate::output::stats::p10_p50_p90;
 use crate::scenario::Scenario;
 use crate::sweep::outputs::{self, MilestoneRef, OutputDef};
 
 pub use crate::output::comparison::{comparison_csv, format_value, Comparison, ComparisonRow};
+
+/// The extension of a comparison's `manifest.json`: the scenarios compared.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CompareRecord {
+    /// The scenarios, baseline first.
+    pub scenarios: Vec<ComparedScenario>,
+    /// Always true: every scenario runs the same replication seeds.
+    pub common_random_numbers: bool,
+}
+
+/// One compared scenario in the manifest.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ComparedScenario {
+    /// Its (unique) name in the comparison.
+    pub name: String,
+    /// Where it was read from.
+    pub path: String,
+    /// SHA-256 of its text.
+    pub sha256: String,
+}
+
+/// Every output file of a comparison, as (name, bytes): `compare.csv`, the
+/// go-live chart (SVG and PNG), `report.html` and the manifest last (listing
+/// the others with their SHA-256). `sources` says where each scenario was read from.
+pub fn output_files(
+    c: &Comparison,
+    scenarios: &[Scenario],
+    sources: &[String],
+    seed: u64,
+    replications: u32,
+    command_line: Vec<String>,
+) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
+    let plans: Vec<&Plan> = c.plans.iter().collect();
+    let chart = comparison_chart(&plans, &c.names, &c.results)?;
+    let html = comparison_html(c, &chart, seed, replications, sources);
+    let mut files = vec![
+        ("compare.csv".to_string(), comparison_csv(c)?),
+        (format!("{}.svg", chart.name), chart.svg.into_bytes()),
+        (format!("{}.png", chart.name), chart.png),
+        ("report.html".to_string(), html.into_bytes()),
+    ];
+    let record = CompareRecord {
+        scenarios: scenarios
+            .iter()
+            .zip(sources)
+            .zip(&c.names)
+            .map(|((s, path), name)| ComparedScenario {
+                name: name.clone(),
+                path: path.clone(),
+                sha256: s.content_hash().to_string(),
+            })
+            .collect(),
+        common_random_numbers: true,
+    };
+    let mut manifest = Manifest::new(seed, replications, command_line, record);
+    manifest.list_files(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+    files.push((MANIFEST_FILE.to_string(), manifest.to_json()?));
+    Ok(files)
+}
 
 /// The outputs compared: the programme's slip and first go-live delay, early
 /// adopters live by the horizon, and each early adopter's go-live delay (of

@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod comparison;
 pub mod export;
+pub mod manifest;
 pub mod report;
 pub mod stats;
 pub mod summary;
