@@ -135,7 +135,8 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Prior>, L
                 hint: None,
             });
         }
-        if !(p.min < p.max) {
+        // Also refuses NaN bounds.
+        if p.min.partial_cmp(&p.max) != Some(std::cmp::Ordering::Less) {
             issues.push(Issue {
                 path: here.key("max"),
                 at_key: false,

@@ -187,8 +187,7 @@ impl Target {
                 let latest = r
                     .replans
                     .iter()
-                    .filter(|x| x.milestone == milestone && plan.calendar.date(x.tick) <= at)
-                    .last()
+                    .rfind(|x| x.milestone == milestone && plan.calendar.date(x.tick) <= at)
                     .map_or(first, |x| x.new);
                 weeks_since_start(plan, latest)
             }
@@ -310,7 +309,8 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Target>, 
             "observed",
             "an observed number",
         );
-        if !(t.tolerance > 0.0) {
+        // Also refuses a NaN tolerance.
+        if t.tolerance.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
             issues.push(Issue {
                 path: here.key("tolerance"),
                 at_key: false,

@@ -242,7 +242,7 @@ fn concatenate(
         }
         let f = w
             .into_inner()
-            .map_err(|e| io("writing", &target)(e.into_error().into()))?
+            .map_err(|e| io("writing", &target)(e.into_error()))?
             .into_inner()
             .map_err(|e| io("writing", &target)(e.into_error()))?;
         f.sync_all().map_err(io("syncing", &target))?;

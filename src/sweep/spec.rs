@@ -481,7 +481,10 @@ fn validate_parameters(
                     None,
                     Some("add min = … and max = …".into()),
                 );
-            } else if !(min < max) || !min.is_finite() || !max.is_finite() {
+            } else if min.partial_cmp(&max) != Some(std::cmp::Ordering::Less)
+                || !min.is_finite()
+                || !max.is_finite()
+            {
                 problem(
                     "max",
                     format!("a finite bound above min ({min})"),
@@ -490,7 +493,7 @@ fn validate_parameters(
                 );
             }
         }
-        if p.scale == Scale::Log && !(min > 0.0) {
+        if p.scale == Scale::Log && min.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
             problem(
                 "min",
                 "a positive lower bound for a log scale".into(),
