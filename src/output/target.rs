@@ -60,14 +60,6 @@ pub enum TargetError {
     },
 }
 
-impl TargetError {
-    /// Whether the error is about what is at the output path (bad input),
-    /// rather than a failure to read or write it.
-    pub fn is_refusal(&self) -> bool {
-        !matches!(self, TargetError::Io { .. })
-    }
-}
-
 fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> TargetError + 'a {
     move |source| TargetError::Io {
         action,
