@@ -3,6 +3,7 @@
 //!
 //! `cargo run --release --example small_sweep`
 
+use pioneer::output::target::{OutputDir, Policy};
 use pioneer::sweep::results::point_means;
 use pioneer::sweep::runner::run;
 use pioneer::sweep::{Design, Shard, Sweep};
@@ -38,7 +39,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sweep = Sweep::from_toml(SWEEP, "small_sweep.toml", std::path::Path::new("."))?;
     let design = Design::build(&sweep)?;
     let dir = std::env::temp_dir().join(format!("pioneer-small-sweep-{}", std::process::id()));
-    let outcome = run(&sweep, &design, &dir, Shard::WHOLE, true, vec![], |_, _| {})?;
+    let out = OutputDir::at(&dir, Policy::New)?;
+    let outcome = run(&sweep, &design, &out, Shard::WHOLE, vec![], |_, _| {})?;
     let means = point_means(&dir, &outcome.manifest)?;
     println!(
         "{:>20} {:>10} {:>22} {:>18}",

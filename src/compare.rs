@@ -9,35 +9,73 @@ use rayon::prelude::*;
 use crate::engine::ensemble::run_replication;
 use crate::engine::plan::Plan;
 use crate::observe::ReplicationResult;
+use crate::output::charts::comparison_chart;
+use crate::output::export::ExportError;
+use crate::output::manifest::{Manifest, MANIFEST_FILE};
+use crate::output::report::comparison_html;
 use crate::scenario::Scenario;
-use crate::sweep::outputs::{self, OutputDef};
+use crate::sweep::outputs::{self, MilestoneRef, OutputDef};
 use crate::util::stats::p10_p50_p90;
 
-/// One compared quantity: its distribution in each scenario and the paired
-/// difference from the first (baseline) scenario.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ComparisonRow {
-    /// Output id (as in sweeps: `go_live_delay_weeks:<ea>`, `programme_slip_weeks`, …).
-    pub output: String,
-    /// Per scenario: 10%, 50%, 90% quantiles across replications.
-    pub quantiles: Vec<[f64; 3]>,
-    /// Per scenario: quantiles of the paired difference from the baseline (None for the baseline).
-    pub difference: Vec<Option<[f64; 3]>>,
-    /// Whether values are dates, held as weeks since the baseline's calendar
-    /// start (differences are in weeks); otherwise values are in the output's unit.
-    pub is_date: bool,
+pub use crate::output::comparison::{comparison_csv, format_value, Comparison, ComparisonRow};
+
+/// The extension of a comparison's `manifest.json`: the scenarios compared.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CompareRecord {
+    /// The scenarios, baseline first.
+    pub scenarios: Vec<ComparedScenario>,
+    /// Always true: every scenario runs the same replication seeds.
+    pub common_random_numbers: bool,
 }
 
-/// A comparison: scenario names, rows, and every scenario's replications.
-pub struct Comparison {
-    /// Scenario names (made unique).
-    pub names: Vec<String>,
-    /// Compiled plans.
-    pub plans: Vec<Plan>,
-    /// Results per scenario, in replication order.
-    pub results: Vec<Vec<ReplicationResult>>,
-    /// The compared quantities.
-    pub rows: Vec<ComparisonRow>,
+/// One compared scenario in the manifest.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ComparedScenario {
+    /// Its (unique) name in the comparison.
+    pub name: String,
+    /// Where it was read from.
+    pub path: String,
+    /// SHA-256 of its text.
+    pub sha256: String,
+}
+
+/// Every output file of a comparison, as (name, bytes): `compare.csv`, the
+/// go-live chart (SVG and PNG), `report.html` and the manifest last (listing
+/// the others with their SHA-256). `sources` says where each scenario was read from.
+pub fn output_files(
+    c: &Comparison,
+    scenarios: &[Scenario],
+    sources: &[String],
+    seed: u64,
+    replications: u32,
+    command_line: Vec<String>,
+) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
+    let plans: Vec<&Plan> = c.plans.iter().collect();
+    let chart = comparison_chart(&plans, &c.names, &c.results)?;
+    let html = comparison_html(c, &chart, seed, replications, sources);
+    let mut files = vec![
+        ("compare.csv".to_string(), comparison_csv(c)?),
+        (format!("{}.svg", chart.name), chart.svg.into_bytes()),
+        (format!("{}.png", chart.name), chart.png),
+        ("report.html".to_string(), html.into_bytes()),
+    ];
+    let record = CompareRecord {
+        scenarios: scenarios
+            .iter()
+            .zip(sources)
+            .zip(&c.names)
+            .map(|((s, path), name)| ComparedScenario {
+                name: name.clone(),
+                path: path.clone(),
+                sha256: s.content_hash().to_string(),
+            })
+            .collect(),
+        common_random_numbers: true,
+    };
+    let mut manifest = Manifest::new(seed, replications, command_line, record);
+    manifest.list_files(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+    files.push((MANIFEST_FILE.to_string(), manifest.to_json()?));
+    Ok(files)
 }
 
 /// The outputs compared: the programme's slip and first go-live delay, early
@@ -52,18 +90,73 @@ fn compared_outputs(scenarios: &[Scenario]) -> Vec<String> {
         "replans".to_string(),
     ];
     ids.extend(
-        scenarios[0]
-            .raw()
-            .early_adopters
+        compared_early_adopters(scenarios)
             .iter()
-            .filter(|e| {
-                scenarios
-                    .iter()
-                    .all(|s| s.raw().early_adopters.iter().any(|x| x.id == e.id))
-            })
-            .map(|e| format!("go_live_delay_weeks:{}", e.id)),
+            .map(|ea| format!("go_live_delay_weeks:{ea}")),
     );
     ids
+}
+
+/// The baseline's early adopters found in every scenario.
+fn compared_early_adopters(scenarios: &[Scenario]) -> Vec<&str> {
+    scenarios[0]
+        .raw()
+        .early_adopters
+        .iter()
+        .filter(|e| {
+            scenarios
+                .iter()
+                .all(|s| s.raw().early_adopters.iter().any(|x| x.id == e.id))
+        })
+        .map(|e| e.id.as_str())
+        .collect()
+}
+
+/// An achieved date compared across scenarios, resolved against one scenario.
+#[derive(Debug, Clone, Copy)]
+struct DateQuantity {
+    ea: Option<usize>,
+    milestone: MilestoneRef,
+}
+
+impl DateQuantity {
+    /// The achieved date (censored at the horizon) in weeks since `origin`.
+    fn weeks_since(&self, origin: chrono::NaiveDate, plan: &Plan, r: &ReplicationResult) -> f64 {
+        let d = self
+            .milestone
+            .record(plan, r, self.ea)
+            .and_then(|m| m.achieved)
+            .unwrap_or(plan.raw().calendar.horizon.0);
+        (d - origin).num_days() as f64 / 7.0
+    }
+}
+
+/// The date rows (id, and per scenario the resolved quantity): the first
+/// go-live, then each compared early adopter's go-live.
+fn date_quantities(scenarios: &[Scenario]) -> Vec<(String, Vec<DateQuantity>)> {
+    let first = MilestoneRef::programme("first_pilot_live").expect("a programme milestone");
+    let mut rows = vec![(
+        "first_go_live_date".to_string(),
+        vec![
+            DateQuantity {
+                ea: None,
+                milestone: first,
+            };
+            scenarios.len()
+        ],
+    )];
+    for ea in compared_early_adopters(scenarios) {
+        let per_scenario = scenarios
+            .iter()
+            .map(|s| DateQuantity {
+                ea: s.raw().early_adopters.iter().position(|x| x.id == ea),
+                milestone: MilestoneRef::journey(s, "pilot_live")
+                    .expect("a validated journey has pilot_live"),
+            })
+            .collect();
+        rows.push((format!("go_live_date:{ea}"), per_scenario));
+    }
+    rows
 }
 
 /// Runs every scenario with the same seed and replications (in parallel)
@@ -90,55 +183,33 @@ pub fn compare(scenarios: &[Scenario], seed: u64, replications: u32) -> Comparis
                 .collect()
         })
         .collect();
-    let ids = compared_outputs(scenarios);
     let origin = plans[0].calendar.date(0);
     // Achieved dates (censored at each scenario's horizon), in weeks since the baseline start.
-    let mut date_rows: Vec<(String, Option<String>, &str)> =
-        vec![("first_go_live_date".to_string(), None, "first_pilot_live")];
-    date_rows.extend(ids.iter().filter_map(|id| {
-        id.strip_prefix("go_live_delay_weeks:").map(|ea| {
-            (
-                format!("go_live_date:{ea}"),
-                Some(ea.to_string()),
-                "pilot_live",
-            )
-        })
-    }));
-    let weeks_since_origin = |p: &Plan, r: &ReplicationResult, ea: &Option<String>, m: &str| {
-        let e = ea
-            .as_ref()
-            .and_then(|id| p.eas.iter().position(|x| &x.id == id));
-        let d = r
-            .milestones
-            .iter()
-            .find(|x| x.ea == e && p.milestone_id(x.milestone) == m)
-            .and_then(|x| x.achieved)
-            .unwrap_or(p.raw().calendar.horizon.0);
-        (d - origin).num_days() as f64 / 7.0
-    };
-    let mut rows: Vec<ComparisonRow> = date_rows
-        .iter()
-        .map(|(id, ea, m)| {
+    let mut rows: Vec<ComparisonRow> = date_quantities(scenarios)
+        .into_iter()
+        .map(|(id, quantity)| {
             let values: Vec<Vec<f64>> = plans
                 .iter()
                 .zip(&results)
-                .map(|(p, rs)| rs.iter().map(|r| weeks_since_origin(p, r, ea, m)).collect())
+                .zip(&quantity)
+                .map(|((p, rs), q)| rs.iter().map(|r| q.weeks_since(origin, p, r)).collect())
                 .collect();
-            row(id.clone(), &values, true)
+            row(id, &values, true)
         })
         .collect();
-    rows.extend(ids.iter().map(|id| {
+    // Every output id is resolved once per scenario, then evaluated per replication.
+    rows.extend(compared_outputs(scenarios).into_iter().map(|id| {
         let values: Vec<Vec<f64>> = scenarios
             .iter()
             .zip(&plans)
             .zip(&results)
             .map(|((s, p), rs)| {
                 let def: OutputDef =
-                    outputs::parse(id, s).expect("compared outputs exist in every scenario");
+                    outputs::parse(&id, s).expect("compared outputs exist in every scenario");
                 rs.iter().map(|r| def.value(p, r)).collect()
             })
             .collect();
-        row(id.clone(), &values, false)
+        row(id, &values, false)
     }));
     Comparison {
         names,
@@ -161,60 +232,6 @@ fn row(output: String, values: &[Vec<f64>], is_date: bool) -> ComparisonRow {
             .collect(),
         is_date,
     }
-}
-
-/// A value of a row as text: an ISO date for date rows (weeks since the
-/// baseline start), else the number.
-pub fn format_value(c: &Comparison, row: &ComparisonRow, v: f64) -> String {
-    if row.is_date {
-        (c.plans[0].calendar.date(0) + chrono::Duration::days((v * 7.0).round() as i64))
-            .format("%Y-%m-%d")
-            .to_string()
-    } else {
-        format!("{v:.1}")
-    }
-}
-
-/// The comparison as tidy CSV: one row per (output, scenario); dates as ISO
-/// dates, differences in the output's unit (weeks for dates).
-pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "output",
-        "scenario",
-        "p10",
-        "median",
-        "p90",
-        "difference_p10",
-        "difference_median",
-        "difference_p90",
-    ])?;
-    let f = crate::output::export::fmt_num;
-    for row in &c.rows {
-        for (i, name) in c.names.iter().enumerate() {
-            let q = row.quantiles[i];
-            let d = row.difference[i];
-            let dd = |k: usize| d.map_or(String::new(), |d| f(d[k]));
-            let v = |x: f64| {
-                if row.is_date {
-                    format_value(c, row, x)
-                } else {
-                    f(x)
-                }
-            };
-            w.write_record([
-                row.output.clone(),
-                name.clone(),
-                v(q[0]),
-                v(q[1]),
-                v(q[2]),
-                dd(0),
-                dd(1),
-                dd(2),
-            ])?;
-        }
-    }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 #[cfg(test)]

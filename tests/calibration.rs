@@ -3,10 +3,10 @@
 //! scenario's fit to the published timeline.
 
 use pioneer::calibrate::abc::{self, AbcSettings, AbcState, Problem};
-use pioneer::calibrate::params;
 use pioneer::calibrate::priors::{self, Prior};
 use pioneer::calibrate::targets::{self, Target};
 use pioneer::scenario::locate::KeyPath;
+use pioneer::scenario::overrides;
 use pioneer::util::stats::quantile_sorted;
 use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
 
@@ -70,7 +70,7 @@ fn abc_recovers_known_parameters() {
         KeyPath::parse("effort.support_leverage"),
         KeyPath::parse("codesign.toolkit_work_hours"),
     ];
-    let raw = params::set_all(
+    let raw = overrides::set_all(
         base.raw(),
         &[
             (paths[0].clone(), truth_values[0]),

@@ -368,6 +368,77 @@ fn run_refuses_an_out_that_is_a_file() {
 }
 
 #[test]
+fn force_never_replaces_a_file_a_link_or_a_directory_pioneer_did_not_write() {
+    let tmp = TempDir::new().unwrap();
+    let mine = tmp.path().join("mine");
+    fs::create_dir(&mine).unwrap();
+    fs::write(mine.join("notes.txt"), b"my notes").unwrap();
+    let file = tmp.path().join("file");
+    fs::write(&file, b"keep me").unwrap();
+    let mut targets = vec![mine.clone(), file.clone()];
+    #[cfg(unix)]
+    {
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&mine, &link).unwrap();
+        targets.push(link);
+    }
+    let base = default_scenario();
+    let sweep_file = repo().join("tests/fixtures/sweeps/grid.toml");
+    let calibration = |f: &str| repo().join("tests/fixtures/calibration").join(f);
+    for target in &targets {
+        // Every command that writes a directory, each with --force and with
+        // enough work that a refusal after simulating would time out.
+        let commands: Vec<Vec<std::ffi::OsString>> = vec![
+            vec!["run".into(), "-q".into(), "-n".into(), "1000000".into()],
+            vec![
+                "compare".into(),
+                base.clone().into(),
+                base.clone().into(),
+                "-n".into(),
+                "1000000".into(),
+            ],
+            vec!["sweep".into(), "-q".into(), sweep_file.clone().into()],
+            vec!["merge".into(), tmp.path().join("no-shard").into()],
+            vec![
+                "calibrate".into(),
+                base.clone().into(),
+                "--targets".into(),
+                calibration("targets.toml").into(),
+                "--params".into(),
+                calibration("priors.toml").into(),
+                "-q".into(),
+            ],
+        ];
+        for args in commands {
+            pioneer(tmp.path())
+                .args(&args)
+                .arg("--force")
+                .arg("--out")
+                .arg(target)
+                .timeout(std::time::Duration::from_secs(60))
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains(
+                    "pioneer does not replace it, even with --force",
+                ));
+        }
+    }
+    // Untouched, and nothing left beside them.
+    assert_eq!(fs::read(&file).unwrap(), b"keep me");
+    assert_eq!(names(&mine), ["notes.txt"]);
+    assert_eq!(fs::read(mine.join("notes.txt")).unwrap(), b"my notes");
+    let mut expected = vec!["file", "mine"];
+    if cfg!(unix) {
+        expected.insert(1, "link");
+    }
+    assert_eq!(
+        names(tmp.path()),
+        expected,
+        "a refused command leaves nothing behind"
+    );
+}
+
+#[test]
 fn run_of_an_invalid_scenario_is_bad_input_and_writes_nothing() {
     let tmp = TempDir::new().unwrap();
     let out = tmp.path().join("out");

@@ -136,18 +136,44 @@ fn bad_input_is_refused_with_exit_code_2() {
     // An --out holding another calibration (different seed) is refused.
     let out = tmp.path().join("cal");
     calibrate(&out, "0", &[]).success();
-    let mut cmd = Command::cargo_bin("pioneer").unwrap();
-    cmd.args(["calibrate", &root("scenarios/nwl_wsic_2013.toml")])
-        .args([
-            "--targets",
-            &root("tests/fixtures/calibration/targets.toml"),
-        ])
-        .args(["--params", &root("tests/fixtures/calibration/priors.toml")])
-        .args(["--particles", "6", "--seed", "4", "--generations", "0"])
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(2);
+    let other = |extra: &[&str]| {
+        Command::cargo_bin("pioneer")
+            .unwrap()
+            .args(["calibrate", &root("scenarios/nwl_wsic_2013.toml")])
+            .args([
+                "--targets",
+                &root("tests/fixtures/calibration/targets.toml"),
+            ])
+            .args(["--params", &root("tests/fixtures/calibration/priors.toml")])
+            .args(["--particles", "6", "--seed", "4", "--generations", "0"])
+            .args(["--replications", "2", "--fit-replications", "20"])
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .assert()
+    };
+    other(&[])
+        .code(2)
+        .stderr(predicates::str::contains("holds a different calibration"));
+    let manifest = |dir: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap()
+    };
+    assert_eq!(manifest(&out)["seed"], 3, "the refused run left it alone");
+    assert_eq!(manifest(&out)["complete"], true);
+    // With --force, pioneer's own directory of another calibration is replaced.
+    other(&["--force"]).success();
+    assert_eq!(manifest(&out)["seed"], 4);
+    // A directory pioneer did not write is refused even with --force.
+    let mine = tmp.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("notes.txt"), "mine").unwrap();
+    calibrate(&mine, "0", &["--force"])
+        .code(2)
+        .stderr(predicates::str::contains("pioneer does not replace it"));
+    assert_eq!(
+        std::fs::read_to_string(mine.join("notes.txt")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]

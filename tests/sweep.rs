@@ -115,7 +115,16 @@ fn a_grid_sweep_streams_every_run_in_order_with_its_parameters() {
         read(&out.join("salib/params.txt")).lines().next().unwrap(),
         "consultancy_factor 0.5 2"
     );
-    assert_eq!(read(&out.join("ema/experiments.csv")).lines().count(), 37);
+    let experiments = read(&out.join("ema/experiments.csv"));
+    assert_eq!(experiments.lines().count(), 37);
+    assert_eq!(
+        experiments.lines().take(3).collect::<Vec<_>>(),
+        [
+            "consultancy_factor,replanning.optimism,scenario,policy,model,run,point,replication,seed",
+            "0.5,0.1,0,none,pioneer,0,0,0,5",
+            "0.5,0.1,1,none,pioneer,1,0,1,5"
+        ]
+    );
     assert_eq!(read(&out.join("ema/outcomes.csv")).lines().count(), 37);
     // A two-parameter grid gets a heatmap: one labelled row per consultancy
     // factor, one column per optimism value, a cell per point.
@@ -146,6 +155,11 @@ fn a_grid_sweep_streams_every_run_in_order_with_its_parameters() {
     assert_eq!(manifest["complete"], true);
     assert_eq!(manifest["total_runs"], 36);
     assert_eq!(manifest["design"]["points"], 9);
+    // The core fields every pioneer manifest has.
+    assert_eq!(manifest["seed"], 5);
+    assert_eq!(manifest["replications"], 4);
+    assert_eq!(manifest["scenario_name"], "nwl_wsic_2013");
+    assert!(manifest["tool_version"].is_string());
 }
 
 #[test]
@@ -431,6 +445,113 @@ fn shards_merge_into_exactly_the_single_run() {
     assert_eq!(a["identity"], b["identity"]);
 }
 
+/// Runs `pioneer sweep` on a sweep file anywhere.
+fn sweep_file(file: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .arg("sweep")
+        .arg(file)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .args(extra)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .assert()
+}
+
+#[test]
+fn names_with_commas_and_quotes_round_trip_through_runs_resume_and_merge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("quoted.toml");
+    let name = "consultancy, \"factor\"";
+    let text = read(Path::new(&fixture("grid.toml")))
+        .replace("name = \"consultancy_factor\"", &format!("name = '{name}'"));
+    assert!(text.contains(name));
+    std::fs::write(&file, text).unwrap();
+    let whole = tmp.path().join("whole");
+    sweep_file(&file, &whole, &[]).success();
+    let runs_text = read(&whole.join("runs.csv"));
+    assert!(
+        runs_text.starts_with(
+            "run,point,replication,seed,\"consultancy, \"\"factor\"\"\",replanning.optimism,"
+        ),
+        "{}",
+        runs_text.lines().next().unwrap()
+    );
+    let mut reader = csv::Reader::from_path(whole.join("runs.csv")).unwrap();
+    assert_eq!(&reader.headers().unwrap()[4], name);
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(records.len(), 36);
+    assert!(records.iter().all(|r| r.len() == 4 + 2 + 3));
+    let mut design = csv::Reader::from_path(whole.join("design.csv")).unwrap();
+    assert_eq!(&design.headers().unwrap()[1], name);
+    assert_eq!(&design.headers().unwrap()[3], format!("unit:{name}"));
+    let mut ema = csv::Reader::from_path(whole.join("ema/experiments.csv")).unwrap();
+    assert_eq!(&ema.headers().unwrap()[0], name);
+
+    // Interrupted after 10 runs, with a torn eleventh record: resumed, it
+    // gives the same files.
+    let resumed = tmp.path().join("resumed");
+    std::fs::create_dir(&resumed).unwrap();
+    for f in ["runs.csv", "timeseries.csv", "design.csv", "manifest.json"] {
+        std::fs::copy(whole.join(f), resumed.join(f)).unwrap();
+    }
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&read(&resumed.join("manifest.json"))).unwrap();
+    manifest["complete"] = serde_json::Value::Bool(false);
+    manifest["runs_sha256"] = serde_json::Value::Null;
+    std::fs::write(
+        resumed.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    let kept: String = runs_text
+        .lines()
+        .take(11)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(resumed.join("runs.csv"), format!("{kept}10,2,2,5,0.5")).unwrap();
+    let again = sweep_file(&file, &resumed, &["-j", "2"]).success();
+    let stdout = String::from_utf8(again.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("Resumed: 10 runs were already done."),
+        "{stdout}"
+    );
+
+    // Sharded and merged: the same files.
+    let shards: Vec<PathBuf> = (0..2)
+        .map(|i| tmp.path().join(format!("shard{i}")))
+        .collect();
+    for (i, dir) in shards.iter().enumerate() {
+        sweep_file(&file, dir, &["--shard", &format!("{i}/2")]).success();
+    }
+    let merged = tmp.path().join("merged");
+    Command::cargo_bin("pioneer")
+        .unwrap()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .success();
+    for dir in [&resumed, &merged] {
+        for f in [
+            "runs.csv",
+            "timeseries.csv",
+            "design.csv",
+            "ema/experiments.csv",
+            "ema/outcomes.csv",
+            "salib/Y.txt",
+        ] {
+            assert_eq!(
+                read(&dir.join(f)),
+                read(&whole.join(f)),
+                "{f} in {}",
+                dir.display()
+            );
+        }
+    }
+}
+
 #[test]
 fn bad_sweeps_and_directories_are_refused_with_exit_code_2() {
     let tmp = tempfile::tempdir().unwrap();
@@ -471,6 +592,18 @@ fn bad_sweeps_and_directories_are_refused_with_exit_code_2() {
         .code(2)
         .stderr(predicates::str::contains("holds a different sweep"));
     assert_eq!(before, read(&out.join("runs.csv")));
+    // Nor with --force when pioneer did not write it.
+    let mine = tmp.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("notes.txt"), "mine").unwrap();
+    sweep("random.toml", &mine, &["--force"])
+        .code(2)
+        .stderr(predicates::str::contains("pioneer does not replace it"));
+    assert_eq!(read(&mine.join("notes.txt")), "mine");
+    // With --force, a directory holding another sweep is started afresh.
+    sweep("latin_hypercube.toml", &out, &["--force"]).success();
+    let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    assert_eq!(m["design"]["kind"], "latin_hypercube");
     sweep("random.toml", &out, &["--shard", "3/3"])
         .code(2)
         .stderr(predicates::str::contains("0 ≤ I < K"));

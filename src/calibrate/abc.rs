@@ -16,13 +16,13 @@ use rand::Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::params;
 use super::priors::Prior;
 use super::targets::Target;
 use crate::engine::ensemble::run_replication;
 use crate::engine::plan::Plan;
 use crate::engine::rng::{stream, Purpose};
 use crate::scenario::locate::KeyPath;
+use crate::scenario::overrides;
 use crate::scenario::Scenario;
 use crate::util::stats::quantile_sorted;
 
@@ -122,7 +122,7 @@ impl Problem<'_> {
             .map(|p| p.path.clone())
             .zip(theta.iter().copied())
             .collect();
-        let raw = params::set_all(self.scenario.raw(), &assignments).ok()?;
+        let raw = overrides::set_all(self.scenario.raw(), &assignments).ok()?;
         Scenario::from_raw(raw, "", self.scenario.source_name()).ok()
     }
 

@@ -14,8 +14,8 @@ use rand::Rng;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::params;
 use crate::scenario::locate::{KeyPath, Locator};
+use crate::scenario::overrides;
 use crate::scenario::validate::Issue;
 use crate::scenario::{locate_issues, parse_toml, LoadError, Scenario};
 
@@ -117,7 +117,7 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Prior>, L
     for (i, p) in file.parameters.iter().enumerate() {
         let here = root.index(i);
         let path = KeyPath::parse(&p.path);
-        if let Err(problem) = params::get(scenario.raw(), &path) {
+        if let Err(problem) = overrides::get(scenario.raw(), &path) {
             issues.push(Issue {
                 path: here.key("path"),
                 at_key: false,
@@ -135,7 +135,8 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Prior>, L
                 hint: None,
             });
         }
-        if !(p.min < p.max) {
+        // Also refuses NaN bounds.
+        if p.min.partial_cmp(&p.max) != Some(std::cmp::Ordering::Less) {
             issues.push(Issue {
                 path: here.key("max"),
                 at_key: false,

@@ -17,6 +17,7 @@ use crate::scenario::error::did_you_mean;
 use crate::scenario::locate::{KeyPath, Locator};
 use crate::scenario::validate::Issue;
 use crate::scenario::{locate_issues, parse_toml, IsoDate, LoadError, Scenario};
+use crate::sweep::outputs::MilestoneRef;
 
 /// Weeks used for "never reached within the horizon" (far beyond any horizon).
 pub const NOT_REACHED_WEEKS: f64 = 10_000.0;
@@ -91,11 +92,50 @@ impl Quantity {
     }
 }
 
-/// A validated target.
+/// A validated target, its early adopter and milestone resolved to indices
+/// against the scenario it was loaded for.
 #[derive(Debug, Clone)]
 pub struct Target {
     /// The spec.
     pub spec: TargetSpec,
+    resolved: Resolved,
+}
+
+/// What `simulate` needs, resolved once at load time.
+#[derive(Debug, Clone, Copy)]
+struct Resolved {
+    /// The early adopter of `milestone_date` (None = programme).
+    ea: Option<usize>,
+    /// The milestone of the records looked at (None: no such record exists).
+    milestone: Option<MilestoneRef>,
+    /// Whether the milestone is `pilot_live` (its first plan is the timetable's pilot start).
+    pilot_live: bool,
+}
+
+impl Resolved {
+    fn new(spec: &TargetSpec, scenario: &Scenario) -> Resolved {
+        let id = spec.milestone.as_deref().unwrap_or("");
+        let ea = match spec.early_adopter.as_deref() {
+            None | Some("programme") => None,
+            Some(e) => scenario.raw().early_adopters.iter().position(|x| x.id == e),
+        };
+        // Programme-level records hold programme milestones; early adopters' hold journey milestones.
+        let programme_level = match spec.quantity {
+            Quantity::MilestoneDate => ea.is_none(),
+            Quantity::PlannedDateAt => true,
+            _ => false,
+        };
+        let milestone = if programme_level {
+            MilestoneRef::programme(id)
+        } else {
+            MilestoneRef::journey(scenario, id)
+        };
+        Resolved {
+            ea,
+            milestone,
+            pilot_live: id == "pilot_live",
+        }
+    }
 }
 
 impl Target {
@@ -111,21 +151,15 @@ impl Target {
     /// `NOT_REACHED_WEEKS` when not reached).
     pub fn simulate(&self, plan: &Plan, r: &ReplicationResult) -> f64 {
         let s = &self.spec;
-        let milestone = s.milestone.as_deref().unwrap_or("");
+        let x = self.resolved;
         match s.quantity {
-            Quantity::MilestoneDate => {
-                let ea = s.early_adopter.as_deref().unwrap_or("programme");
-                r.milestones
-                    .iter()
-                    .find(|m| {
-                        plan.milestone_id(m.milestone) == milestone
-                            && m.ea.map_or("programme", |e| plan.eas[e].id.as_str()) == ea
-                    })
-                    .and_then(|m| m.achieved)
-                    .map_or(NOT_REACHED_WEEKS, |d| weeks_since_start(plan, d))
-            }
+            Quantity::MilestoneDate => x
+                .milestone
+                .and_then(|m| m.record(plan, r, x.ea))
+                .and_then(|m| m.achieved)
+                .map_or(NOT_REACHED_WEEKS, |d| weeks_since_start(plan, d)),
             Quantity::NthAchieved => {
-                let mut dates: Vec<NaiveDate> = achieved_dates(plan, r, milestone);
+                let mut dates: Vec<NaiveDate> = achieved_dates(plan, r, x.milestone);
                 dates.sort_unstable();
                 dates
                     .get(s.n.unwrap_or(1) as usize - 1)
@@ -133,23 +167,32 @@ impl Target {
             }
             Quantity::CountAchievedBy => {
                 let by = s.date.map(|d| d.0).unwrap_or(NaiveDate::MAX);
-                achieved_dates(plan, r, milestone)
+                achieved_dates(plan, r, x.milestone)
                     .into_iter()
                     .filter(|&d| d <= by)
                     .count() as f64
             }
             Quantity::PlannedDateAt => {
+                let milestone = s.milestone.as_deref().unwrap_or("");
                 let at = s.date.map(|d| d.0).unwrap_or(NaiveDate::MAX);
-                let first = first_plan(plan, r, milestone);
+                let first = if x.pilot_live {
+                    plan.raw().timetable.pilot_start.0
+                } else {
+                    x.milestone
+                        .and_then(|m| m.record(plan, r, None))
+                        .and_then(|m| m.first_planned)
+                        .unwrap_or(plan.calendar.date(0))
+                };
+                // Re-plan records name their milestone (`ReplanRecord::milestone` has no index).
                 let latest = r
                     .replans
                     .iter()
-                    .filter(|x| x.milestone == milestone && plan.calendar.date(x.tick) <= at)
-                    .last()
+                    .rfind(|x| x.milestone == milestone && plan.calendar.date(x.tick) <= at)
                     .map_or(first, |x| x.new);
                 weeks_since_start(plan, latest)
             }
             Quantity::ReplansBy => {
+                let milestone = s.milestone.as_deref().unwrap_or("");
                 let at = s.date.map(|d| d.0).unwrap_or(NaiveDate::MAX);
                 r.replans
                     .iter()
@@ -185,23 +228,20 @@ fn weeks_since_start(plan: &Plan, d: NaiveDate) -> f64 {
     (d - plan.calendar.date(0)).num_days() as f64 / 7.0
 }
 
-fn achieved_dates(plan: &Plan, r: &ReplicationResult, milestone: &str) -> Vec<NaiveDate> {
+/// Dates early adopters achieved a journey milestone.
+fn achieved_dates(
+    plan: &Plan,
+    r: &ReplicationResult,
+    milestone: Option<MilestoneRef>,
+) -> Vec<NaiveDate> {
+    let Some(ix) = milestone.map(|m| m.index(plan)) else {
+        return Vec::new();
+    };
     r.milestones
         .iter()
-        .filter(|m| m.ea.is_some() && plan.milestone_id(m.milestone) == milestone)
+        .filter(|m| m.ea.is_some() && m.milestone == ix)
         .filter_map(|m| m.achieved)
         .collect()
-}
-
-fn first_plan(plan: &Plan, r: &ReplicationResult, milestone: &str) -> NaiveDate {
-    if milestone == "pilot_live" {
-        return plan.raw().timetable.pilot_start.0;
-    }
-    r.milestones
-        .iter()
-        .find(|m| m.ea.is_none() && plan.milestone_id(m.milestone) == milestone)
-        .and_then(|m| m.first_planned)
-        .unwrap_or(plan.calendar.date(0))
 }
 
 /// Loads and validates a targets file against a scenario.
@@ -268,7 +308,8 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Target>, 
             "observed",
             "an observed number",
         );
-        if !(t.tolerance > 0.0) {
+        // Also refuses a NaN tolerance.
+        if t.tolerance.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
             issues.push(Issue {
                 path: here.key("tolerance"),
                 at_key: false,
@@ -328,7 +369,10 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Target>, 
     Ok(file
         .targets
         .into_iter()
-        .map(|spec| Target { spec })
+        .map(|spec| Target {
+            resolved: Resolved::new(&spec, scenario),
+            spec,
+        })
         .collect())
 }
 

@@ -4,15 +4,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use pioneer::calibrate::abc::{self, AbcSettings, AbcState, Problem};
-use pioneer::calibrate::{priors, report, targets};
-use pioneer::output::target::{reserve_new_dir, write_file_atomically};
-use pioneer::scenario::locate::KeyPath;
-use pioneer::scenario::{LoadError, Scenario};
-use pioneer::util::hash::sha256_hex;
-use pioneer::Plan;
+use pioneer::calibrate::abc::AbcSettings;
+use pioneer::calibrate::job::{CalibrateError, Calibration, Source};
+use pioneer::output::target::{write_file_atomically, OutputDir, Policy};
 
-use super::{load, say, Failure};
+use super::{load, say, target_failure, Failure};
 
 /// Arguments of `pioneer calibrate`.
 #[derive(Debug, Args, Clone)]
@@ -60,40 +56,28 @@ pub struct CalibrateArgs {
     quiet: bool,
 }
 
-fn read(path: &Path) -> Result<String, Failure> {
+fn read(path: &Path) -> Result<Source, Failure> {
     std::fs::read_to_string(path)
+        .map(|text| Source {
+            name: path.display().to_string(),
+            text,
+        })
         .map_err(|e| Failure::BadInput(format!("error: cannot read {}: {e}", path.display())))
 }
 
-fn bad(e: LoadError) -> Failure {
-    Failure::BadInput(e.to_string())
-}
-
-fn io(e: impl std::fmt::Display) -> Failure {
-    Failure::Run(e.to_string())
+fn calibrate_failure(e: CalibrateError) -> Failure {
+    match e {
+        CalibrateError::Target(t) => target_failure(t),
+        CalibrateError::Damaged { .. } => Failure::BadInput(format!(
+            "error: {e}\n  hint: choose another --out, or add --force to start afresh there"
+        )),
+        other => Failure::Run(other.to_string()),
+    }
 }
 
 /// Runs the command.
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
     let scenario = load(Some(&args.scenario))?;
-    let targets_text = read(&args.targets)?;
-    let priors_text = read(&args.params)?;
-    let targets = targets::load(
-        &targets_text,
-        &args.targets.display().to_string(),
-        &scenario,
-    )
-    .map_err(bad)?;
-    let priors =
-        priors::load(&priors_text, &args.params.display().to_string(), &scenario).map_err(bad)?;
-    if let Some(w) = &args.write_scenario {
-        if w.exists() && !args.force {
-            return Err(Failure::BadInput(format!(
-                "error: {} already exists\n  hint: choose another --write-scenario, or add --force",
-                w.display()
-            )));
-        }
-    }
     let settings = AbcSettings {
         particles: args.particles.max(2),
         generations: args.generations,
@@ -102,140 +86,88 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         oversample: args.oversample.max(1),
         ..AbcSettings::default()
     };
-    let mut hashed = settings.clone();
-    hashed.generations = 0;
-    let config_hash = sha256_hex(
-        format!(
-            "{}\n{}\n{}\n{}",
-            scenario.content_hash(),
-            sha256_hex(targets_text.as_bytes()),
-            sha256_hex(priors_text.as_bytes()),
-            serde_json::to_string(&hashed).unwrap_or_default()
-        )
-        .as_bytes(),
-    );
-
-    let dir = match &args.out {
-        Some(d) => d.clone(),
-        None => reserve_new_dir(
-            Path::new("results"),
-            &format!("{}-calibration", scenario.raw().meta.name),
-        )
-        .map_err(io)?,
-    };
-    let checkpoint = dir.join("checkpoint.json");
-    let mut state = AbcState {
-        config_hash: config_hash.clone(),
-        generations: Vec::new(),
-    };
-    if checkpoint.exists() {
-        let saved: Option<AbcState> = std::fs::read(&checkpoint)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok());
-        match saved {
-            Some(s) if s.config_hash == config_hash => {
-                say(&format!("Resuming from {} ({} generation(s) done)\n", checkpoint.display(), s.generations.len()));
-                state = s;
-            }
-            _ if args.force => {}
-            _ => {
-                return Err(Failure::BadInput(format!(
-                    "error: {} holds a different calibration (other scenario, targets, priors or settings)\n  hint: choose another --out, or add --force to start afresh there",
-                    dir.display()
-                )))
-            }
+    let calibration = Calibration::new(
+        scenario,
+        read(&args.targets)?,
+        read(&args.params)?,
+        settings,
+        args.fit_replications,
+    )
+    .map_err(|e| Failure::BadInput(e.to_string()))?;
+    if let Some(w) = &args.write_scenario {
+        if w.exists() && !args.force {
+            return Err(Failure::BadInput(format!(
+                "error: {} already exists\n  hint: choose another --write-scenario, or add --force",
+                w.display()
+            )));
         }
-    } else if dir.is_dir()
-        && std::fs::read_dir(&dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false)
-        && !args.force
-    {
-        return Err(Failure::BadInput(format!("error: output directory {} already exists and holds no calibration\n  hint: choose another --out, or add --force", dir.display())));
     }
-    std::fs::create_dir_all(&dir).map_err(io)?;
+    let name = calibration.scenario.raw().meta.name.clone();
+    let out = OutputDir::new(
+        args.out.as_deref(),
+        Path::new("results"),
+        &format!("{}-calibration", super::safe_name(&name)),
+        Policy::resumable(args.force),
+    )
+    .map_err(target_failure)?;
+    let job = calibration
+        .open(&out, std::env::args().collect())
+        .map_err(calibrate_failure)?;
+    if job.resumed() {
+        say(&format!(
+            "Resuming from {} ({} generation(s) done)\n",
+            job.dir().display(),
+            job.generations_done()
+        ));
+    }
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
-        .map_err(io)?;
+        .map_err(|e| Failure::Run(e.to_string()))?;
     let bar = super::progress_bar(
         args.quiet,
         None,
         "{spinner} {pos} parameter sets simulated [{elapsed_precise}] {msg}",
     );
-    bar.set_message(format!("generation {}", state.generations.len()));
+    bar.set_message(format!("generation {}", job.generations_done()));
     let started = std::time::Instant::now();
-    let problem = Problem {
-        scenario: &scenario,
-        priors: &priors,
-        targets: &targets,
-    };
-    let state = pool
+    let outcome = pool
         .install(|| {
-            abc::run(
-                &problem,
-                &settings,
-                state,
+            job.run(
                 || bar.inc(1),
                 |s| {
                     bar.set_message(format!(
                         "generation {} (epsilon {:.3})",
                         s.generations.len(),
                         s.generations.last().map_or(f64::NAN, |g| g.epsilon)
-                    ));
-                    let bytes = serde_json::to_vec(s).map_err(|e| e.to_string())?;
-                    write_file_atomically(&checkpoint, &bytes).map_err(|e| e.to_string())?;
-                    let gens = report::generations_csv(s).map_err(|e| e.to_string())?;
-                    write_file_atomically(&dir.join("generations.csv"), &gens)
-                        .map_err(|e| e.to_string())
+                    ))
                 },
             )
         })
-        .map_err(Failure::Run)?;
+        .map_err(calibrate_failure)?;
     bar.finish_and_clear();
 
-    let summary = report::posterior_summary(&state, &priors);
-    let best = report::best_particle(&state).unwrap_or_default();
-    let fit_seed = pioneer::engine::rng::splitmix64(args.seed ^ 0xF17_F17);
-    let fit = pool.install(|| {
-        // The fit uses independent replications, in parallel chunks.
-        problem.fit(&best, args.fit_replications.max(1), fit_seed)
-    });
-    let best_scenario = problem
-        .scenario_with(&best)
-        .ok_or_else(|| Failure::Run("best parameters give an invalid scenario".into()))?;
-    let plan = Plan::new(&best_scenario);
-    let fits = report::target_fits(&plan, &targets, &fit);
-    for (name, bytes) in [
-        (
-            "posterior.csv",
-            report::posterior_csv(&state, &priors).map_err(io)?,
-        ),
-        (
-            "posterior_summary.csv",
-            report::posterior_summary_csv(&summary, &priors).map_err(io)?,
-        ),
-        ("fit.csv", report::fit_csv(&fits).map_err(io)?),
-    ] {
-        write_file_atomically(&dir.join(name), &bytes).map_err(io)?;
-    }
-
     let mut out = String::new();
-    let sims: u64 = state.generations.iter().map(|g| g.simulations).sum();
+    let sims: u64 = outcome
+        .state
+        .generations
+        .iter()
+        .map(|g| g.simulations)
+        .sum();
     out.push_str(&format!(
         "Calibration of `{}`: {} generation(s), {} parameter sets × {} replications simulated in {:.1} s\n\n",
-        scenario.raw().meta.name,
-        state.generations.len(),
+        name,
+        outcome.state.generations.len(),
         sims,
-        settings.replications,
+        calibration.settings.replications,
         started.elapsed().as_secs_f64()
     ));
     out.push_str(&format!(
         "{:<40} {:>12} {:>12} {:>12} {:>12}\n",
         "parameter", "median", "5%", "95%", "best"
     ));
-    for r in &summary {
+    for r in &outcome.summary {
         out.push_str(&format!(
             "{:<40} {:>12.4} {:>12.4} {:>12.4} {:>12.4}\n",
             r.path, r.median, r.p05, r.p95, r.best
@@ -249,7 +181,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         "{:<28} {:>12} {:>12} {:>25} {:>6}\n",
         "target", "observed", "median", "10%–90%", "met"
     ));
-    for f in &fits {
+    for f in &outcome.fits {
         out.push_str(&format!(
             "{:<28} {:>12} {:>12} {:>25} {:>6}\n",
             f.id,
@@ -259,19 +191,14 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
             if f.met { "yes" } else { "NO" }
         ));
     }
-    out.push_str(&format!("\nOutputs in {}\n", dir.display()));
+    out.push_str(&format!("\nOutputs in {}\n", outcome.dir.display()));
     if let Some(w) = &args.write_scenario {
-        let source = std::fs::read_to_string(&args.scenario).map_err(io)?;
-        let assignments: Vec<(KeyPath, f64)> = priors
-            .iter()
-            .map(|p| p.path.clone())
-            .zip(best.iter().copied())
-            .collect();
-        let text = pioneer::calibrate::params::write_into_text(&source, &assignments)
-            .map_err(Failure::Run)?;
-        Scenario::from_toml(&text, &w.display().to_string())
-            .map_err(|e| Failure::Run(e.to_string()))?;
-        write_file_atomically(w, text.as_bytes()).map_err(io)?;
+        let source =
+            std::fs::read_to_string(&args.scenario).map_err(|e| Failure::Run(e.to_string()))?;
+        let text = calibration
+            .write_back(&source, &outcome.best, &w.display().to_string())
+            .map_err(calibrate_failure)?;
+        write_file_atomically(w, text.as_bytes()).map_err(|e| Failure::Run(e.to_string()))?;
         out.push_str(&format!("Calibrated scenario written to {}\n", w.display()));
     }
     say(&out);

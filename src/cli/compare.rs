@@ -4,12 +4,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use pioneer::compare::{compare as run_comparison, comparison_csv};
-use pioneer::output::charts::comparison_chart;
-use pioneer::output::report::comparison_html;
-use pioneer::output::target::{reserve_new_dir, write_dir_atomically, TargetError};
+use pioneer::compare::{compare as run_comparison, output_files};
+use pioneer::output::target::{OutputDir, Policy};
 
-use super::{load, refuse_existing_out, say, EnsembleArgs, Failure};
+use super::{load, say, target_failure, EnsembleArgs, Failure};
 
 /// Arguments of `pioneer compare`.
 #[derive(Debug, Args, Clone)]
@@ -22,7 +20,7 @@ pub struct CompareArgs {
     /// Output directory (default: a new directory results/compare-NNN).
     #[arg(short, long)]
     out: Option<PathBuf>,
-    /// Replace an existing --out directory.
+    /// Replace an existing --out directory (only one pioneer wrote).
     #[arg(long)]
     force: bool,
 }
@@ -40,7 +38,14 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     if !problems.is_empty() {
         return Err(Failure::BadInput(problems.join("\n")));
     }
-    refuse_existing_out(args.out.as_deref(), args.force)?;
+    // Refuse an unusable --out before anything runs.
+    let out = OutputDir::new(
+        args.out.as_deref(),
+        Path::new("results"),
+        "compare",
+        Policy::one_shot(args.force),
+    )
+    .map_err(target_failure)?;
     let pool = args.ensemble.pool()?;
     let c =
         pool.install(|| run_comparison(&scenarios, args.ensemble.seed, args.ensemble.replications));
@@ -78,57 +83,21 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     }
     say(&t);
 
-    let plans: Vec<&pioneer::Plan> = c.plans.iter().collect();
-    let chart =
-        comparison_chart(&plans, &c.names, &c.results).map_err(|e| Failure::Run(e.to_string()))?;
     let sources: Vec<String> = args
         .scenarios
         .iter()
         .map(|p| p.display().to_string())
         .collect();
-    let html = comparison_html(
+    let files = output_files(
         &c,
-        &chart,
+        &scenarios,
+        &sources,
         args.ensemble.seed,
         args.ensemble.replications,
-        &sources,
-    );
-    let manifest = serde_json::json!({
-        "tool_version": env!("CARGO_PKG_VERSION"),
-        "scenarios": scenarios.iter().zip(&sources).zip(&c.names).map(|((s, src), n)| serde_json::json!({
-            "name": n, "path": src, "sha256": s.content_hash()
-        })).collect::<Vec<_>>(),
-        "seed": args.ensemble.seed,
-        "replications": args.ensemble.replications,
-        "common_random_numbers": true,
-        "command_line": std::env::args().collect::<Vec<_>>(),
-    });
-    let files = vec![
-        (
-            "compare.csv".to_string(),
-            comparison_csv(&c).map_err(|e| Failure::Run(e.to_string()))?,
-        ),
-        (format!("{}.svg", chart.name), chart.svg.into_bytes()),
-        (format!("{}.png", chart.name), chart.png),
-        ("report.html".to_string(), html.into_bytes()),
-        (
-            "manifest.json".to_string(),
-            (serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n").into_bytes(),
-        ),
-    ];
-    let dir = match &args.out {
-        Some(d) => d.clone(),
-        None => reserve_new_dir(Path::new("results"), "compare")
-            .map_err(|e| Failure::Run(e.to_string()))?,
-    };
-    match write_dir_atomically(&dir, &files, args.force || args.out.is_none()) {
-        Ok(()) => {
-            say(&format!("\nOutputs written to {}\n", dir.display()));
-            Ok(())
-        }
-        Err(e @ TargetError::Exists(_)) => Err(Failure::BadInput(format!(
-            "error: {e}\n  hint: add --force to replace it"
-        ))),
-        Err(e) => Err(Failure::Run(e.to_string())),
-    }
+        std::env::args().collect(),
+    )
+    .map_err(|e| Failure::Run(e.to_string()))?;
+    let dir = out.write(&files).map_err(target_failure)?;
+    say(&format!("\nOutputs written to {}\n", dir.display()));
+    Ok(())
 }

@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use pioneer::output::export::{all_files, Manifest};
+use pioneer::output::export::all_files;
+use pioneer::output::manifest::{Manifest, NoExtension};
 use pioneer::output::summary::Summary;
 use pioneer::output::table;
-use pioneer::output::target::{reserve_new_dir, write_dir_atomically, TargetError};
+use pioneer::output::target::{OutputDir, Policy, TargetError};
 use pioneer::scenario::{LoadError, DEFAULT_SCENARIO_NAME};
 use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
 
@@ -88,21 +89,18 @@ impl EnsembleArgs {
     }
 }
 
-/// Refuses an explicit output directory that exists and is not empty, unless `force`.
-pub(crate) fn refuse_existing_out(out: Option<&Path>, force: bool) -> Result<(), Failure> {
-    if let Some(out) = out {
-        let non_empty = out.is_dir()
-            && std::fs::read_dir(out)
-                .map(|mut d| d.next().is_some())
-                .unwrap_or(false);
-        if (non_empty || out.is_file()) && !force {
-            return Err(Failure::BadInput(format!(
-                "error: output directory {} already exists\n  hint: choose another --out, or add --force to replace it",
-                out.display()
-            )));
-        }
+/// The failure for an output directory that cannot be used, with a hint.
+pub(crate) fn target_failure(e: TargetError) -> Failure {
+    match &e {
+        TargetError::Io { .. } => Failure::Run(e.to_string()),
+        TargetError::Exists(_) => Failure::BadInput(format!(
+            "error: {e}\n  hint: choose another --out, or add --force to replace it"
+        )),
+        TargetError::Different { .. } => Failure::BadInput(format!(
+            "error: {e}\n  hint: choose another --out, or add --force to start afresh there"
+        )),
+        _ => Failure::BadInput(format!("error: {e}\n  hint: choose another --out")),
     }
-    Ok(())
 }
 
 #[derive(Debug, Args, Clone)]
@@ -114,7 +112,7 @@ struct RunArgs {
     /// Output directory (default: a new directory results/<scenario>-NNN).
     #[arg(short, long)]
     out: Option<PathBuf>,
-    /// Replace an existing --out directory.
+    /// Replace an existing --out directory (only one pioneer wrote).
     #[arg(long)]
     force: bool,
     /// Do not write any output files; print the summary only.
@@ -207,8 +205,14 @@ fn check(paths: &[PathBuf]) -> Result<(), Failure> {
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
     let scenario = load(args.scenario.as_deref())?;
-    // Refuse an existing --out before spending any time.
-    refuse_existing_out(args.out.as_deref(), args.force)?;
+    // Refuse an unusable --out before spending any time.
+    let out = OutputDir::new(
+        args.out.as_deref(),
+        Path::new("results"),
+        &safe_name(&scenario.raw().meta.name),
+        Policy::one_shot(args.force),
+    )
+    .map_err(target_failure)?;
     let plan = Plan::new(&scenario);
     let pool = args.ensemble.pool()?;
     let bar = progress_bar(
@@ -228,34 +232,18 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     if args.no_output {
         return Ok(());
     }
-    let manifest = Manifest {
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario_path: scenario.source_name().to_string(),
-        scenario_name: scenario.raw().meta.name.clone(),
-        scenario_sha256: scenario.content_hash().to_string(),
-        seed: args.ensemble.seed,
-        replications: args.ensemble.replications,
-        rng: "ChaCha8 keyed by SplitMix64(master seed, replication, agent, purpose)".to_string(),
-        command_line: std::env::args().collect(),
-        files: Vec::new(),
-    };
+    let manifest = Manifest::new(
+        args.ensemble.seed,
+        args.ensemble.replications,
+        std::env::args().collect(),
+        NoExtension {},
+    )
+    .with_scenario(&scenario);
     let files =
         all_files(&plan, &results, &summary, manifest).map_err(|e| Failure::Run(e.to_string()))?;
-    let dir = match &args.out {
-        Some(d) => d.clone(),
-        None => reserve_new_dir(Path::new("results"), &safe_name(&scenario.raw().meta.name))
-            .map_err(|e| Failure::Run(e.to_string()))?,
-    };
-    match write_dir_atomically(&dir, &files, args.force || args.out.is_none()) {
-        Ok(()) => {
-            say(&format!("\nOutputs written to {}\n", dir.display()));
-            Ok(())
-        }
-        Err(e @ TargetError::Exists(_)) => Err(Failure::BadInput(format!(
-            "error: {e}\n  hint: add --force to replace it"
-        ))),
-        Err(e) => Err(Failure::Run(e.to_string())),
-    }
+    let dir = out.write(&files).map_err(target_failure)?;
+    say(&format!("\nOutputs written to {}\n", dir.display()));
+    Ok(())
 }
 
 /// A progress bar on stderr, hidden when quiet or when stderr is not a terminal.

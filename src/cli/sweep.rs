@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use pioneer::output::charts::index_bars;
-use pioneer::output::target::{reserve_new_dir, write_file_atomically};
-use pioneer::sweep::merge::merge as merge_shards;
+use pioneer::output::target::{OpenDir, OutputDir, Policy};
+use pioneer::sweep::merge::{merge as merge_shards, MergeError};
 use pioneer::sweep::results::{self, AnalysisSettings};
-use pioneer::sweep::runner::{self, read_manifest, SweepError};
+use pioneer::sweep::runner::{self, read_manifest, SweepError, SweepRecord};
 use pioneer::sweep::{Design, Shard, Sweep};
 
-use super::{say, Failure};
+use super::{say, target_failure, Failure};
 
 /// Arguments of `pioneer sweep`.
 #[derive(Debug, Args, Clone)]
@@ -83,9 +83,7 @@ pub struct AnalyzeArgs {
 
 fn sweep_failure(e: SweepError) -> Failure {
     match e {
-        SweepError::Exists(_) | SweepError::DifferentSweep { .. } => Failure::BadInput(format!(
-            "error: {e}\n  hint: choose another --out, or add --force to start afresh there"
-        )),
+        SweepError::Target(t) => target_failure(t),
         SweepError::InvalidPoint { .. } => Failure::BadInput(format!(
             "error: {e}\n  hint: narrow the parameter ranges in the sweep file"
         )),
@@ -113,22 +111,24 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     };
     let design = Design::build(&sweep)
         .map_err(|e| Failure::BadInput(format!("error: {}: design: {e}", args.sweep.display())))?;
-    let dir = match &args.out {
-        Some(d) => d.clone(),
-        None => {
-            let name = if shard == Shard::WHOLE {
-                super::safe_name(&sweep.file.sweep.name)
-            } else {
-                format!(
-                    "{}-shard{}of{}",
-                    super::safe_name(&sweep.file.sweep.name),
-                    shard.index,
-                    shard.count
-                )
-            };
-            reserve_new_dir(Path::new("results"), &name).map_err(|e| Failure::Run(e.to_string()))?
-        }
+    let name = if shard == Shard::WHOLE {
+        super::safe_name(&sweep.file.sweep.name)
+    } else {
+        format!(
+            "{}-shard{}of{}",
+            super::safe_name(&sweep.file.sweep.name),
+            shard.index,
+            shard.count
+        )
     };
+    // An unusable --out is refused here; one holding another sweep when the run starts.
+    let out = OutputDir::new(
+        args.out.as_deref(),
+        Path::new("results"),
+        &name,
+        Policy::resumable(args.force),
+    )
+    .map_err(target_failure)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, |t| t as usize))
         .build()
@@ -145,9 +145,8 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             runner::run(
                 &sweep,
                 &design,
-                &dir,
+                &out,
                 shard,
-                args.force,
                 std::env::args().collect(),
                 |done, _| bar.set_position(done),
             )
@@ -155,17 +154,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         .map_err(sweep_failure)?;
     bar.finish_and_clear();
     let runs = outcome.runs.end - outcome.runs.start;
-    let mut grid = None;
-    if shard == Shard::WHOLE {
-        results::export(&dir, &outcome.manifest).map_err(sweep_failure)?;
-        if let Some(cells) =
-            results::grid_cells(&dir, &outcome.manifest, 0).map_err(sweep_failure)?
-        {
-            let chart = cells.heatmap().map_err(|e| Failure::Run(e.to_string()))?;
-            write_chart(&dir, "grid_heatmap", &chart)?;
-            grid = Some(cells.table());
-        }
-    }
+    let grid = outcome.grid.as_ref().map(|cells| cells.table());
     let fresh = runs - outcome.resumed_from;
     let secs = started.elapsed().as_secs_f64();
     let mut text = format!(
@@ -174,7 +163,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         sweep.file.design.kind.id(),
         design.points(),
         sweep.file.sweep.replications,
-        outcome.manifest.total_runs
+        outcome.manifest.extension.total_runs
     );
     if shard != Shard::WHOLE {
         text.push_str(&format!(
@@ -200,7 +189,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         text.push_str(&g);
         text.push('\n');
     }
-    text.push_str(&format!("Outputs in {}\n", dir.display()));
+    text.push_str(&format!("Outputs in {}\n", outcome.dir.display()));
     if shard != Shard::WHOLE {
         text.push_str("Combine the shards with `pioneer merge SHARD_DIRS... --out DIR`.\n");
     }
@@ -210,39 +199,30 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
 
 /// Runs `pioneer merge`.
 pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
-    if args.out.exists() && !args.force {
-        return Err(Failure::BadInput(format!(
-            "error: output directory {} already exists\n  hint: choose another --out, or add --force to replace it",
-            args.out.display()
-        )));
-    }
-    let manifest =
-        merge_shards(&args.shards, &args.out, std::env::args().collect()).map_err(|e| match e {
-            pioneer::sweep::merge::MergeError::Sweep(s) => sweep_failure(s),
+    let out = OutputDir::at(&args.out, Policy::one_shot(args.force)).map_err(target_failure)?;
+    let merged =
+        merge_shards(&args.shards, &out, std::env::args().collect()).map_err(|e| match e {
+            MergeError::Sweep(s) => sweep_failure(s),
+            MergeError::Target(t) => target_failure(t),
             other => Failure::BadInput(format!("error: {other}")),
         })?;
-    results::export(&args.out, &manifest).map_err(sweep_failure)?;
-    if let Some(cells) = results::grid_cells(&args.out, &manifest, 0).map_err(sweep_failure)? {
-        let chart = cells.heatmap().map_err(|e| Failure::Run(e.to_string()))?;
-        write_chart(&args.out, "grid_heatmap", &chart)?;
-    }
     say(&format!(
         "Merged {} shards: {} runs, each exactly once, into {}\n",
         args.shards.len(),
-        manifest.total_runs,
-        args.out.display()
+        merged.manifest.extension.total_runs,
+        merged.dir.display()
     ));
     Ok(())
 }
 
 fn write_chart(
-    dir: &Path,
+    dir: &OpenDir<SweepRecord>,
     stem: &str,
     chart: &pioneer::output::charts::Chart,
 ) -> Result<(), Failure> {
     for (ext, bytes) in [("svg", chart.svg.as_bytes()), ("png", chart.png.as_slice())] {
-        write_file_atomically(&dir.join(format!("{stem}.{ext}")), bytes)
-            .map_err(|e| Failure::Run(e.to_string()))?;
+        dir.write_file(&format!("{stem}.{ext}"), bytes)
+            .map_err(target_failure)?;
     }
     Ok(())
 }
@@ -269,16 +249,16 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
                 args.dir.display()
             ))
         })?;
-    if !m.complete || m.shard != Shard::WHOLE {
+    if !m.extension.complete || m.extension.shard != Shard::WHOLE {
         return Err(Failure::BadInput(format!(
             "error: {} holds {}\n  hint: {}",
             args.dir.display(),
-            if m.complete {
+            if m.extension.complete {
                 "one shard of a sweep"
             } else {
                 "an unfinished sweep"
             },
-            if m.complete {
+            if m.extension.complete {
                 "merge the shards with `pioneer merge` and analyse the merged directory"
             } else {
                 "run the same `pioneer sweep` command again to finish it"
@@ -291,6 +271,10 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
             args.confidence
         )));
     }
+    // The results go into the sweep directory beside what is there.
+    let dir = OutputDir::at(&args.dir, Policy::Extend)
+        .and_then(|o| o.open::<SweepRecord, _>(|_| Ok(())))
+        .map_err(target_failure)?;
     let settings = AnalysisSettings {
         bootstrap: args.bootstrap.max(1),
         confidence: args.confidence,
@@ -302,8 +286,8 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
                 .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
             let mut t = format!(
                 "Sobol indices ({} base samples, {} parameters; ± is the {:.0}% bootstrap half-width)\n\n{:<42} {:<36} {:>16} {:>16}\n",
-                m.design.samples.unwrap_or(0),
-                m.parameters.len(),
+                m.extension.design.samples.unwrap_or(0),
+                m.extension.parameters.len(),
                 args.confidence * 100.0,
                 "output",
                 "parameter",
@@ -328,7 +312,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
                 let chart = index_bars(
                     &format!(
                         "Sobol indices of {out} ({} base samples)",
-                        m.design.samples.unwrap_or(0)
+                        m.extension.design.samples.unwrap_or(0)
                     ),
                     "sensitivity index",
                     mine.iter().map(|r| r.parameter.clone()).collect(),
@@ -346,7 +330,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
                     ],
                 )
                 .map_err(|e| Failure::Run(e.to_string()))?;
-                write_chart(&args.dir, &chart_stem("sobol", &out), &chart)?;
+                write_chart(&dir, &chart_stem("sobol", &out), &chart)?;
             }
             ("sensitivity_sobol.csv", results::rows_csv(&rows), t)
         }
@@ -355,8 +339,8 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
                 .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
             let mut t = format!(
                 "Morris elementary effects ({} trajectories, {} levels; effects per unit of each parameter's normalised range)\n\n{:<42} {:<36} {:>10} {:>18} {:>10}\n",
-                m.design.samples.unwrap_or(0),
-                m.design.levels,
+                m.extension.design.samples.unwrap_or(0),
+                m.extension.design.levels,
                 "output",
                 "parameter",
                 "mu",
@@ -382,7 +366,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
                 let chart = index_bars(
                     &format!(
                         "Morris μ* of {out} ({} trajectories)",
-                        m.design.samples.unwrap_or(0)
+                        m.extension.design.samples.unwrap_or(0)
                     ),
                     "μ* (output units per normalised range)",
                     mine.iter().map(|r| r.parameter.clone()).collect(),
@@ -393,14 +377,16 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
                     )],
                 )
                 .map_err(|e| Failure::Run(e.to_string()))?;
-                write_chart(&args.dir, &chart_stem("morris", &out), &chart)?;
+                write_chart(&dir, &chart_stem("morris", &out), &chart)?;
             }
             ("sensitivity_morris.csv", results::rows_csv(&rows), t)
         }
     };
     let bytes = bytes.map_err(Failure::Run)?;
-    let path = args.dir.join(file);
-    write_file_atomically(&path, &bytes).map_err(|e| Failure::Run(e.to_string()))?;
-    say(&format!("{table}\nWritten to {}\n", path.display()));
+    dir.write_file(file, &bytes).map_err(target_failure)?;
+    say(&format!(
+        "{table}\nWritten to {}\n",
+        dir.path().join(file).display()
+    ));
     Ok(())
 }

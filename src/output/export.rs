@@ -2,8 +2,8 @@
 //! dates) and JSON. Nothing here touches the file system.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
+pub use super::manifest::Manifest;
 use super::summary::Summary;
 use crate::engine::plan::Plan;
 use crate::model::recording::TimeseriesMode;
@@ -261,34 +261,9 @@ pub fn summary_json(summary: &Summary) -> Result<Vec<u8>, ExportError> {
     Ok(v)
 }
 
-/// What `manifest.json` records about a run.
-#[derive(Debug, Clone, Serialize)]
-pub struct Manifest {
-    /// `pioneer` version.
-    pub tool_version: String,
-    /// Scenario file as given (or `<embedded>/…`).
-    pub scenario_path: String,
-    /// Scenario name.
-    pub scenario_name: String,
-    /// SHA-256 of the scenario text.
-    pub scenario_sha256: String,
-    /// Master seed.
-    pub seed: u64,
-    /// Number of replications.
-    pub replications: u32,
-    /// Random generator and stream derivation.
-    pub rng: String,
-    /// The command line.
-    pub command_line: Vec<String>,
-    /// Files written, with their SHA-256.
-    pub files: Vec<(String, String)>,
-}
-
 /// `manifest.json`.
 pub fn manifest_json(manifest: &Manifest) -> Result<Vec<u8>, ExportError> {
-    let mut v = serde_json::to_vec_pretty(manifest)?;
-    v.push(b'\n');
-    Ok(v)
+    Ok(manifest.to_json()?)
 }
 
 /// Every output file of a run, as (name, bytes): the data, the charts (SVG
@@ -314,10 +289,7 @@ pub fn all_files(
         files.push((format!("{}.png", c.name), c.png));
     }
     files.push(("report.html".to_string(), report.into_bytes()));
-    manifest.files = files
-        .iter()
-        .map(|(n, b)| (n.clone(), crate::util::hash::sha256_hex(b)))
-        .collect();
+    manifest.list_files(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
     files.push(("manifest.json".to_string(), manifest_json(&manifest)?));
     Ok(files)
 }

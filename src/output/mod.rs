@@ -1,9 +1,15 @@
-//! Outputs: summaries across replications, exporters that turn results into
-//! bytes (CSV, JSON), and the atomic output directory that writes them.
-//! Exporters know nothing about files; the target knows nothing about formats.
+//! Outputs: summaries and comparisons across replications, exporters that
+//! turn results into bytes (CSV, JSON, charts, HTML), the one `manifest.json`
+//! shape every command writes (`manifest`), and the one output directory
+//! every command writes through (`target::OutputDir`). Exporters know nothing
+//! about files; the target knows nothing about formats. This layer depends on
+//! the engine and the scenario, never on the commands above it (`compare`,
+//! `sweep`, `calibrate`).
 
 pub mod charts;
+pub mod comparison;
 pub mod export;
+pub mod manifest;
 pub mod report;
 pub mod summary;
 pub mod table;

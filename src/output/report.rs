@@ -222,7 +222,7 @@ pub fn report_html(
 /// The page of `pioneer compare`: the side-by-side table, the overlay chart
 /// and what was compared.
 pub fn comparison_html(
-    c: &crate::compare::Comparison,
+    c: &super::comparison::Comparison,
     chart: &Chart,
     seed: u64,
     replications: u32,
@@ -253,7 +253,7 @@ pub fn comparison_html(
     for row in &c.rows {
         h.push_str(&format!("<tr><td>{}</td>", escape(&row.output)));
         for q in &row.quantiles {
-            let v = |x: f64| crate::compare::format_value(c, row, x);
+            let v = |x: f64| super::comparison::format_value(c, row, x);
             h.push_str(&format!(
                 "<td class=\"n\">{} [{} – {}]</td>",
                 v(q[1]),

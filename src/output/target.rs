@@ -1,18 +1,53 @@
-//! Where output bytes go: a directory written atomically. Files are written
-//! into a hidden temporary directory beside the target and renamed into place
-//! only when every file is complete, so an interrupted or failed run leaves
-//! no half-written results.
+//! Where output bytes go: [`OutputDir`], the one output directory every
+//! command writes through, with a [`Policy`] for a directory that already
+//! exists.
+//!
+//! - A new directory (the default) must not exist yet, or be empty.
+//! - `--force` replaces a directory, but only one pioneer wrote (it holds a
+//!   pioneer `manifest.json`): a file, a symbolic link or a directory of
+//!   other files is refused even then, and refused when the `OutputDir` is
+//!   made, before any simulation runs.
+//! - Resumable commands (sweep, calibrate) continue the same job in place.
+//! - One-shot commands (run, compare, merge) build the directory in a hidden
+//!   temporary directory beside it and rename it into place only when every
+//!   file is complete; a failure removes the temporary directory, so no
+//!   `.partial` or `.old` directory is left behind.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::manifest::{Manifest, MANIFEST_FILE};
+
 /// Output directory errors.
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
-    /// The explicit output directory exists and `--force` was not given.
+    /// The directory exists and the policy does not allow replacing it.
     #[error("output directory {0} already exists")]
     Exists(PathBuf),
+    /// The path exists and is not a directory.
+    #[error("{0} exists and is not a directory; pioneer does not replace it, even with --force")]
+    NotADirectory(PathBuf),
+    /// The path is a symbolic link.
+    #[error("{0} is a symbolic link; pioneer does not replace it, even with --force")]
+    Symlink(PathBuf),
+    /// The directory holds files pioneer did not write.
+    #[error("output directory {0} already exists and holds files pioneer did not write (no pioneer {MANIFEST_FILE}); pioneer does not replace it, even with --force")]
+    Unrelated(PathBuf),
+    /// The directory was written by pioneer for something else.
+    #[error("output directory {dir} holds {what}")]
+    Different {
+        /// The directory.
+        dir: PathBuf,
+        /// What it holds.
+        what: String,
+    },
+    /// Files can only be added to a directory pioneer wrote.
+    #[error("{0} is not a pioneer output directory (no {MANIFEST_FILE})")]
+    NotPioneer(PathBuf),
     /// File system error.
     #[error("{action} {path}: {source}")]
     Io {
@@ -33,7 +68,380 @@ fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -
     }
 }
 
-/// The first `results/<name>-NNN` directory that does not exist yet, reserved
+/// What a command does with an output directory that already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Write a new directory: an existing one is refused unless it is empty.
+    New,
+    /// `--force`: replace an existing directory if pioneer wrote it.
+    Replace,
+    /// Resumable commands: continue the same job in a directory that holds
+    /// it; a directory holding anything else is refused.
+    Resume,
+    /// Resumable commands with `--force`: continue the same job, or replace
+    /// a directory pioneer wrote for something else.
+    ResumeOrReplace,
+    /// Add files to a directory pioneer wrote (`pioneer analyze`).
+    Extend,
+}
+
+impl Policy {
+    /// [`Policy::New`], or [`Policy::Replace`] with `--force`.
+    pub fn one_shot(force: bool) -> Policy {
+        if force {
+            Policy::Replace
+        } else {
+            Policy::New
+        }
+    }
+
+    /// [`Policy::Resume`], or [`Policy::ResumeOrReplace`] with `--force`.
+    pub fn resumable(force: bool) -> Policy {
+        if force {
+            Policy::ResumeOrReplace
+        } else {
+            Policy::Resume
+        }
+    }
+
+    fn replaces(self) -> bool {
+        matches!(self, Policy::Replace | Policy::ResumeOrReplace)
+    }
+}
+
+/// What is at an output path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    Nothing,
+    EmptyDir,
+    Pioneer,
+    Unrelated,
+    File,
+    Symlink,
+}
+
+fn inspect(path: &Path) -> Result<Found, TargetError> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
+        Err(e) => return Err(io("inspecting", path)(e)),
+    };
+    if meta.file_type().is_symlink() {
+        return Ok(Found::Symlink);
+    }
+    if !meta.is_dir() {
+        return Ok(Found::File);
+    }
+    let empty = fs::read_dir(path)
+        .map_err(io("reading", path))?
+        .next()
+        .is_none();
+    if empty {
+        return Ok(Found::EmptyDir);
+    }
+    // A pioneer manifest has at least the core fields.
+    Ok(match Manifest::<super::manifest::NoExtension>::read(path) {
+        Ok(Some(_)) => Found::Pioneer,
+        _ => Found::Unrelated,
+    })
+}
+
+/// Refuses what no policy allows: a file, a symbolic link, a directory pioneer did not write.
+fn refuse_foreign(found: Found, path: &Path) -> Result<(), TargetError> {
+    match found {
+        Found::File => Err(TargetError::NotADirectory(path.to_path_buf())),
+        Found::Symlink => Err(TargetError::Symlink(path.to_path_buf())),
+        Found::Unrelated => Err(TargetError::Unrelated(path.to_path_buf())),
+        Found::Nothing | Found::EmptyDir | Found::Pioneer => Ok(()),
+    }
+}
+
+/// Checks what is at `path` against `policy` for a one-shot write.
+fn check_one_shot(path: &Path, policy: Policy) -> Result<Found, TargetError> {
+    let found = inspect(path)?;
+    refuse_foreign(found, path)?;
+    match (found, policy) {
+        (Found::Pioneer, Policy::Replace | Policy::ResumeOrReplace) => Ok(found),
+        (Found::Pioneer, Policy::Extend) => Ok(found),
+        (Found::Pioneer, _) => Err(TargetError::Exists(path.to_path_buf())),
+        (_, Policy::Extend) => Err(TargetError::NotPioneer(path.to_path_buf())),
+        _ => Ok(found),
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Place {
+    At(PathBuf),
+    Numbered { base: PathBuf, name: String },
+}
+
+/// An output directory: where a command writes, and what it may do with
+/// what is already there. Made before any work starts (an explicit path is
+/// checked then), written once at the end (`write`, `build`) or worked in
+/// place (`open`).
+#[derive(Debug, Clone)]
+pub struct OutputDir {
+    place: Place,
+    policy: Policy,
+}
+
+impl OutputDir {
+    /// The directory `path`, checked now against `policy`: a file, a
+    /// symbolic link or a directory pioneer did not write is refused, as is
+    /// a non-empty directory under [`Policy::New`]. (Whether a pioneer
+    /// directory holds the same job is checked by [`OutputDir::open`].)
+    pub fn at(path: impl Into<PathBuf>, policy: Policy) -> Result<OutputDir, TargetError> {
+        let path = path.into();
+        let found = inspect(&path)?;
+        refuse_foreign(found, &path)?;
+        match (found, policy) {
+            (Found::Pioneer, Policy::New) => return Err(TargetError::Exists(path)),
+            (Found::Nothing | Found::EmptyDir, Policy::Extend) => {
+                return Err(TargetError::NotPioneer(path))
+            }
+            _ => {}
+        }
+        Ok(OutputDir {
+            place: Place::At(path),
+            policy,
+        })
+    }
+
+    /// A new directory `base/name-NNN`, the first number not taken, reserved
+    /// when it is first written (so nothing is created for a command that fails before).
+    pub fn numbered(base: impl Into<PathBuf>, name: &str) -> OutputDir {
+        OutputDir {
+            place: Place::Numbered {
+                base: base.into(),
+                name: name.to_string(),
+            },
+            policy: Policy::New,
+        }
+    }
+
+    /// `out` if given (see [`OutputDir::at`]), else a new numbered directory
+    /// `base/name-NNN` (see [`OutputDir::numbered`]).
+    pub fn new(
+        out: Option<&Path>,
+        base: &Path,
+        name: &str,
+        policy: Policy,
+    ) -> Result<OutputDir, TargetError> {
+        match out {
+            Some(p) => OutputDir::at(p, policy),
+            None => Ok(OutputDir::numbered(base, name)),
+        }
+    }
+
+    /// The explicit path, if there is one (a numbered directory has none until written).
+    pub fn path(&self) -> Option<&Path> {
+        match &self.place {
+            Place::At(p) => Some(p),
+            Place::Numbered { .. } => None,
+        }
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    /// Writes `files` as the whole directory, atomically (see [`OutputDir::build`]).
+    pub fn write(&self, files: &[(String, Vec<u8>)]) -> Result<PathBuf, TargetError> {
+        self.build(|tmp| {
+            for (name, bytes) in files {
+                write_new_file(&tmp.join(name), bytes)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Builds the whole directory atomically: `fill` writes into an empty
+    /// hidden temporary directory beside it, which is renamed into place
+    /// only if `fill` succeeds and removed otherwise. An existing directory
+    /// is replaced (if the policy allows it) only once the new one is
+    /// complete. Returns the directory written.
+    pub fn build<E, F>(&self, fill: F) -> Result<PathBuf, E>
+    where
+        E: From<TargetError>,
+        F: FnOnce(&Path) -> Result<(), E>,
+    {
+        let tmp = match &self.place {
+            Place::At(p) => {
+                // Checked again: something may have appeared since.
+                check_one_shot(p, self.policy)?;
+                TempDir::beside(p, "partial")?
+            }
+            Place::Numbered { base, name } => TempDir::beside(&base.join(name), "partial")?,
+        };
+        fill(tmp.path())?;
+        let dir = match &self.place {
+            Place::At(p) => p.clone(),
+            // Reserved only now, so a failure leaves no empty numbered directory.
+            Place::Numbered { base, name } => reserve_new_dir(base, name)?,
+        };
+        match check_one_shot(&dir, self.policy)? {
+            Found::Nothing => {}
+            Found::EmptyDir => fs::remove_dir(&dir).map_err(io("replacing", &dir))?,
+            _ => {
+                // Replace: move the old directory aside, put the new one in
+                // place (or the old one back), then remove the old one.
+                let old = TempDir::name_beside(&dir, "old")?;
+                fs::rename(&dir, &old).map_err(io("moving aside", &dir))?;
+                if let Err(e) = fs::rename(tmp.path(), &dir) {
+                    let _ = fs::rename(&old, &dir);
+                    return Err(io("renaming into place", &dir)(e).into());
+                }
+                tmp.release();
+                fs::remove_dir_all(&old).map_err(io("removing", &old))?;
+                return Ok(dir);
+            }
+        }
+        fs::rename(tmp.path(), &dir).map_err(io("renaming into place", &dir))?;
+        tmp.release();
+        Ok(dir)
+    }
+
+    /// Opens the directory to work in, in place (resumable commands, and
+    /// [`Policy::Extend`]). A directory pioneer wrote is read as a
+    /// `Manifest<X>` and handed to `same`, which says whether it holds this
+    /// job (`Ok`) or what it holds instead (`Err("a different sweep (…)")`).
+    /// The same job is resumed; anything else is refused, or with
+    /// [`Policy::ResumeOrReplace`] cleared and started afresh. A missing
+    /// directory is created (a numbered one reserved).
+    pub fn open<X, F>(&self, same: F) -> Result<OpenDir<X>, TargetError>
+    where
+        X: DeserializeOwned,
+        F: FnOnce(&Manifest<X>) -> Result<(), String>,
+    {
+        let dir = match &self.place {
+            Place::At(p) => p.clone(),
+            Place::Numbered { base, name } => {
+                let dir = reserve_new_dir(base, name)?;
+                return Ok(OpenDir {
+                    path: dir,
+                    previous: None,
+                });
+            }
+        };
+        let found = inspect(&dir)?;
+        refuse_foreign(found, &dir)?;
+        let previous = match found {
+            Found::Pioneer => {
+                let verdict = match Manifest::<X>::read(&dir) {
+                    Ok(Some(m)) => same(&m).map(|()| m),
+                    _ => Err("the outputs of another pioneer command".to_string()),
+                };
+                match verdict {
+                    Ok(m) => Some(m),
+                    Err(_) if self.policy.replaces() => {
+                        fs::remove_dir_all(&dir).map_err(io("removing", &dir))?;
+                        None
+                    }
+                    Err(_) if self.policy == Policy::New => {
+                        return Err(TargetError::Exists(dir));
+                    }
+                    Err(what) => return Err(TargetError::Different { dir, what }),
+                }
+            }
+            _ if self.policy == Policy::Extend => return Err(TargetError::NotPioneer(dir)),
+            _ => None,
+        };
+        fs::create_dir_all(&dir).map_err(io("creating", &dir))?;
+        Ok(OpenDir {
+            path: dir,
+            previous,
+        })
+    }
+}
+
+/// A directory opened to work in place (see [`OutputDir::open`]).
+#[derive(Debug)]
+pub struct OpenDir<X> {
+    path: PathBuf,
+    previous: Option<Manifest<X>>,
+}
+
+impl<X> OpenDir<X> {
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The manifest of the job found there (resumed), if any.
+    pub fn previous(&self) -> Option<&Manifest<X>> {
+        self.previous.as_ref()
+    }
+
+    /// Takes the manifest of the job found there.
+    pub fn take_previous(&mut self) -> Option<Manifest<X>> {
+        self.previous.take()
+    }
+
+    /// Writes one file (a path relative to the directory) atomically.
+    pub fn write_file(&self, name: &str, bytes: &[u8]) -> Result<(), TargetError> {
+        write_file_atomically(&self.path.join(name), bytes)
+    }
+
+    /// Writes `manifest.json` atomically.
+    pub fn write_manifest<Y: Serialize>(&self, manifest: &Manifest<Y>) -> Result<(), TargetError> {
+        let bytes = manifest.to_json().map_err(|e| TargetError::Io {
+            action: "serialising",
+            path: self.path.join(MANIFEST_FILE),
+            source: std::io::Error::other(e),
+        })?;
+        self.write_file(MANIFEST_FILE, &bytes)
+    }
+}
+
+/// A hidden temporary directory beside a target, removed when dropped unless released.
+struct TempDir {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl TempDir {
+    fn name_beside(dir: &Path, what: &str) -> Result<PathBuf, TargetError> {
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io("creating", parent))?;
+        let leaf = dir
+            .file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_else(|| "out".into());
+        Ok(parent.join(format!(".{leaf}.{what}-{}", std::process::id())))
+    }
+
+    fn beside(dir: &Path, what: &str) -> Result<TempDir, TargetError> {
+        let path = TempDir::name_beside(dir, what)?;
+        if path.exists() {
+            fs::remove_dir_all(&path).map_err(io("removing", &path))?;
+        }
+        fs::create_dir(&path).map_err(io("creating", &path))?;
+        Ok(TempDir { path, keep: false })
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The directory was renamed into place: nothing to remove.
+    fn release(mut self) {
+        self.keep = true;
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// The first `base/name-NNN` directory that does not exist yet, reserved
 /// by creating it (atomic, so concurrent runs never share one).
 pub fn reserve_new_dir(base: &Path, name: &str) -> Result<PathBuf, TargetError> {
     fs::create_dir_all(base).map_err(io("creating", base))?;
@@ -48,88 +456,124 @@ pub fn reserve_new_dir(base: &Path, name: &str) -> Result<PathBuf, TargetError> 
     Err(TargetError::Exists(base.join(name)))
 }
 
-/// Writes all files into `dir` atomically. `replace` allows an existing
-/// directory to be replaced (it is removed only after the new one is complete).
-pub fn write_dir_atomically(
-    dir: &Path,
-    files: &[(String, Vec<u8>)],
-    replace: bool,
-) -> Result<(), TargetError> {
-    build_dir_atomically(dir, replace, |tmp| {
-        for (name, bytes) in files {
-            let path = tmp.join(name);
-            let mut f = fs::File::create(&path).map_err(io("creating", &path))?;
-            f.write_all(bytes).map_err(io("writing", &path))?;
-            f.sync_all().map_err(io("syncing", &path))?;
-        }
-        Ok(())
-    })
+fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), TargetError> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io("creating", parent))?;
+    }
+    let mut f = fs::File::create(path).map_err(io("creating", path))?;
+    f.write_all(bytes).map_err(io("writing", path))?;
+    f.sync_all().map_err(io("syncing", path))
 }
 
-/// Builds `dir` atomically: `fill` writes into an empty hidden temporary
-/// directory beside it, which is renamed into place only if `fill`
-/// succeeds (and removed if it fails). `replace` allows an existing
-/// directory to be replaced; it is removed only after the new one is complete.
-pub fn build_dir_atomically<E, F>(dir: &Path, replace: bool, fill: F) -> Result<(), E>
-where
-    E: From<TargetError>,
-    F: FnOnce(&Path) -> Result<(), E>,
-{
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(io("creating", parent))?;
-    let leaf = dir
-        .file_name()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| "out".into());
-    let tmp = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp).map_err(io("removing", &tmp))?;
+/// A file written in place atomically: streamed into a hidden temporary
+/// file beside it, renamed over it by [`AtomicFile::commit`], removed if
+/// dropped before.
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: Option<std::io::BufWriter<fs::File>>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path` (its directory is created if needed).
+    pub fn create(path: &Path) -> Result<AtomicFile, TargetError> {
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io("creating", parent))?;
+        let leaf = path
+            .file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let tmp = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
+        let file = fs::File::create(&tmp).map_err(io("creating", &tmp))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            file: Some(std::io::BufWriter::new(file)),
+        })
     }
-    fs::create_dir(&tmp).map_err(io("creating", &tmp))?;
-    if let Err(e) = fill(&tmp) {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
+
+    /// The file being written (the final path, for messages).
+    pub fn path(&self) -> &Path {
+        &self.path
     }
-    let is_empty_dir = |p: &Path| {
-        fs::read_dir(p)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false)
-    };
-    if dir.exists() && !is_empty_dir(dir) {
-        if !replace {
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(TargetError::Exists(dir.to_path_buf()).into());
+
+    /// Syncs the file and renames it into place (removing it if that fails).
+    pub fn commit(mut self) -> Result<(), TargetError> {
+        let w = self.file.take().expect("committed once");
+        let result = w
+            .into_inner()
+            .map_err(|e| io("writing", &self.tmp)(e.into_error()))
+            .and_then(|f| f.sync_all().map_err(io("syncing", &self.tmp)))
+            .and_then(|()| {
+                fs::rename(&self.tmp, &self.path).map_err(io("renaming into place", &self.path))
+            });
+        if result.is_err() {
+            let _ = fs::remove_file(&self.tmp);
         }
-        let old = parent.join(format!(".{leaf}.old-{}", std::process::id()));
-        fs::rename(dir, &old).map_err(io("moving aside", dir))?;
-        fs::rename(&tmp, dir).map_err(io("renaming into place", dir))?;
-        fs::remove_dir_all(&old).map_err(io("removing", &old))?;
-    } else {
-        if dir.exists() {
-            fs::remove_dir(dir).map_err(io("replacing", dir))?;
-        }
-        fs::rename(&tmp, dir).map_err(io("renaming into place", dir))?;
+        result
     }
-    Ok(())
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.as_mut().expect("not committed").write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.as_mut().expect("not committed").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes one file atomically: to a temporary file beside it, then renamed.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), TargetError> {
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(bytes).map_err(io("writing", path))?;
+    f.commit()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::manifest::NoExtension;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn pioneer_files(tag: &str) -> Vec<(String, Vec<u8>)> {
+        let m: Manifest = Manifest::new(1, 1, vec![], Default::default());
+        vec![
+            ("a.txt".to_string(), tag.as_bytes().to_vec()),
+            (MANIFEST_FILE.to_string(), m.to_json().unwrap()),
+        ]
+    }
 
     #[test]
     fn writes_then_refuses_then_replaces() {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("out");
-        let files = vec![("a.txt".to_string(), b"1".to_vec())];
-        write_dir_atomically(&dir, &files, false).unwrap();
+        OutputDir::at(&dir, Policy::New)
+            .unwrap()
+            .write(&pioneer_files("1"))
+            .unwrap();
         assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"1");
-        let files2 = vec![("b.txt".to_string(), b"2".to_vec())];
         assert!(matches!(
-            write_dir_atomically(&dir, &files2, false),
+            OutputDir::at(&dir, Policy::New),
             Err(TargetError::Exists(_))
         ));
         assert_eq!(
@@ -137,15 +581,101 @@ mod tests {
             b"1",
             "refusal keeps the old results"
         );
-        write_dir_atomically(&dir, &files2, true).unwrap();
-        assert!(!dir.join("a.txt").exists());
-        assert_eq!(fs::read(dir.join("b.txt")).unwrap(), b"2");
-        // No temporary directories are left behind.
-        let leftovers: Vec<_> = fs::read_dir(root.path())
+        OutputDir::at(&dir, Policy::Replace)
             .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("out")]);
+            .write(&pioneer_files("2"))
+            .unwrap();
+        assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"2");
+        // No temporary directories are left behind.
+        assert_eq!(names(root.path()), ["out"]);
+    }
+
+    #[test]
+    fn force_never_replaces_files_links_or_unrelated_directories() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("file");
+        fs::write(&file, b"keep").unwrap();
+        let unrelated = root.path().join("mine");
+        fs::create_dir(&unrelated).unwrap();
+        fs::write(unrelated.join("notes.txt"), b"keep").unwrap();
+        for policy in [
+            Policy::New,
+            Policy::Replace,
+            Policy::Resume,
+            Policy::ResumeOrReplace,
+            Policy::Extend,
+        ] {
+            assert!(matches!(
+                OutputDir::at(&file, policy),
+                Err(TargetError::NotADirectory(_))
+            ));
+            assert!(matches!(
+                OutputDir::at(&unrelated, policy),
+                Err(TargetError::Unrelated(_))
+            ));
+        }
+        #[cfg(unix)]
+        {
+            let link = root.path().join("link");
+            std::os::unix::fs::symlink(&unrelated, &link).unwrap();
+            assert!(matches!(
+                OutputDir::at(&link, Policy::Replace),
+                Err(TargetError::Symlink(_))
+            ));
+        }
+        assert_eq!(fs::read(&file).unwrap(), b"keep");
+        assert_eq!(names(&unrelated), ["notes.txt"]);
+    }
+
+    #[test]
+    fn a_failed_build_leaves_nothing_behind() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        let out = OutputDir::at(&dir, Policy::New).unwrap();
+        let r: Result<PathBuf, TargetError> = out.build(|tmp| {
+            fs::write(tmp.join("half.csv"), b"1,2").unwrap();
+            Err(TargetError::Exists(tmp.to_path_buf()))
+        });
+        assert!(r.is_err());
+        assert!(names(root.path()).is_empty());
+        // Replacing: the old directory survives a failure untouched.
+        OutputDir::at(&dir, Policy::New)
+            .unwrap()
+            .write(&pioneer_files("1"))
+            .unwrap();
+        let r: Result<PathBuf, TargetError> = OutputDir::at(&dir, Policy::Replace)
+            .unwrap()
+            .build(|_| Err(TargetError::Exists(PathBuf::new())));
+        assert!(r.is_err());
+        assert_eq!(names(root.path()), ["out"]);
+        assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"1");
+    }
+
+    #[test]
+    fn open_resumes_the_same_job_and_replaces_another_only_with_force() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("job");
+        let open = |policy, want: u64| {
+            OutputDir::at(&dir, policy).unwrap().open(|m: &Manifest| {
+                if m.seed == want {
+                    Ok(())
+                } else {
+                    Err(format!("job {}", m.seed))
+                }
+            })
+        };
+        let d = open(Policy::Resume, 1).unwrap();
+        assert!(d.previous().is_none());
+        d.write_manifest::<NoExtension>(&Manifest::new(1, 1, vec![], NoExtension {}))
+            .unwrap();
+        assert_eq!(open(Policy::Resume, 1).unwrap().previous().unwrap().seed, 1);
+        assert!(matches!(
+            open(Policy::Resume, 2),
+            Err(TargetError::Different { what, .. }) if what == "job 1"
+        ));
+        let d = open(Policy::ResumeOrReplace, 2).unwrap();
+        assert!(d.previous().is_none());
+        assert!(names(&dir).is_empty(), "the other job was cleared");
     }
 
     #[test]
@@ -156,28 +686,4 @@ mod tests {
         assert_ne!(a, b);
         assert!(a.ends_with("nwl-001") && b.ends_with("nwl-002"));
     }
-}
-
-/// Writes one file atomically: to a temporary file beside it, then renamed.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), TargetError> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(io("creating", parent))?;
-    let leaf = path
-        .file_name()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp).map_err(io("creating", &tmp))?;
-        f.write_all(bytes).map_err(io("writing", &tmp))?;
-        f.sync_all().map_err(io("syncing", &tmp))?;
-        fs::rename(&tmp, path).map_err(io("renaming into place", path))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }

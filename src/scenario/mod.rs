@@ -10,6 +10,7 @@
 pub mod date;
 pub mod error;
 pub mod locate;
+pub mod overrides;
 pub mod raw;
 pub mod schema;
 pub mod validate;

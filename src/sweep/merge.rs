@@ -5,14 +5,15 @@
 //! byte-identical to the one an unsharded sweep writes.
 
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
-use crate::output::target::{build_dir_atomically, TargetError};
+use crate::output::target::{OutputDir, TargetError};
 
+use super::results::{self, GridCells};
 use super::runner::{
-    file_sha256, io, read_manifest, write_manifest, Shard, SweepError, SweepManifest, DESIGN_FILE,
-    RUNS_FILE, TIMESERIES_FILE,
+    csv_io, difference, file_sha256, io, read_manifest, write_manifest, Shard, SweepError,
+    SweepManifest, DESIGN_FILE, RUNS_FILE, TIMESERIES_FILE,
 };
 
 /// Why shards cannot be merged.
@@ -72,13 +73,25 @@ pub enum MergeError {
     Target(#[from] TargetError),
 }
 
-/// Merges shard directories into `out` (written under a temporary name and
-/// renamed into place when complete). Returns the merged manifest.
+/// What a merge wrote.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// The merged directory.
+    pub dir: PathBuf,
+    /// Its manifest.
+    pub manifest: SweepManifest,
+    /// For a two-parameter grid, the mean of the first output in each cell.
+    pub grid: Option<GridCells>,
+}
+
+/// Merges shard directories into `out`, a whole sweep directory with its
+/// exports (see [`results::finish`]), built under a temporary name and
+/// renamed into place only when complete.
 pub fn merge(
     shards: &[PathBuf],
-    out: &Path,
+    out: &OutputDir,
     command_line: Vec<String>,
-) -> Result<SweepManifest, MergeError> {
+) -> Result<Merged, MergeError> {
     let mut found: Vec<(SweepManifest, PathBuf)> = Vec::new();
     for dir in shards {
         let m = read_manifest(dir)?.ok_or_else(|| MergeError::NotASweep(dir.clone()))?;
@@ -87,11 +100,11 @@ pub fn merge(
     let Some((first, first_dir)) = found.first().cloned() else {
         return Err(MergeError::Runs("no shard directories given".into()));
     };
-    let count = first.shard.count;
+    let count = first.extension.shard.count;
     for (m, dir) in &found[1..] {
-        let what = if m.identity != first.identity {
+        let what = if difference(m, &first).is_some() {
             Some("sweep file, base scenario, design or pioneer version")
-        } else if m.shard.count != count {
+        } else if m.extension.shard.count != count {
             Some("shard count")
         } else {
             None
@@ -104,11 +117,11 @@ pub fn merge(
             });
         }
     }
-    found.sort_by_key(|(m, _)| m.shard.index);
+    found.sort_by_key(|(m, _)| m.extension.shard.index);
     for w in found.windows(2) {
-        if w[0].0.shard.index == w[1].0.shard.index {
+        if w[0].0.extension.shard.index == w[1].0.extension.shard.index {
             return Err(MergeError::Duplicate {
-                index: w[0].0.shard.index,
+                index: w[0].0.extension.shard.index,
                 count,
                 a: w[0].1.clone(),
                 b: w[1].1.clone(),
@@ -116,7 +129,7 @@ pub fn merge(
         }
     }
     let missing: Vec<String> = (0..count)
-        .filter(|i| !found.iter().any(|(m, _)| m.shard.index == *i))
+        .filter(|i| !found.iter().any(|(m, _)| m.extension.shard.index == *i))
         .map(|i| i.to_string())
         .collect();
     if !missing.is_empty() {
@@ -126,9 +139,9 @@ pub fn merge(
         });
     }
     for (m, dir) in &found {
-        if !m.complete {
+        if !m.extension.complete {
             return Err(MergeError::Incomplete {
-                index: m.shard.index,
+                index: m.extension.shard.index,
                 count,
                 dir: dir.clone(),
             });
@@ -136,20 +149,27 @@ pub fn merge(
     }
 
     let mut merged = first.clone();
-    build_dir_atomically(out, true, |tmp| -> Result<(), MergeError> {
+    let mut grid = None;
+    let dir = out.build(|tmp| -> Result<(), MergeError> {
         concatenate(&found, &first, tmp)?;
         let design_src = first_dir.join(DESIGN_FILE);
         fs::copy(&design_src, tmp.join(DESIGN_FILE)).map_err(io("copying", &design_src))?;
-        merged.shard = Shard::WHOLE;
-        merged.first_run = 0;
-        merged.end_run = first.total_runs;
+        let x = &mut merged.extension;
+        x.shard = Shard::WHOLE;
+        x.first_run = 0;
+        x.end_run = first.extension.total_runs;
+        x.complete = true;
+        x.runs_sha256 = Some(file_sha256(&tmp.join(RUNS_FILE))?);
         merged.command_line = command_line;
-        merged.complete = true;
-        merged.runs_sha256 = Some(file_sha256(&tmp.join(RUNS_FILE))?);
         write_manifest(tmp, &merged)?;
+        grid = results::finish(tmp, &merged)?;
         Ok(())
     })?;
-    Ok(merged)
+    Ok(Merged {
+        dir,
+        manifest: merged,
+        grid,
+    })
 }
 
 /// Streams the shards' files into `tmp`, checking every run appears once, in order.
@@ -158,40 +178,55 @@ fn concatenate(
     first: &SweepManifest,
     tmp: &Path,
 ) -> Result<(), MergeError> {
-    let count = first.shard.count;
+    let count = first.extension.shard.count;
     let mut expected_run = 0u64;
     let mut files = vec![RUNS_FILE];
-    if first.identity.timeseries {
+    if first.extension.identity.timeseries {
         files.push(TIMESERIES_FILE);
     }
     for name in files {
         let target = tmp.join(name);
-        let mut w = BufWriter::new(File::create(&target).map_err(io("creating", &target))?);
+        let mut w = csv::Writer::from_writer(BufWriter::new(
+            File::create(&target).map_err(io("creating", &target))?,
+        ));
         let check_runs = name == RUNS_FILE;
         for (i, (m, dir)) in found.iter().enumerate() {
+            let m = &m.extension;
             let src = dir.join(name);
-            let reader = BufReader::new(File::open(&src).map_err(io("opening", &src))?);
-            for (n, line) in reader.lines().enumerate() {
-                let line = line.map_err(io("reading", &src))?;
-                if n == 0 {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(BufReader::new(
+                    File::open(&src).map_err(io("opening", &src))?,
+                ));
+            let mut record = csv::ByteRecord::new();
+            let mut n = 0;
+            while reader
+                .read_byte_record(&mut record)
+                .map_err(csv_io("reading", &src))?
+            {
+                n += 1;
+                if n == 1 {
                     if i == 0 {
-                        writeln!(w, "{line}").map_err(io("writing", &target))?;
+                        w.write_byte_record(&record)
+                            .map_err(csv_io("writing", &target))?;
                     }
                     continue;
                 }
                 if check_runs {
-                    let run: Option<u64> = line.split(',').next().and_then(|f| f.parse().ok());
+                    let field = String::from_utf8_lossy(record.get(0).unwrap_or_default());
+                    let run: Option<u64> = field.parse().ok();
                     if run != Some(expected_run) || run.is_some_and(|r| r >= m.end_run) {
                         return Err(MergeError::Runs(format!(
-                            "{}:{}: expected run {expected_run}, found {}",
+                            "{}:{}: expected run {expected_run}, found {field}",
                             src.display(),
-                            n + 1,
-                            line.split(',').next().unwrap_or("")
+                            record.position().map_or(n, |p| p.line()),
                         )));
                     }
                     expected_run += 1;
                 }
-                writeln!(w, "{line}").map_err(io("writing", &target))?;
+                w.write_byte_record(&record)
+                    .map_err(csv_io("writing", &target))?;
             }
             if check_runs && expected_run != m.end_run {
                 return Err(MergeError::Runs(format!(
@@ -205,17 +240,17 @@ fn concatenate(
                 )));
             }
         }
-        let f = w.into_inner().map_err(|e| SweepError::Io {
-            action: "writing",
-            path: target.clone(),
-            source: e.into_error(),
-        })?;
+        let f = w
+            .into_inner()
+            .map_err(|e| io("writing", &target)(e.into_error()))?
+            .into_inner()
+            .map_err(|e| io("writing", &target)(e.into_error()))?;
         f.sync_all().map_err(io("syncing", &target))?;
     }
-    if expected_run != first.total_runs {
+    if expected_run != first.extension.total_runs {
         return Err(MergeError::Runs(format!(
             "the shards hold {expected_run} runs; the sweep has {}",
-            first.total_runs
+            first.extension.total_runs
         )));
     }
     Ok(())

@@ -20,18 +20,71 @@ use chrono::NaiveDate;
 
 use crate::engine::plan::Plan;
 use crate::model::ProgrammeMilestone;
-use crate::observe::{ReplicationResult, SpendCategory};
+use crate::observe::{MilestoneRecord, ReplicationResult, SpendCategory};
 use crate::scenario::Scenario;
 
-/// What an output measures.
+/// A milestone as numbered in `MilestoneRecord::milestone`, resolved from
+/// its id once: a journey milestone by its index in the scenario's journey,
+/// or a programme milestone by its index in `ProgrammeMilestone::ALL` (its
+/// record index is then the journey's length plus that index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MilestoneRef {
+    /// Index in the journey.
+    Journey(usize),
+    /// Index in `ProgrammeMilestone::ALL`.
+    Programme(usize),
+}
+
+impl MilestoneRef {
+    /// The journey milestone `id` of `scenario`, if there is one.
+    pub fn journey(scenario: &Scenario, id: &str) -> Option<MilestoneRef> {
+        scenario
+            .journey()
+            .iter()
+            .position(|m| m.id == id)
+            .map(MilestoneRef::Journey)
+    }
+
+    /// The programme milestone `id`, if there is one.
+    pub fn programme(id: &str) -> Option<MilestoneRef> {
+        ProgrammeMilestone::ALL
+            .iter()
+            .position(|m| m.id() == id)
+            .map(MilestoneRef::Programme)
+    }
+
+    /// Its index in `MilestoneRecord::milestone` for this plan.
+    pub fn index(self, plan: &Plan) -> usize {
+        match self {
+            MilestoneRef::Journey(i) => i,
+            MilestoneRef::Programme(k) => plan.journey.len() + k,
+        }
+    }
+
+    /// The record of this milestone for early adopter `ea` (None = programme).
+    pub fn record<'a>(
+        self,
+        plan: &Plan,
+        r: &'a ReplicationResult,
+        ea: Option<usize>,
+    ) -> Option<&'a MilestoneRecord> {
+        let ix = self.index(plan);
+        r.milestones
+            .iter()
+            .find(|m| m.ea == ea && m.milestone == ix)
+    }
+}
+
+/// What an output measures, with every id resolved (early adopters and
+/// milestones by index): evaluating it does no string work.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutputKind {
     /// Delay of one milestone (`ea` None = programme level).
     DelayWeeks {
         /// Early adopter index, or None for the programme.
         ea: Option<usize>,
-        /// Milestone id.
-        milestone: String,
+        /// The milestone.
+        milestone: MilestoneRef,
     },
     /// Median go-live delay over early adopters.
     ProgrammeSlip,
@@ -121,36 +174,34 @@ pub fn parse(id: &str, base: &Scenario) -> Result<OutputDef, OutputProblem> {
         ["replans"] => OutputKind::Replans,
         ["go_live_delay_weeks", ea] => OutputKind::DelayWeeks {
             ea: Some(ea_index(base, ea)?),
-            milestone: "pilot_live".into(),
+            milestone: MilestoneRef::journey(base, "pilot_live")
+                .ok_or_else(|| problem("a scenario whose journey has `pilot_live`", None))?,
         },
         ["delay_weeks", scope, milestone] => {
-            let ea = if *scope == "programme" {
-                if !ProgrammeMilestone::ALL.iter().any(|m| m.id() == *milestone) {
-                    return Err(problem(
+            let (ea, milestone) = if *scope == "programme" {
+                let m = MilestoneRef::programme(milestone).ok_or_else(|| {
+                    problem(
                         "a programme milestone id",
                         Some(crate::scenario::error::did_you_mean(
                             milestone,
                             ProgrammeMilestone::ALL.iter().map(|m| m.id()),
                         )),
-                    ));
-                }
-                None
+                    )
+                })?;
+                (None, m)
             } else {
-                if !base.journey().iter().any(|m| m.id == *milestone) {
-                    return Err(problem(
+                let m = MilestoneRef::journey(base, milestone).ok_or_else(|| {
+                    problem(
                         "a journey milestone id",
                         Some(crate::scenario::error::did_you_mean(
                             milestone,
                             base.journey().iter().map(|m| m.id.as_str()),
                         )),
-                    ));
-                }
-                Some(ea_index(base, scope)?)
+                    )
+                })?;
+                (Some(ea_index(base, scope)?), m)
             };
-            OutputKind::DelayWeeks {
-                ea,
-                milestone: milestone.to_string(),
-            }
+            OutputKind::DelayWeeks { ea, milestone }
         }
         ["live_by", date] => OutputKind::LiveBy(
             NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
@@ -196,21 +247,24 @@ fn weeks_between(from: NaiveDate, to: NaiveDate) -> f64 {
     (to - from).num_days() as f64 / 7.0
 }
 
-/// Delay (censored at the horizon) of milestone `milestone` for `ea`.
-fn delay_weeks(plan: &Plan, r: &ReplicationResult, ea: Option<usize>, milestone: &str) -> f64 {
+/// Delay (censored at the horizon) of `milestone` for `ea`.
+fn delay_weeks(
+    plan: &Plan,
+    r: &ReplicationResult,
+    ea: Option<usize>,
+    milestone: MilestoneRef,
+) -> f64 {
     let horizon = plan.raw().calendar.horizon.0;
-    r.milestones
-        .iter()
-        .find(|m| m.ea == ea && plan.milestone_id(m.milestone) == milestone)
-        .map_or(f64::NAN, |m| {
-            let first = m.first_planned.unwrap_or(plan.calendar.date(0));
-            weeks_between(first, m.achieved.unwrap_or(horizon))
-        })
+    milestone.record(plan, r, ea).map_or(f64::NAN, |m| {
+        let first = m.first_planned.unwrap_or(plan.calendar.date(0));
+        weeks_between(first, m.achieved.unwrap_or(horizon))
+    })
 }
 
 fn go_live_delays(plan: &Plan, r: &ReplicationResult) -> Vec<f64> {
+    let go_live = MilestoneRef::Journey(plan.pilot_live);
     (0..plan.eas.len())
-        .map(|e| delay_weeks(plan, r, Some(e), "pilot_live"))
+        .map(|e| delay_weeks(plan, r, Some(e), go_live))
         .collect()
 }
 
@@ -218,7 +272,7 @@ impl OutputDef {
     /// The output's value in one replication.
     pub fn value(&self, plan: &Plan, r: &ReplicationResult) -> f64 {
         match &self.kind {
-            OutputKind::DelayWeeks { ea, milestone } => delay_weeks(plan, r, *ea, milestone),
+            OutputKind::DelayWeeks { ea, milestone } => delay_weeks(plan, r, *ea, *milestone),
             OutputKind::ProgrammeSlip => {
                 let mut d = go_live_delays(plan, r);
                 d.sort_by(f64::total_cmp);
@@ -287,6 +341,23 @@ mod tests {
         assert_eq!(value("replans"), r.replans.len() as f64);
         let live = parse("live_by:2099-01-01", &s).unwrap().value(&plan, &r);
         assert_eq!(live, value("live_at_horizon"));
+    }
+
+    #[test]
+    fn resolved_milestones_are_the_records_named_by_id() {
+        let s = Scenario::default_nwl();
+        let plan = Plan::new(&s);
+        let r = run_replication(&plan, 3, 1);
+        for m in &r.milestones {
+            let id = plan.milestone_id(m.milestone);
+            let resolved = match m.ea {
+                Some(_) => MilestoneRef::journey(&s, id),
+                None => MilestoneRef::programme(id),
+            }
+            .unwrap_or_else(|| panic!("{id}"));
+            assert_eq!(resolved.index(&plan), m.milestone, "{id}");
+            assert_eq!(resolved.record(&plan, &r, m.ea), Some(m), "{id}");
+        }
     }
 
     #[test]

@@ -15,18 +15,18 @@
 //!   and `ema/outcomes.csv` (one column per output, rows aligned), i.e. the
 //!   `(experiments, outcomes)` pair of `ema_workbench.analysis` functions.
 
-use std::fs::{self, File};
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::fs::File;
+use std::io::BufReader;
 use std::path::Path;
 
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::runner::{io, SweepError, SweepManifest, DESIGN_FILE, RUNS_FILE};
+use super::runner::{csv_io, io, Shard, SweepError, SweepManifest, DESIGN_FILE, RUNS_FILE};
 use crate::analysis::{morris, sobol, AnalysisError};
 use crate::engine::rng::{stream, Purpose, PROGRAMME};
 use crate::output::export::fmt_num;
-use crate::output::target::write_file_atomically;
+use crate::output::target::{write_file_atomically, AtomicFile};
 
 fn damaged(path: &Path, what: String) -> SweepError {
     SweepError::Damaged {
@@ -35,43 +35,53 @@ fn damaged(path: &Path, what: String) -> SweepError {
     }
 }
 
-/// Streams `runs.csv`, calling `row(run, point, fields)` for each data row.
+/// A CSV reader of `path` (a sweep file: header first).
+fn csv_reader(path: &Path) -> Result<csv::Reader<BufReader<File>>, SweepError> {
+    let file = File::open(path).map_err(io("opening", path))?;
+    Ok(csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(BufReader::new(file)))
+}
+
+/// Line number of a record, for messages.
+fn line(record: &csv::StringRecord) -> u64 {
+    record.position().map_or(0, |p| p.line())
+}
+
+/// Streams `runs.csv`, calling `row(run, point, record)` for each data row.
 fn for_each_run<F>(dir: &Path, m: &SweepManifest, mut row: F) -> Result<(), SweepError>
 where
-    F: FnMut(u64, usize, &[&str]) -> Result<(), SweepError>,
+    F: FnMut(u64, usize, &csv::StringRecord) -> Result<(), SweepError>,
 {
     let path = dir.join(RUNS_FILE);
-    let reader = BufReader::new(File::open(&path).map_err(io("opening", &path))?);
-    let width = 4 + m.parameters.len() + m.outputs.len();
-    for (n, line) in reader.lines().enumerate() {
-        let line = line.map_err(io("reading", &path))?;
-        if n == 0 {
-            continue;
-        }
-        let fields: Vec<&str> = line.split(',').collect();
-        if fields.len() != width {
+    let s = &m.extension;
+    let mut reader = csv_reader(&path)?;
+    let width = 4 + s.parameters.len() + s.outputs.len();
+    let mut record = csv::StringRecord::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(csv_io("reading", &path))?
+    {
+        let n = line(&record);
+        if record.len() != width {
             return Err(damaged(
                 &path,
-                format!(
-                    "line {} has {} fields, expected {width}",
-                    n + 1,
-                    fields.len()
-                ),
+                format!("line {n} has {} fields, expected {width}", record.len()),
             ));
         }
-        let run: u64 = fields[0]
+        let run: u64 = record[0]
             .parse()
-            .map_err(|_| damaged(&path, format!("line {}: run `{}`", n + 1, fields[0])))?;
-        let point: usize = fields[1]
+            .map_err(|_| damaged(&path, format!("line {n}: run `{}`", &record[0])))?;
+        let point: usize = record[1]
             .parse()
-            .map_err(|_| damaged(&path, format!("line {}: point `{}`", n + 1, fields[1])))?;
-        if point >= m.design.points {
+            .map_err(|_| damaged(&path, format!("line {n}: point `{}`", &record[1])))?;
+        if point >= s.design.points {
             return Err(damaged(
                 &path,
-                format!("line {}: point {point} is outside the design", n + 1),
+                format!("line {n}: point {point} is outside the design"),
             ));
         }
-        row(run, point, &fields)?;
+        row(run, point, &record)?;
     }
     Ok(())
 }
@@ -79,16 +89,17 @@ where
 /// Per design point, the mean over its replications of every output
 /// (`points × outputs`). Fails if a point has no runs (an unfinished shard).
 pub fn point_means(dir: &Path, m: &SweepManifest) -> Result<Vec<Vec<f64>>, SweepError> {
-    let k = m.parameters.len();
-    let no = m.outputs.len();
-    let mut sums = vec![vec![0.0; no]; m.design.points];
-    let mut counts = vec![0u32; m.design.points];
+    let s = &m.extension;
+    let k = s.parameters.len();
+    let no = s.outputs.len();
+    let mut sums = vec![vec![0.0; no]; s.design.points];
+    let mut counts = vec![0u32; s.design.points];
     let path = dir.join(RUNS_FILE);
     for_each_run(dir, m, |_, point, fields| {
-        for (j, f) in fields[4 + k..].iter().enumerate() {
+        for (j, f) in fields.iter().skip(4 + k).enumerate() {
             let x: f64 = f
                 .parse()
-                .map_err(|_| damaged(&path, format!("output `{}` is `{f}`", m.outputs[j])))?;
+                .map_err(|_| damaged(&path, format!("output `{}` is `{f}`", s.outputs[j])))?;
             sums[point][j] += x;
         }
         counts[point] += 1;
@@ -108,23 +119,38 @@ pub fn point_means(dir: &Path, m: &SweepManifest) -> Result<Vec<Vec<f64>>, Sweep
     Ok(sums)
 }
 
+/// The rows of `design.csv` (point, parameter values, unit coordinates), checked for width.
+fn design_rows(dir: &Path, m: &SweepManifest) -> Result<Vec<csv::StringRecord>, SweepError> {
+    let path = dir.join(DESIGN_FILE);
+    let k = m.extension.parameters.len();
+    let mut rows = Vec::new();
+    for record in csv_reader(&path)?.into_records() {
+        let record = record.map_err(csv_io("reading", &path))?;
+        if record.len() != 1 + 2 * k {
+            return Err(damaged(
+                &path,
+                format!(
+                    "line {} has {} fields, expected {}",
+                    line(&record),
+                    record.len(),
+                    1 + 2 * k
+                ),
+            ));
+        }
+        rows.push(record);
+    }
+    Ok(rows)
+}
+
 /// The unit-cube design from `design.csv` (`points × parameters`).
 pub fn unit_design(dir: &Path, m: &SweepManifest) -> Result<Vec<Vec<f64>>, SweepError> {
     let path = dir.join(DESIGN_FILE);
-    let text = fs::read_to_string(&path).map_err(io("reading", &path))?;
-    let k = m.parameters.len();
-    text.lines()
-        .skip(1)
-        .map(|line| {
-            let f: Vec<&str> = line.split(',').collect();
-            if f.len() != 1 + 2 * k {
-                return Err(damaged(
-                    &path,
-                    format!("a row has {} fields, expected {}", f.len(), 1 + 2 * k),
-                ));
-            }
-            f[1 + k..]
-                .iter()
+    let k = m.extension.parameters.len();
+    design_rows(dir, m)?
+        .iter()
+        .map(|row| {
+            row.iter()
+                .skip(1 + k)
                 .map(|x| {
                     x.parse()
                         .map_err(|_| damaged(&path, format!("`{x}` is not a number")))
@@ -135,22 +161,16 @@ pub fn unit_design(dir: &Path, m: &SweepManifest) -> Result<Vec<Vec<f64>>, Sweep
 }
 
 fn write_text(path: &Path, text: &str) -> Result<(), SweepError> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(io("creating", parent))?;
-    }
-    write_file_atomically(path, text.as_bytes()).map_err(|e| SweepError::Io {
-        action: "writing",
-        path: path.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
-    })
+    Ok(write_file_atomically(path, text.as_bytes())?)
 }
 
 /// Writes `salib/` and `ema/` exports of a complete sweep directory.
 pub fn export(dir: &Path, m: &SweepManifest) -> Result<(), SweepError> {
     let means = point_means(dir, m)?;
-    let k = m.parameters.len();
+    let s = &m.extension;
+    let k = s.parameters.len();
     let mut params = String::new();
-    for p in &m.parameters {
+    for p in &s.parameters {
         params.push_str(&format!(
             "{} {} {}\n",
             p.name,
@@ -159,16 +179,13 @@ pub fn export(dir: &Path, m: &SweepManifest) -> Result<(), SweepError> {
         ));
     }
     write_text(&dir.join("salib/params.txt"), &params)?;
-    let design_path = dir.join(DESIGN_FILE);
-    let design = fs::read_to_string(&design_path).map_err(io("reading", &design_path))?;
     let mut x = String::new();
-    for line in design.lines().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        x.push_str(&f[1..=k].join(" "));
+    for row in design_rows(dir, m)? {
+        x.push_str(&row.iter().skip(1).take(k).collect::<Vec<_>>().join(" "));
         x.push('\n');
     }
     write_text(&dir.join("salib/X.txt"), &x)?;
-    let mut y = format!("# {}\n", m.outputs.join(" "));
+    let mut y = format!("# {}\n", s.outputs.join(" "));
     for row in &means {
         y.push_str(
             &row.iter()
@@ -180,46 +197,58 @@ pub fn export(dir: &Path, m: &SweepManifest) -> Result<(), SweepError> {
     }
     write_text(&dir.join("salib/Y.txt"), &y)?;
 
-    let ema = dir.join("ema");
-    fs::create_dir_all(&ema).map_err(io("creating", &ema))?;
-    let exp_path = ema.join("experiments.csv");
-    let out_path = ema.join("outcomes.csv");
-    let exp_tmp = ema.join(".experiments.csv.partial");
-    let out_tmp = ema.join(".outcomes.csv.partial");
-    let mut exp = BufWriter::new(File::create(&exp_tmp).map_err(io("creating", &exp_tmp))?);
-    let mut out = BufWriter::new(File::create(&out_tmp).map_err(io("creating", &out_tmp))?);
-    let names: Vec<&str> = m.parameters.iter().map(|p| p.name.as_str()).collect();
-    writeln!(
-        exp,
-        "{},scenario,policy,model,run,point,replication,seed",
-        names.join(",")
-    )
-    .map_err(io("writing", &exp_tmp))?;
-    writeln!(out, "{}", m.outputs.join(",")).map_err(io("writing", &out_tmp))?;
+    // EMA Workbench: experiments (the parameters, then scenario, policy,
+    // model and the run's coordinates) and outcomes, one row per run.
+    let exp_path = dir.join("ema/experiments.csv");
+    let out_path = dir.join("ema/outcomes.csv");
+    let mut exp = csv::Writer::from_writer(AtomicFile::create(&exp_path)?);
+    let mut out = csv::Writer::from_writer(AtomicFile::create(&out_path)?);
+    let mut header: Vec<&str> = s.parameters.iter().map(|p| p.name.as_str()).collect();
+    header.extend([
+        "scenario",
+        "policy",
+        "model",
+        "run",
+        "point",
+        "replication",
+        "seed",
+    ]);
+    exp.write_record(&header)
+        .map_err(csv_io("writing", &exp_path))?;
+    out.write_record(&s.outputs)
+        .map_err(csv_io("writing", &out_path))?;
     for_each_run(dir, m, |_, _, f| {
-        writeln!(
-            exp,
-            "{},{},none,pioneer,{},{},{},{}",
-            f[4..4 + k].join(","),
-            f[0],
-            f[0],
-            f[1],
-            f[2],
-            f[3]
-        )
-        .map_err(io("writing", &exp_tmp))?;
-        writeln!(out, "{}", f[4 + k..].join(",")).map_err(io("writing", &out_tmp))
+        let mut row: Vec<&str> = f.iter().skip(4).take(k).collect();
+        row.extend([&f[0], "none", "pioneer", &f[0], &f[1], &f[2], &f[3]]);
+        exp.write_record(&row)
+            .map_err(csv_io("writing", &exp_path))?;
+        out.write_record(f.iter().skip(4 + k))
+            .map_err(csv_io("writing", &out_path))
     })?;
-    for (w, tmp, path) in [(exp, &exp_tmp, &exp_path), (out, &out_tmp, &out_path)] {
-        let f = w.into_inner().map_err(|e| SweepError::Io {
-            action: "writing",
-            path: tmp.to_path_buf(),
-            source: e.into_error(),
-        })?;
-        f.sync_all().map_err(io("syncing", tmp))?;
-        fs::rename(tmp, path).map_err(io("renaming", path))?;
+    for (w, path) in [(exp, &exp_path), (out, &out_path)] {
+        let file = w
+            .into_inner()
+            .map_err(|e| io("writing", path)(e.into_error()))?;
+        file.commit()?;
     }
     Ok(())
+}
+
+/// Finishes a complete whole sweep directory: the `salib/` and `ema/`
+/// exports and, for a two-parameter grid, `grid_heatmap.svg`/`.png` of the
+/// first output, whose cells are returned. Shards get nothing (merge them first).
+pub fn finish(dir: &Path, m: &SweepManifest) -> Result<Option<GridCells>, SweepError> {
+    if m.extension.shard != Shard::WHOLE {
+        return Ok(None);
+    }
+    export(dir, m)?;
+    let Some(cells) = grid_cells(dir, m, 0)? else {
+        return Ok(None);
+    };
+    let chart = cells.heatmap()?;
+    write_file_atomically(&dir.join("grid_heatmap.svg"), chart.svg.as_bytes())?;
+    write_file_atomically(&dir.join("grid_heatmap.png"), &chart.png)?;
+    Ok(Some(cells))
 }
 
 /// Sobol indices of one output for one parameter.
@@ -268,6 +297,7 @@ pub struct AnalysisSettings {
 }
 
 fn output_indices(m: &SweepManifest, wanted: &[String]) -> Result<Vec<usize>, String> {
+    let m = &m.extension;
     if wanted.is_empty() {
         return Ok((0..m.outputs.len()).collect());
     }
@@ -300,21 +330,22 @@ pub fn analyze_sobol(
     outputs: &[String],
     s: &AnalysisSettings,
 ) -> Result<Vec<SobolRow>, String> {
-    if m.design.kind != "sobol" {
+    let ms = &m.extension;
+    if ms.design.kind != "sobol" {
         return Err(format!(
             "Sobol indices need a `sobol` design; this sweep's design is `{}`\n  hint: use --method morris for a morris design, or run a sweep with kind = \"sobol\"",
-            m.design.kind
+            ms.design.kind
         ));
     }
     let means = point_means(dir, m).map_err(|e| e.to_string())?;
-    let k = m.parameters.len();
+    let k = ms.parameters.len();
     let mut rows = Vec::new();
     for j in output_indices(m, outputs)? {
         let y = column(&means, j);
         let ix = match sobol::analyze(
             k,
             &y,
-            m.design.second_order,
+            ms.design.second_order,
             s.bootstrap,
             s.confidence,
             &mut bootstrap_rng(s, j),
@@ -332,11 +363,11 @@ pub fn analyze_sobol(
                     s2_conf: None,
                 }
             }
-            Err(e) => return Err(format!("output `{}`: {e}", m.outputs[j])),
+            Err(e) => return Err(format!("output `{}`: {e}", ms.outputs[j])),
         };
-        for (i, p) in m.parameters.iter().enumerate() {
+        for (i, p) in ms.parameters.iter().enumerate() {
             rows.push(SobolRow {
-                output: m.outputs[j].clone(),
+                output: ms.outputs[j].clone(),
                 parameter: p.name.clone(),
                 s1: ix.s1[i],
                 s1_conf: ix.s1_conf[i],
@@ -355,15 +386,16 @@ pub fn analyze_morris(
     outputs: &[String],
     s: &AnalysisSettings,
 ) -> Result<Vec<MorrisRow>, String> {
-    if m.design.kind != "morris" {
+    let ms = &m.extension;
+    if ms.design.kind != "morris" {
         return Err(format!(
             "Morris statistics need a `morris` design; this sweep's design is `{}`\n  hint: use --method sobol for a sobol design, or run a sweep with kind = \"morris\"",
-            m.design.kind
+            ms.design.kind
         ));
     }
     let means = point_means(dir, m).map_err(|e| e.to_string())?;
     let x = unit_design(dir, m).map_err(|e| e.to_string())?;
-    let k = m.parameters.len();
+    let k = ms.parameters.len();
     let mut rows = Vec::new();
     for j in output_indices(m, outputs)? {
         let y = column(&means, j);
@@ -375,10 +407,10 @@ pub fn analyze_morris(
             s.confidence,
             &mut bootstrap_rng(s, j),
         )
-        .map_err(|e| format!("output `{}`: {e}", m.outputs[j]))?;
-        for (i, p) in m.parameters.iter().enumerate() {
+        .map_err(|e| format!("output `{}`: {e}", ms.outputs[j]))?;
+        for (i, p) in ms.parameters.iter().enumerate() {
             rows.push(MorrisRow {
-                output: m.outputs[j].clone(),
+                output: ms.outputs[j].clone(),
                 parameter: p.name.clone(),
                 mu: ix.mu[i],
                 mu_star: ix.mu_star[i],
@@ -425,19 +457,14 @@ pub fn grid_cells(
     m: &SweepManifest,
     j: usize,
 ) -> Result<Option<GridCells>, SweepError> {
-    if m.design.kind != "grid" || m.parameters.len() != 2 || j >= m.outputs.len() {
+    let ms = &m.extension;
+    if ms.design.kind != "grid" || ms.parameters.len() != 2 || j >= ms.outputs.len() {
         return Ok(None);
     }
     let means = point_means(dir, m)?;
-    let design =
-        fs::read_to_string(dir.join(DESIGN_FILE)).map_err(io("reading", &dir.join(DESIGN_FILE)))?;
-    let cells: Vec<(String, String)> = design
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f[1].to_string(), f[2].to_string())
-        })
+    let cells: Vec<(String, String)> = design_rows(dir, m)?
+        .iter()
+        .map(|row| (row[1].to_string(), row[2].to_string()))
         .collect();
     let mut rows: Vec<String> = Vec::new();
     let mut cols: Vec<String> = Vec::new();
@@ -463,10 +490,10 @@ pub fn grid_cells(
         })
         .collect();
     Ok(Some(GridCells {
-        output: m.outputs[j].clone(),
-        row_name: m.parameters[0].name.clone(),
+        output: ms.outputs[j].clone(),
+        row_name: ms.parameters[0].name.clone(),
         rows,
-        col_name: m.parameters[1].name.clone(),
+        col_name: ms.parameters[1].name.clone(),
         cols,
         values,
         replications: m.replications,

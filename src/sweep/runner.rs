@@ -11,7 +11,7 @@
 //! uninterrupted sweep.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -19,12 +19,14 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::design::{run_seed, Design};
+use super::results::{self, GridCells};
 use super::spec::Sweep;
 use crate::engine::ensemble::run_replication;
 use crate::engine::plan::Plan;
 use crate::observe::ReplicationResult;
 use crate::output::export::{fmt_num, iso};
-use crate::output::target::write_file_atomically;
+use crate::output::manifest::{Manifest, ManifestError};
+use crate::output::target::{write_file_atomically, OutputDir, TargetError};
 use crate::util::hash::sha256_hex;
 
 /// The runs file.
@@ -34,7 +36,7 @@ pub const TIMESERIES_FILE: &str = "timeseries.csv";
 /// The design file.
 pub const DESIGN_FILE: &str = "design.csv";
 /// The manifest.
-pub const MANIFEST_FILE: &str = "manifest.json";
+pub use crate::output::manifest::MANIFEST_FILE;
 
 /// A deterministic slice of a sweep's runs: shard `index` of `count` (0-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,15 +102,12 @@ impl Shard {
     }
 }
 
-/// What identifies a sweep's results (resume and merge check it).
+/// What identifies a sweep's results (resume and merge check it), with the
+/// manifest's tool version and base scenario hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SweepIdentity {
-    /// Tool version.
-    pub tool_version: String,
     /// SHA-256 of the sweep file.
     pub sweep_sha256: String,
-    /// SHA-256 of the base scenario.
-    pub scenario_sha256: String,
     /// SHA-256 of `design.csv`.
     pub design_sha256: String,
     /// Whether time series are recorded.
@@ -149,29 +148,23 @@ pub struct ParameterInfo {
     pub relative: bool,
 }
 
-/// `manifest.json` of a sweep (or shard) directory.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SweepManifest {
-    /// What identifies the results.
+/// The sweep's part of `manifest.json` (after the core fields: tool
+/// version, base scenario, seed, replications per point, generator and
+/// command line).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepRecord {
+    /// What identifies the results (with the tool version and base scenario hash).
     pub identity: SweepIdentity,
     /// Sweep name.
     pub sweep_name: String,
     /// Sweep file path as given.
     pub sweep_path: String,
-    /// Base scenario name.
-    pub scenario_name: String,
-    /// Base scenario source.
-    pub scenario_path: String,
     /// Design.
     pub design: DesignInfo,
     /// Varied parameters.
     pub parameters: Vec<ParameterInfo>,
     /// Recorded outputs (columns of runs.csv after the parameters).
     pub outputs: Vec<String>,
-    /// Replications per point.
-    pub replications: u32,
-    /// Sweep seed.
-    pub seed: u64,
     /// Common random numbers across points.
     pub common_random_numbers: bool,
     /// All runs of the sweep.
@@ -182,14 +175,29 @@ pub struct SweepManifest {
     pub first_run: u64,
     /// One past the last run of the shard.
     pub end_run: u64,
-    /// Random number generator.
-    pub rng: String,
-    /// Command line that produced (or last resumed) the directory.
-    pub command_line: Vec<String>,
     /// Whether every run of the shard is in runs.csv.
     pub complete: bool,
     /// SHA-256 of runs.csv when complete.
     pub runs_sha256: Option<String>,
+}
+
+/// `manifest.json` of a sweep (or shard) directory.
+pub type SweepManifest = Manifest<SweepRecord>;
+
+/// What differs between the results two manifests describe (None: the same
+/// sweep, shard aside).
+pub fn difference(a: &SweepManifest, b: &SweepManifest) -> Option<&'static str> {
+    if a.extension.identity.sweep_sha256 != b.extension.identity.sweep_sha256 {
+        Some("the sweep file")
+    } else if a.scenario_sha256 != b.scenario_sha256 {
+        Some("the base scenario")
+    } else if a.tool_version != b.tool_version {
+        Some("the pioneer version")
+    } else if a.extension.identity != b.extension.identity {
+        Some("the design")
+    } else {
+        None
+    }
 }
 
 /// Sweep run errors.
@@ -205,17 +213,9 @@ pub enum SweepError {
         /// The error.
         source: std::io::Error,
     },
-    /// The directory exists and holds something else.
-    #[error("output directory {0} already exists and holds no sweep")]
-    Exists(PathBuf),
-    /// The directory holds a different sweep.
-    #[error("output directory {dir} holds a different sweep ({what} differs)")]
-    DifferentSweep {
-        /// The directory.
-        dir: PathBuf,
-        /// What differs.
-        what: String,
-    },
+    /// The output directory cannot be used.
+    #[error(transparent)]
+    Target(#[from] TargetError),
     /// A design point gives an invalid scenario.
     #[error("design point {point} ({values}) gives an invalid scenario:\n{message}")]
     InvalidPoint {
@@ -237,6 +237,21 @@ pub enum SweepError {
     /// Design sampling failed.
     #[error("design: {0}")]
     Design(#[from] crate::analysis::DesignError),
+    /// Drawing the grid heatmap failed.
+    #[error(transparent)]
+    Chart(#[from] crate::output::charts::ChartError),
+}
+
+/// A CSV error while writing or reading `path`.
+pub(crate) fn csv_io<'a>(
+    action: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(csv::Error) -> SweepError + 'a {
+    move |e| SweepError::Io {
+        action,
+        path: path.to_path_buf(),
+        source: e.into(),
+    }
 }
 
 pub(crate) fn io<'a>(
@@ -261,6 +276,8 @@ pub struct Outcome {
     pub dir: PathBuf,
     /// Manifest as written at the end.
     pub manifest: SweepManifest,
+    /// For a whole two-parameter grid, the mean of the first output in each cell.
+    pub grid: Option<GridCells>,
 }
 
 /// The header of `design.csv`: point, parameter values, unit coordinates.
@@ -316,18 +333,14 @@ pub fn manifest(
     let total = design.points() as u64 * reps as u64;
     let runs = shard.runs(total);
     let d = &sweep.file.design;
-    SweepManifest {
+    let record = SweepRecord {
         identity: SweepIdentity {
-            tool_version: env!("CARGO_PKG_VERSION").to_string(),
             sweep_sha256: sweep.sha256.clone(),
-            scenario_sha256: sweep.base.content_hash().to_string(),
             design_sha256: sha256_hex(design_bytes),
             timeseries: sweep.file.record.timeseries,
         },
         sweep_name: sweep.file.sweep.name.clone(),
         sweep_path: sweep.source.clone(),
-        scenario_name: sweep.base.raw().meta.name.clone(),
-        scenario_path: sweep.base.source_name().to_string(),
         design: DesignInfo {
             kind: d.kind.id().to_string(),
             samples: d.samples,
@@ -349,48 +362,40 @@ pub fn manifest(
             })
             .collect(),
         outputs: sweep.outputs.iter().map(|o| o.id.clone()).collect(),
-        replications: reps,
-        seed: sweep.file.sweep.seed,
         common_random_numbers: sweep.file.sweep.common_random_numbers,
         total_runs: total,
         shard,
         first_run: runs.start,
         end_run: runs.end,
-        rng: "ChaCha8 keyed by SplitMix64(master seed, replication, agent, purpose)".into(),
-        command_line,
         complete: false,
         runs_sha256: None,
-    }
+    };
+    Manifest::new(sweep.file.sweep.seed, reps, command_line, record).with_scenario(&sweep.base)
 }
 
-/// Reads a directory's manifest, if it has one.
+/// Reads a directory's sweep manifest, if it has one.
 pub fn read_manifest(dir: &Path) -> Result<Option<SweepManifest>, SweepError> {
-    let path = dir.join(MANIFEST_FILE);
-    if !path.exists() {
-        return Ok(None);
-    }
-    let bytes = fs::read(&path).map_err(io("reading", &path))?;
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|e| SweepError::Damaged {
+    SweepManifest::read(dir).map_err(|e| match e {
+        ManifestError::Io { path, source } => SweepError::Io {
+            action: "reading",
             path,
-            what: e.to_string(),
-        })
+            source,
+        },
+        ManifestError::Json { path, source } => SweepError::Damaged {
+            path,
+            what: format!("not a sweep manifest ({source})"),
+        },
+    })
 }
 
 /// Writes a manifest atomically.
 pub fn write_manifest(dir: &Path, m: &SweepManifest) -> Result<(), SweepError> {
     let path = dir.join(MANIFEST_FILE);
-    let mut bytes = serde_json::to_vec_pretty(m).map_err(|e| SweepError::Damaged {
+    let bytes = m.to_json().map_err(|e| SweepError::Damaged {
         path: path.clone(),
         what: e.to_string(),
     })?;
-    bytes.push(b'\n');
-    write_file_atomically(&path, &bytes).map_err(|e| SweepError::Io {
-        action: "writing",
-        path,
-        source: std::io::Error::other(e.to_string()),
-    })
+    Ok(write_file_atomically(&path, &bytes)?)
 }
 
 /// Runs simulated per parallel block (rows are written once a block is done).
@@ -398,15 +403,17 @@ fn block_size() -> u64 {
     (rayon::current_num_threads() as u64 * 32).max(64)
 }
 
-/// Runs (or resumes) shard `shard` of the sweep into `dir`. `force` starts
-/// afresh in a directory holding something else. `progress(done, total)` is
-/// called after every block with the shard's runs done so far.
+/// Runs (or resumes) shard `shard` of the sweep into the directory `out`.
+/// A directory holding the same sweep and shard is resumed; what else it
+/// may hold is `out`'s policy (see [`OutputDir::open`]), checked before any
+/// run is simulated. `progress(done, total)` is called after every block
+/// with the shard's runs done so far. A complete whole sweep also gets its
+/// exports and, for a two-parameter grid, its heatmap (see [`results::finish`]).
 pub fn run<F>(
     sweep: &Sweep,
     design: &Design,
-    dir: &Path,
+    out: &OutputDir,
     shard: Shard,
-    force: bool,
     command_line: Vec<String>,
     progress: F,
 ) -> Result<Outcome, SweepError>
@@ -415,73 +422,48 @@ where
 {
     let design_bytes = design_csv(sweep, design)?;
     let mut m = manifest(sweep, design, &design_bytes, shard, command_line);
-    let runs = m.first_run..m.end_run;
+    let runs = m.extension.first_run..m.extension.end_run;
     let header = runs_header(sweep);
 
-    match read_manifest(dir) {
-        Ok(Some(old)) if old.identity == m.identity && old.shard == shard => {
-            if old.complete && dir.join(RUNS_FILE).exists() {
-                return Ok(Outcome {
-                    resumed_from: runs.end - runs.start,
-                    runs,
-                    dir: dir.to_path_buf(),
-                    manifest: old,
-                });
-            }
-        }
-        Ok(Some(old)) if !force => {
-            let what = if old.shard != shard {
-                format!(
-                    "shard {}/{} vs {}/{}",
-                    old.shard.index, old.shard.count, shard.index, shard.count
-                )
-            } else if old.identity.sweep_sha256 != m.identity.sweep_sha256 {
-                "the sweep file".to_string()
-            } else if old.identity.scenario_sha256 != m.identity.scenario_sha256 {
-                "the base scenario".to_string()
-            } else if old.identity.tool_version != m.identity.tool_version {
-                "the pioneer version".to_string()
-            } else {
-                "the design".to_string()
-            };
-            return Err(SweepError::DifferentSweep {
-                dir: dir.to_path_buf(),
-                what,
+    let mut open = out.open(|old: &SweepManifest| {
+        let what = match difference(old, &m) {
+            Some(what) => what.to_string(),
+            None if old.extension.shard != shard => format!(
+                "shard {}/{} vs {}/{}",
+                old.extension.shard.index, old.extension.shard.count, shard.index, shard.count
+            ),
+            None => return Ok(()),
+        };
+        Err(format!("a different sweep ({what} differs)"))
+    })?;
+    let dir = open.path().to_path_buf();
+    if let Some(old) = open.take_previous() {
+        if old.extension.complete && dir.join(RUNS_FILE).exists() {
+            let grid = results::finish(&dir, &old)?;
+            return Ok(Outcome {
+                resumed_from: runs.end - runs.start,
+                runs,
+                dir,
+                manifest: old,
+                grid,
             });
         }
-        Err(e) if !force => return Err(e),
-        Ok(None) if !force && non_empty(dir) => return Err(SweepError::Exists(dir.to_path_buf())),
-        Ok(Some(_)) | Err(_) | Ok(None) => {
-            if force && dir.exists() {
-                for f in [RUNS_FILE, TIMESERIES_FILE, MANIFEST_FILE, DESIGN_FILE] {
-                    let p = dir.join(f);
-                    if p.exists() {
-                        fs::remove_file(&p).map_err(io("removing", &p))?;
-                    }
-                }
-            }
-        }
     }
-    fs::create_dir_all(dir).map_err(io("creating", dir))?;
-    write_file_atomically(&dir.join(DESIGN_FILE), &design_bytes).map_err(|e| SweepError::Io {
-        action: "writing",
-        path: dir.join(DESIGN_FILE),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    write_manifest(dir, &m)?;
+    open.write_file(DESIGN_FILE, &design_bytes)?;
+    write_manifest(&dir, &m)?;
 
     let runs_path = dir.join(RUNS_FILE);
-    let done = open_resumable(&runs_path, &header.join(","), None)?;
+    let done = open_resumable(&runs_path, &header[..], None)?;
     let mut next = runs.start + done;
     let ts_path = dir.join(TIMESERIES_FILE);
     let timeseries = sweep.file.record.timeseries;
     let mut ts_file = if timeseries {
-        open_resumable(&ts_path, &TIMESERIES_HEADER.join(","), Some(next))?;
-        Some(append(&ts_path)?)
+        open_resumable(&ts_path, &TIMESERIES_HEADER[..], Some(next))?;
+        Some(csv_appender(&ts_path)?)
     } else {
         None
     };
-    let mut runs_file = append(&runs_path)?;
+    let mut runs_file = csv_appender(&runs_path)?;
     let resumed_from = done;
     let total = runs.end - runs.start;
     progress(done, total);
@@ -525,63 +507,68 @@ where
                 (run, run_replication(&plans[point - first_point], seed, rep))
             })
             .collect();
-        let mut rows = Vec::with_capacity(results.len() * 256);
-        let mut ts_rows = Vec::new();
+        // The block's time series rows are on disk before any of its runs rows.
+        if let Some(w) = ts_file.as_mut() {
+            for (run, r) in &results {
+                let point = (*run / reps) as usize;
+                timeseries_rows(w, *run, &plans[point - first_point], r)
+                    .map_err(csv_io("writing", &ts_path))?;
+            }
+            sync(w, &ts_path)?;
+        }
         for (run, r) in &results {
             let point = (*run / reps) as usize;
             let plan = &plans[point - first_point];
-            rows.extend_from_slice(run.to_string().as_bytes());
-            for field in [
-                point.to_string(),
-                r.replication.to_string(),
-                run_seed(
-                    sweep.file.sweep.seed,
-                    point,
-                    sweep.file.sweep.common_random_numbers,
-                )
-                .to_string(),
-            ]
-            .into_iter()
-            .chain(design.values[point].iter().map(|&x| fmt_num(x)))
-            .chain(sweep.outputs.iter().map(|o| fmt_num(o.value(plan, r))))
-            {
-                rows.push(b',');
-                rows.extend_from_slice(field.as_bytes());
-            }
-            rows.push(b'\n');
-            if timeseries {
-                timeseries_rows(&mut ts_rows, *run, plan, r);
-            }
+            let seed = run_seed(
+                sweep.file.sweep.seed,
+                point,
+                sweep.file.sweep.common_random_numbers,
+            );
+            let w = &mut runs_file;
+            (|| {
+                w.write_field(run.to_string())?;
+                w.write_field(point.to_string())?;
+                w.write_field(r.replication.to_string())?;
+                w.write_field(seed.to_string())?;
+                for &x in &design.values[point] {
+                    w.write_field(fmt_num(x))?;
+                }
+                for o in &sweep.outputs {
+                    w.write_field(fmt_num(o.value(plan, r)))?;
+                }
+                w.write_record(None::<&[u8]>)
+            })()
+            .map_err(csv_io("writing", &runs_path))?;
         }
-        if let Some(f) = ts_file.as_mut() {
-            f.write_all(&ts_rows).map_err(io("writing", &ts_path))?;
-            f.sync_data().map_err(io("syncing", &ts_path))?;
-        }
-        runs_file
-            .write_all(&rows)
-            .map_err(io("writing", &runs_path))?;
-        runs_file.sync_data().map_err(io("syncing", &runs_path))?;
+        sync(&mut runs_file, &runs_path)?;
         next = end;
         progress(next - runs.start, total);
     }
     drop(runs_file);
-    m.complete = true;
-    m.runs_sha256 = Some(file_sha256(&runs_path)?);
-    write_manifest(dir, &m)?;
+    m.extension.complete = true;
+    m.extension.runs_sha256 = Some(file_sha256(&runs_path)?);
+    write_manifest(&dir, &m)?;
+    let grid = results::finish(&dir, &m)?;
     Ok(Outcome {
         runs,
         resumed_from,
-        dir: dir.to_path_buf(),
+        dir,
         manifest: m,
+        grid,
     })
 }
 
-fn non_empty(dir: &Path) -> bool {
-    dir.is_file()
-        || (dir.is_dir()
-            && fs::read_dir(dir)
-                .map(|mut d| d.next().is_some())
-                .unwrap_or(false))
+/// A CSV writer appending to `path`.
+fn csv_appender(path: &Path) -> Result<csv::Writer<File>, SweepError> {
+    Ok(csv::WriterBuilder::new()
+        .buffer_capacity(1 << 16)
+        .from_writer(append(path)?))
+}
+
+/// Flushes a CSV writer and syncs its file to disk.
+fn sync(w: &mut csv::Writer<File>, path: &Path) -> Result<(), SweepError> {
+    w.flush().map_err(io("writing", path))?;
+    w.get_ref().sync_data().map_err(io("syncing", path))
 }
 
 fn append(path: &Path) -> Result<File, SweepError> {
@@ -591,48 +578,76 @@ fn append(path: &Path) -> Result<File, SweepError> {
         .map_err(io("opening", path))
 }
 
-/// Makes `path` a file starting with `header` and holding only complete
-/// lines (a partial last line, left by a killed process, is cut off).
-/// With `keep_runs_below`, rows whose first field (the run) is at or past it
-/// are cut off too. Returns the number of data rows kept.
-fn open_resumable(
+/// Makes `path` a CSV file starting with the record `header` and holding
+/// only complete records (a partial last record, left by a killed process,
+/// is cut off). With `keep_runs_below`, records whose first field (the run)
+/// is at or past it are cut off too. Returns the number of data records kept.
+///
+/// A record is complete when it ends with a line break and has the
+/// header's number of fields (every record ends with a number, so a record
+/// cut inside a quoted field has fewer).
+fn open_resumable<H: AsRef<[u8]>>(
     path: &Path,
-    header: &str,
+    header: &[H],
     keep_runs_below: Option<u64>,
 ) -> Result<u64, SweepError> {
     if !path.exists() {
-        let mut f = File::create(path).map_err(io("creating", path))?;
-        f.write_all(header.as_bytes())
-            .and_then(|_| f.write_all(b"\n"))
-            .and_then(|_| f.sync_data())
-            .map_err(io("writing", path))?;
+        let mut w = csv::Writer::from_writer(File::create(path).map_err(io("creating", path))?);
+        w.write_record(header).map_err(csv_io("writing", path))?;
+        sync(&mut w, path)?;
         return Ok(0);
     }
-    let file = File::open(path).map_err(io("opening", path))?;
-    let mut reader = BufReader::new(file);
-    let mut line = String::new();
+    let len = fs::metadata(path).map_err(io("reading", path))?.len();
+    let ends_with_newline = len > 0 && {
+        let mut f = File::open(path).map_err(io("opening", path))?;
+        let mut last = [0u8];
+        f.seek(SeekFrom::Start(len - 1))
+            .and_then(|_| f.read_exact(&mut last))
+            .map_err(io("reading", path))?;
+        last[0] == b'\n'
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(BufReader::new(
+            File::open(path).map_err(io("opening", path))?,
+        ));
+    let mut record = csv::ByteRecord::new();
     let mut keep: u64 = 0;
     let mut rows = 0;
     let mut first = true;
-    loop {
-        line.clear();
-        let n = reader.read_line(&mut line).map_err(io("reading", path))?;
-        if n == 0 || !line.ends_with('\n') {
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(csv_io("reading", path))?
+    {
+        let end = reader.position().byte();
+        let terminated = end < len || ends_with_newline;
+        if !terminated {
             break;
         }
         if first {
-            if line.trim_end() != header {
+            let expected: Vec<&[u8]> = header.iter().map(|h| h.as_ref()).collect();
+            if record.iter().collect::<Vec<_>>() != expected {
                 return Err(SweepError::Damaged {
                     path: path.to_path_buf(),
-                    what: format!("its header is not `{header}`"),
+                    what: format!(
+                        "its header is not `{}`",
+                        expected
+                            .iter()
+                            .map(|h| String::from_utf8_lossy(h))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    ),
                 });
             }
             first = false;
         } else {
+            if record.len() != header.len() {
+                break;
+            }
             if let Some(limit) = keep_runs_below {
-                let run: u64 = line
-                    .split(',')
-                    .next()
+                let run: u64 = std::str::from_utf8(&record[0])
+                    .ok()
                     .and_then(|f| f.parse().ok())
                     .unwrap_or(u64::MAX);
                 if run >= limit {
@@ -641,11 +656,11 @@ fn open_resumable(
             }
             rows += 1;
         }
-        keep += n as u64;
+        keep = end;
     }
+    drop(reader);
     if first {
         // Not even a complete header: start the file again.
-        drop(reader);
         fs::remove_file(path).map_err(io("removing", path))?;
         return open_resumable(path, header, keep_runs_below);
     }
@@ -658,7 +673,12 @@ fn open_resumable(
     Ok(rows)
 }
 
-fn timeseries_rows(out: &mut Vec<u8>, run: u64, plan: &Plan, r: &ReplicationResult) {
+fn timeseries_rows(
+    w: &mut csv::Writer<File>,
+    run: u64,
+    plan: &Plan,
+    r: &ReplicationResult,
+) -> Result<(), csv::Error> {
     let layout = &plan.series;
     let ns = layout.len();
     let every = plan.raw().record.timeseries_every;
@@ -666,18 +686,17 @@ fn timeseries_rows(out: &mut Vec<u8>, run: u64, plan: &Plan, r: &ReplicationResu
     for p in 0..plan.periods {
         let date = iso(plan.calendar.period_start(p, every));
         for (s, def) in layout.defs.iter().enumerate() {
-            let fields = [
+            w.write_record([
                 run.as_str(),
                 date.as_str(),
                 layout.scope_name(def),
                 def.kind.map_or("all", |k| k.id()),
                 def.metric.id(),
                 &fmt_num(r.series[p * ns + s]),
-            ];
-            out.extend_from_slice(fields.join(",").as_bytes());
-            out.push(b'\n');
+            ])?;
         }
     }
+    Ok(())
 }
 
 /// SHA-256 of a file, read in chunks.
@@ -757,18 +776,34 @@ mod tests {
     fn resumable_files_lose_partial_lines_and_later_runs() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.csv");
+        let h = ["run", "v"];
         fs::write(&p, "run,v\n0,a\n1,b\n2,c\n3,partial").unwrap();
-        assert_eq!(open_resumable(&p, "run,v", None).unwrap(), 3);
+        assert_eq!(open_resumable(&p, &h[..], None).unwrap(), 3);
         assert_eq!(fs::read_to_string(&p).unwrap(), "run,v\n0,a\n1,b\n2,c\n");
-        assert_eq!(open_resumable(&p, "run,v", Some(2)).unwrap(), 2);
+        assert_eq!(open_resumable(&p, &h[..], Some(2)).unwrap(), 2);
         assert_eq!(fs::read_to_string(&p).unwrap(), "run,v\n0,a\n1,b\n");
+        // A record cut after its line break but short of fields goes too.
+        fs::write(&p, "run,v\n0,a\n1\n").unwrap();
+        assert_eq!(open_resumable(&p, &h[..], None).unwrap(), 1);
+        assert_eq!(fs::read_to_string(&p).unwrap(), "run,v\n0,a\n");
         fs::write(&p, "ru").unwrap();
-        assert_eq!(open_resumable(&p, "run,v", None).unwrap(), 0);
+        assert_eq!(open_resumable(&p, &h[..], None).unwrap(), 0);
         assert_eq!(fs::read_to_string(&p).unwrap(), "run,v\n");
         fs::write(&p, "other,header\n").unwrap();
         assert!(matches!(
-            open_resumable(&p, "run,v", None),
+            open_resumable(&p, &h[..], None),
             Err(SweepError::Damaged { .. })
         ));
+        // Names with commas and quotes are quoted, and read back as written.
+        let q = dir.path().join("q.csv");
+        let hq = ["run", "a, \"b\""];
+        assert_eq!(open_resumable(&q, &hq[..], None).unwrap(), 0);
+        assert_eq!(fs::read_to_string(&q).unwrap(), "run,\"a, \"\"b\"\"\"\n");
+        fs::write(&q, "run,\"a, \"\"b\"\"\"\n0,1\n1,\"2").unwrap();
+        assert_eq!(open_resumable(&q, &hq[..], None).unwrap(), 1);
+        assert_eq!(
+            fs::read_to_string(&q).unwrap(),
+            "run,\"a, \"\"b\"\"\"\n0,1\n"
+        );
     }
 }

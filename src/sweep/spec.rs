@@ -28,8 +28,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::outputs::{self, OutputDef};
-use crate::calibrate::params;
 use crate::scenario::locate::{KeyPath, Locator};
+use crate::scenario::overrides;
 use crate::scenario::validate::Issue;
 use crate::scenario::{
     locate_issues, parse_toml, LoadError, Scenario, DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME,
@@ -328,7 +328,7 @@ impl Sweep {
             .zip(values)
             .flat_map(|(p, &x)| p.assignments(x))
             .collect();
-        let raw = params::set_all(self.base.raw(), &assignments).map_err(|p| {
+        let raw = overrides::set_all(self.base.raw(), &assignments).map_err(|p| {
             LoadError::Invalid(vec![crate::scenario::error::ScenarioError {
                 file: self.base.source_name().to_string(),
                 line: 0,
@@ -400,7 +400,7 @@ fn validate_parameters(
         let mut keys = Vec::new();
         for (j, text) in path_list.iter().enumerate() {
             let key = KeyPath::parse(text);
-            match params::get(base.raw(), &key) {
+            match overrides::get(base.raw(), &key) {
                 Ok(v) => keys.push((key, v)),
                 Err(pp) => problem(
                     if p.paths.is_some() { "paths" } else { "path" },
@@ -481,7 +481,10 @@ fn validate_parameters(
                     None,
                     Some("add min = … and max = …".into()),
                 );
-            } else if !(min < max) || !min.is_finite() || !max.is_finite() {
+            } else if min.partial_cmp(&max) != Some(std::cmp::Ordering::Less)
+                || !min.is_finite()
+                || !max.is_finite()
+            {
                 problem(
                     "max",
                     format!("a finite bound above min ({min})"),
@@ -490,7 +493,7 @@ fn validate_parameters(
                 );
             }
         }
-        if p.scale == Scale::Log && !(min > 0.0) {
+        if p.scale == Scale::Log && min.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
             problem(
                 "min",
                 "a positive lower bound for a log scale".into(),
@@ -514,7 +517,7 @@ fn validate_parameters(
     if issues.is_empty() {
         for (i, p) in out.iter().enumerate() {
             for x in [p.min, p.max] {
-                let raw = match params::set_all(base.raw(), &p.assignments(x)) {
+                let raw = match overrides::set_all(base.raw(), &p.assignments(x)) {
                     Ok(r) => r,
                     Err(e) => {
                         issues.push(Issue {
@@ -557,9 +560,9 @@ fn validate_parameters(
 
 fn is_integer_key(base: &Scenario, key: &KeyPath) -> bool {
     // Setting 0.5 on an integer key rounds it; a float key keeps 0.5.
-    params::set_all(base.raw(), &[(key.clone(), 0.5)])
+    overrides::set_all(base.raw(), &[(key.clone(), 0.5)])
         .ok()
-        .and_then(|raw| params::get(&raw, key).ok())
+        .and_then(|raw| overrides::get(&raw, key).ok())
         .is_some_and(|v| v != 0.5)
 }
 

@@ -1,7 +1,7 @@
-//! Scenario parameters addressed by their key path (`effort.support_leverage`,
-//! `journey[11].work_hours`): read, set on a raw scenario, and written back
-//! into the scenario text with its comments kept. Used by calibration (and
-//! any tool that varies parameters).
+//! Key-path overrides: scenario parameters addressed by their key path
+//! (`effort.support_leverage`, `journey[11].work_hours`), read, set on a raw
+//! scenario, and written back into the scenario text with its comments kept.
+//! Used by sweeps and calibration (and any tool that varies parameters).
 
 use toml::Value;
 
@@ -77,7 +77,9 @@ pub fn get(raw: &RawScenario, path: &KeyPath) -> Result<f64, PathProblem> {
         other => Err(PathProblem {
             expected: "a numeric parameter".into(),
             found: format!("{} `{other}`", other.type_str()),
-            hint: Some("only numbers can be calibrated; switches and dates cannot".into()),
+            hint: Some(
+                "only numbers can be varied or calibrated; switches and dates cannot".into(),
+            ),
         }),
     }
 }

@@ -1,0 +1,385 @@
+//! A calibration as a job in an output directory, with the behaviour every
+//! caller gets (the command line is one): the configuration hash that says
+//! whether a directory holds the same calibration, resuming from its
+//! checkpoint after an interruption, the outputs written after every
+//! generation and at the end, and the seed of the final fit.
+//!
+//! Files: `checkpoint.json` and `generations.csv` (after every generation),
+//! `posterior.csv`, `posterior_summary.csv`, `fit.csv` (at the end) and
+//! `manifest.json` (at the start, and again at the end listing the others).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::abc::{self, AbcSettings, AbcState, Problem};
+use super::priors::{self, Prior};
+use super::report::{self, ParameterSummary, TargetFit};
+use super::targets::{self, Target};
+use crate::engine::plan::Plan;
+use crate::output::export::ExportError;
+use crate::output::manifest::Manifest;
+use crate::output::target::{OpenDir, OutputDir, TargetError};
+use crate::scenario::locate::KeyPath;
+use crate::scenario::{overrides, LoadError, Scenario};
+use crate::util::hash::sha256_hex;
+
+/// The checkpoint file (the state after the last completed generation).
+pub const CHECKPOINT_FILE: &str = "checkpoint.json";
+
+/// The seed of the final fit of the best-supported parameters: independent
+/// of the seeds the calibration simulated with.
+pub fn fit_seed(seed: u64) -> u64 {
+    crate::engine::rng::splitmix64(seed ^ 0xF17_F17)
+}
+
+/// A text input of a calibration (targets or priors) and where it came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Where it was read from (used in messages and the manifest).
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// The calibration's part of `manifest.json` (after the core fields:
+/// scenario, seed, replications per parameter set, generator, command line).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationRecord {
+    /// Hash of everything that determines the result except the number of
+    /// generations: a directory with the same hash is resumed.
+    pub config_hash: String,
+    /// Targets file.
+    pub targets_path: String,
+    /// SHA-256 of the targets file.
+    pub targets_sha256: String,
+    /// Priors file.
+    pub priors_path: String,
+    /// SHA-256 of the priors file.
+    pub priors_sha256: String,
+    /// The settings.
+    pub settings: AbcSettings,
+    /// Replications of the final fit.
+    pub fit_replications: u32,
+    /// Seed of the final fit.
+    pub fit_seed: u64,
+    /// Generations completed (the rejection step is generation 0).
+    pub generations_done: usize,
+    /// Whether the final outputs are written.
+    pub complete: bool,
+}
+
+/// Why a calibration failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CalibrateError {
+    /// The output directory cannot be used.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// Making an output file failed.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// The checkpoint of the calibration being resumed cannot be read.
+    #[error("{path} is damaged: {what}")]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        what: String,
+    },
+    /// Saving after a generation failed.
+    #[error("{0}")]
+    Save(String),
+    /// The best-supported parameters give an invalid scenario.
+    #[error("best parameters give an invalid scenario")]
+    InvalidBest,
+    /// Writing the calibrated values into the scenario text failed.
+    #[error("{0}")]
+    WriteBack(String),
+}
+
+/// A loaded calibration: scenario, targets, priors and settings.
+pub struct Calibration {
+    /// Base scenario.
+    pub scenario: Scenario,
+    /// Targets.
+    pub targets: Vec<Target>,
+    /// Priors.
+    pub priors: Vec<Prior>,
+    /// ABC settings.
+    pub settings: AbcSettings,
+    /// Replications of the final fit.
+    pub fit_replications: u32,
+    targets_source: Source,
+    priors_source: Source,
+}
+
+impl Calibration {
+    /// Loads and validates the targets and priors against the scenario.
+    pub fn new(
+        scenario: Scenario,
+        targets: Source,
+        priors: Source,
+        settings: AbcSettings,
+        fit_replications: u32,
+    ) -> Result<Calibration, LoadError> {
+        let t = targets::load(&targets.text, &targets.name, &scenario);
+        let p = priors::load(&priors.text, &priors.name, &scenario);
+        let (t, p) = match (t, p) {
+            (Ok(t), Ok(p)) => (t, p),
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
+        Ok(Calibration {
+            scenario,
+            targets: t,
+            priors: p,
+            settings,
+            fit_replications: fit_replications.max(1),
+            targets_source: targets,
+            priors_source: priors,
+        })
+    }
+
+    /// The problem ABC solves.
+    pub fn problem(&self) -> Problem<'_> {
+        Problem {
+            scenario: &self.scenario,
+            priors: &self.priors,
+            targets: &self.targets,
+        }
+    }
+
+    /// Hash of the scenario, targets, priors and settings except the number
+    /// of generations (so a finished calibration can be continued with more).
+    pub fn config_hash(&self) -> String {
+        let mut hashed = self.settings.clone();
+        hashed.generations = 0;
+        sha256_hex(
+            format!(
+                "{}\n{}\n{}\n{}",
+                self.scenario.content_hash(),
+                sha256_hex(self.targets_source.text.as_bytes()),
+                sha256_hex(self.priors_source.text.as_bytes()),
+                serde_json::to_string(&hashed).unwrap_or_default()
+            )
+            .as_bytes(),
+        )
+    }
+
+    fn manifest(&self, command_line: Vec<String>) -> Manifest<CalibrationRecord> {
+        let record = CalibrationRecord {
+            config_hash: self.config_hash(),
+            targets_path: self.targets_source.name.clone(),
+            targets_sha256: sha256_hex(self.targets_source.text.as_bytes()),
+            priors_path: self.priors_source.name.clone(),
+            priors_sha256: sha256_hex(self.priors_source.text.as_bytes()),
+            settings: self.settings.clone(),
+            fit_replications: self.fit_replications,
+            fit_seed: fit_seed(self.settings.seed),
+            generations_done: 0,
+            complete: false,
+        };
+        Manifest::new(
+            self.settings.seed,
+            self.settings.replications,
+            command_line,
+            record,
+        )
+        .with_scenario(&self.scenario)
+    }
+
+    /// Opens the output directory, before anything is simulated: a directory
+    /// holding this calibration (same [`Calibration::config_hash`]) is
+    /// resumed from its checkpoint; one holding anything else is refused or
+    /// replaced as `out`'s policy says.
+    pub fn open(
+        &self,
+        out: &OutputDir,
+        command_line: Vec<String>,
+    ) -> Result<Job<'_>, CalibrateError> {
+        let hash = self.config_hash();
+        let mut dir = out.open(|m: &Manifest<CalibrationRecord>| {
+            if m.extension.config_hash == hash {
+                Ok(())
+            } else {
+                Err("a different calibration (other scenario, targets, priors or settings)".into())
+            }
+        })?;
+        let resumed = dir.take_previous().is_some();
+        let mut state = AbcState {
+            config_hash: hash.clone(),
+            generations: Vec::new(),
+        };
+        if resumed {
+            let path = dir.path().join(CHECKPOINT_FILE);
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let saved: AbcState =
+                        serde_json::from_slice(&bytes).map_err(|e| CalibrateError::Damaged {
+                            path: path.clone(),
+                            what: e.to_string(),
+                        })?;
+                    if saved.config_hash != hash {
+                        return Err(CalibrateError::Damaged {
+                            path,
+                            what: "it belongs to another calibration".into(),
+                        });
+                    }
+                    state = saved;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(CalibrateError::Damaged {
+                        path,
+                        what: e.to_string(),
+                    })
+                }
+            }
+        }
+        let mut manifest = self.manifest(command_line);
+        manifest.extension.generations_done = state.generations.len();
+        dir.write_manifest(&manifest)?;
+        Ok(Job {
+            calibration: self,
+            dir,
+            state,
+            manifest,
+            resumed,
+        })
+    }
+
+    /// The scenario text `source` (the scenario file as written) with the
+    /// parameter values `theta` (in priors order) written in, comments kept;
+    /// checked to load.
+    pub fn write_back(
+        &self,
+        source: &str,
+        theta: &[f64],
+        name: &str,
+    ) -> Result<String, CalibrateError> {
+        let assignments: Vec<(KeyPath, f64)> = self
+            .priors
+            .iter()
+            .map(|p| p.path.clone())
+            .zip(theta.iter().copied())
+            .collect();
+        let text =
+            overrides::write_into_text(source, &assignments).map_err(CalibrateError::WriteBack)?;
+        Scenario::from_toml(&text, name).map_err(|e| CalibrateError::WriteBack(e.to_string()))?;
+        Ok(text)
+    }
+}
+
+/// A calibration opened in its output directory, ready to run (or continue).
+pub struct Job<'a> {
+    calibration: &'a Calibration,
+    dir: OpenDir<CalibrationRecord>,
+    state: AbcState,
+    manifest: Manifest<CalibrationRecord>,
+    resumed: bool,
+}
+
+/// What a finished calibration gives.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The output directory.
+    pub dir: PathBuf,
+    /// Every generation.
+    pub state: AbcState,
+    /// Posterior summary per parameter.
+    pub summary: Vec<ParameterSummary>,
+    /// The best-supported parameter values (priors order).
+    pub best: Vec<f64>,
+    /// Fit of the best-supported parameters to each target.
+    pub fits: Vec<TargetFit>,
+}
+
+impl Job<'_> {
+    /// The output directory.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Whether the directory held this calibration already (it is continued).
+    pub fn resumed(&self) -> bool {
+        self.resumed
+    }
+
+    /// Generations already done.
+    pub fn generations_done(&self) -> usize {
+        self.state.generations.len()
+    }
+
+    /// Runs the remaining generations, saving the checkpoint and
+    /// `generations.csv` after each, then fits the best-supported parameters
+    /// and writes the final outputs. `on_evaluation` is called after every
+    /// simulated parameter set, `on_generation` after every saved generation.
+    pub fn run<E, G>(
+        self,
+        on_evaluation: E,
+        mut on_generation: G,
+    ) -> Result<Outcome, CalibrateError>
+    where
+        E: Fn() + Sync,
+        G: FnMut(&AbcState),
+    {
+        let Job {
+            calibration: c,
+            dir,
+            state,
+            mut manifest,
+            ..
+        } = self;
+        let problem = c.problem();
+        let state = abc::run(&problem, &c.settings, state, on_evaluation, |s| {
+            let bytes = serde_json::to_vec(s).map_err(|e| e.to_string())?;
+            dir.write_file(CHECKPOINT_FILE, &bytes)
+                .map_err(|e| e.to_string())?;
+            let gens = report::generations_csv(s).map_err(|e| e.to_string())?;
+            dir.write_file("generations.csv", &gens)
+                .map_err(|e| e.to_string())?;
+            on_generation(s);
+            Ok(())
+        })
+        .map_err(CalibrateError::Save)?;
+
+        let summary = report::posterior_summary(&state, &c.priors);
+        let best = report::best_particle(&state).unwrap_or_default();
+        let fit = problem.fit(&best, c.fit_replications, fit_seed(c.settings.seed));
+        let best_scenario = problem
+            .scenario_with(&best)
+            .ok_or(CalibrateError::InvalidBest)?;
+        let plan = Plan::new(&best_scenario);
+        let fits = report::target_fits(&plan, &c.targets, &fit);
+        let files = [
+            ("posterior.csv", report::posterior_csv(&state, &c.priors)?),
+            (
+                "posterior_summary.csv",
+                report::posterior_summary_csv(&summary, &c.priors)?,
+            ),
+            ("fit.csv", report::fit_csv(&fits)?),
+        ];
+        for (name, bytes) in &files {
+            dir.write_file(name, bytes)?;
+        }
+        let checkpoint = serde_json::to_vec(&state).map_err(ExportError::from)?;
+        let generations = report::generations_csv(&state)?;
+        manifest.extension.generations_done = state.generations.len();
+        manifest.extension.complete = true;
+        manifest.list_files(
+            [
+                (CHECKPOINT_FILE, checkpoint.as_slice()),
+                ("generations.csv", generations.as_slice()),
+            ]
+            .into_iter()
+            .chain(files.iter().map(|(n, b)| (*n, b.as_slice()))),
+        );
+        dir.write_manifest(&manifest)?;
+        Ok(Outcome {
+            dir: dir.path().to_path_buf(),
+            state,
+            summary,
+            best,
+            fits,
+        })
+    }
+}
