@@ -260,7 +260,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
     }
     out.push_str(&format!("\nOutputs in {}\n", dir.display()));
     if let Some(w) = &args.write_scenario {
-        let source = std::fs::read_to_string(&args.scenario).map_err(io)?;
+        let source = pioneer::scenario::inherit::effective_text(&args.scenario).map_err(io)?;
         let assignments: Vec<(KeyPath, f64)> = priors
             .iter()
             .map(|p| p.path.clone())
