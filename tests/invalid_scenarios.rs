@@ -1,13 +1,20 @@
-//! The corpus of invalid scenarios in `tests/fixtures/invalid/`: each file is a
-//! copy of `scenarios/nwl_wsic_2013.toml` with one kind of defect (the first
-//! line of each file says which). For every file this checks
+//! The corpus of invalid scenarios in `tests/fixtures/invalid/`: each file is
+//! `scenarios/nwl_wsic_2013.toml` with one kind of defect (the first line of
+//! each file says which). Most are patches: `extends` the default scenario
+//! and write only the defect, so the errors point into the patch. The defects
+//! of [`FULL_COPIES`] take a key or a milestone away, which a patch cannot
+//! do (`extends` only adds and overrides), so those are full copies.
+//!
+//! For every file this checks
 //!
 //! * that loading fails with `LoadError::Invalid`, and the rendered error text
 //!   (snapshot `tests/snapshots/invalid_scenarios__<file stem>.snap`);
 //! * structurally: every error has a position and (except for TOML syntax
 //!   errors) a key path; the key paths in the table below are all reported,
-//!   their line and column point at the defect in the file, their hints say
-//!   what the table says, and no other errors are reported;
+//!   each in the file the table says (the fixture, or the default scenario for
+//!   a value a patch inherits), their line and column point at the defect in
+//!   that file, their hints say what the table says, and no other errors are
+//!   reported;
 //! * that the rendered text has the documented shape: one `error: ` line per
 //!   error, `  hint: ` lines, and a final `N errors in scenario` line.
 //!
@@ -20,10 +27,28 @@ use std::path::{Path, PathBuf};
 use pioneer::scenario::{LoadError, ScenarioError};
 use pioneer::Scenario;
 
+/// Fixtures whose defect is a removal: full copies of the default, not patches.
+const FULL_COPIES: &[&str] = &["missing_pilot_live", "missing_required_key"];
+
+/// The first line of TOML of every patch.
+const EXTENDS_DEFAULT: &str = "extends = \"../../../scenarios/nwl_wsic_2013.toml\"";
+
+/// The file an error must name.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum In {
+    /// The fixture itself.
+    Fixture,
+    /// `scenarios/nwl_wsic_2013.toml`, which a patch extends: the defect makes
+    /// a value the patch inherits invalid.
+    Default,
+}
+
 /// One error the fixture must produce.
 struct Want {
     /// Exact key path of the error.
     path: &'static str,
+    /// The file the error names.
+    file: In,
     /// The line the error names must contain this text.
     line_has: &'static str,
     /// The text of the file starting at the reported line and column must
@@ -36,9 +61,18 @@ struct Want {
 const fn want(path: &'static str, at: &'static str, hint: Option<&'static str>) -> Want {
     Want {
         path,
+        file: In::Fixture,
         line_has: at,
         at,
         hint,
+    }
+}
+
+/// An error at an inherited value, in the default scenario.
+const fn want_in_default(path: &'static str, at: &'static str, hint: Option<&'static str>) -> Want {
+    Want {
+        file: In::Default,
+        ..want(path, at, hint)
     }
 }
 
@@ -59,7 +93,7 @@ const CASES: &[Case] = &[
         name: "syntax_error",
         syntax: true,
         // An unterminated string: reported at the end of the line `id = "harrow`.
-        errors: &[Want { path: "", line_has: "id = \"harrow", at: "\n", hint: Some("check quotes") }],
+        errors: &[Want { path: "", file: In::Fixture, line_has: "id = \"harrow", at: "\n", hint: Some("check quotes") }],
         bug: None,
     },
     Case {
@@ -67,7 +101,7 @@ const CASES: &[Case] = &[
         syntax: true,
         // 30 February is not a date; toml reports it at the day.
         // The hint should be about dates, not about quotes and brackets.
-        errors: &[Want { path: "", line_has: "toolkit_published = 2014-02-30", at: "30", hint: Some("date") }],
+        errors: &[Want { path: "", file: In::Fixture, line_has: "toolkit_published = 2014-02-30", at: "30", hint: Some("date") }],
         bug: Some("the TOML parser's two-line message is rendered over two lines, and the hint is about quotes and brackets"),
     },
     Case {
@@ -83,7 +117,7 @@ const CASES: &[Case] = &[
             want("calendar.timestep", "timestep = \"week\"", Some("`horizon`, `start`")),
             want("programme.salary_inflation", "salary_inflation = 0.02", Some("`team_size`")),
             want("early_adopters[6].go_live", "go_live = 2015-01-05", Some("`rollout_every_weeks`")),
-            Want { path: "output", line_has: "[output]", at: "output]", hint: Some("`early_adopters`") },
+            Want { path: "output", file: In::Fixture, line_has: "[output]", at: "output]", hint: Some("`early_adopters`") },
         ],
         bug: None,
     },
@@ -116,9 +150,10 @@ const CASES: &[Case] = &[
         syntax: false,
         errors: &[
             want("calendar.horizon", "2013-03-31", Some("dates must be in order")),
-            // Consequences of the short calendar, reported too.
-            want("timetable.ea_signed_off", "2013-12-20", None),
-            want("timetable.pilot_start", "2014-01-06", None),
+            // Consequences of the short calendar, reported too, where the
+            // inherited dates are written.
+            want_in_default("timetable.ea_signed_off", "2013-12-20", None),
+            want_in_default("timetable.pilot_start", "2014-01-06", None),
         ],
         bug: None,
     },
@@ -158,6 +193,7 @@ const CASES: &[Case] = &[
         // `ealing` (the third early adopter) has no `scope`: reported at its table header.
         errors: &[Want {
             path: "early_adopters[2]",
+            file: In::Fixture,
             line_has: "[[early_adopters]]",
             at: "[[early_adopters]]\nid = \"ealing\"",
             hint: Some("add `early_adopters[2].scope`"),
@@ -170,6 +206,7 @@ const CASES: &[Case] = &[
         // The lay advisory group's schedule period has no `to`.
         errors: &[Want {
             path: "bodies[2].schedule[0]",
+            file: In::Fixture,
             line_has: "[[bodies.schedule]]",
             at: "[[bodies.schedule]]\nfrom = 2013-11-04",
             hint: Some("add `bodies[2].schedule[0].to`"),
@@ -187,6 +224,7 @@ const CASES: &[Case] = &[
         syntax: false,
         errors: &[Want {
             path: "journey",
+            file: In::Fixture,
             line_has: "[[journey]]",
             at: "[[journey]]\nid = \"population_agreed\"",
             hint: Some("id = \"pilot_live\""),
@@ -196,7 +234,8 @@ const CASES: &[Case] = &[
     Case {
         name: "duplicate_early_adopter",
         syntax: false,
-        errors: &[want("early_adopters[7].id", "\"ealing\"", Some("each id may appear once"))],
+        // Appended after the nine inherited early adopters.
+        errors: &[want("early_adopters[9].id", "\"ealing\"", Some("each id may appear once"))],
         bug: None,
     },
     Case {
@@ -207,7 +246,7 @@ const CASES: &[Case] = &[
             want("barriers[1].workaround_hours", "-200.0", None),
             want("journey[5].signers[0]", "\"gp\"", Some("`gp_practice`")),
             want("early_adopters[2].pilot_practices", "90", None),
-            want("early_adopters[7].id", "\"harrow\"", Some("each id may appear once")),
+            want("early_adopters[9].id", "\"harrow\"", Some("each id may appear once")),
             want("record.quantiles", "[0.1, 0.9, 0.5]", None),
         ],
         bug: None,
@@ -223,6 +262,15 @@ fn fixtures_dir() -> PathBuf {
 
 fn fixture_path(name: &str) -> PathBuf {
     fixtures_dir().join(format!("{name}.toml"))
+}
+
+fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+/// The default scenario as errors name it when a patch inherits from it.
+fn default_path() -> PathBuf {
+    scenarios_dir().join("nwl_wsic_2013.toml")
 }
 
 fn corpus() -> Vec<PathBuf> {
@@ -254,16 +302,20 @@ fn load_errors(path: &Path) -> (String, Vec<ScenarioError>) {
     }
 }
 
-/// The rendered text with the machine-specific directory replaced.
+/// The rendered text with the machine-specific directories replaced.
 fn normalised(text: &str) -> String {
-    let dir = fixtures_dir().display().to_string();
-    text.replace(&dir, "[fixtures]").replace('\\', "/")
+    let fixtures = fixtures_dir().display().to_string();
+    let scenarios = scenarios_dir().display().to_string();
+    text.replace(&fixtures, "[fixtures]")
+        .replace(&scenarios, "[scenarios]")
+        .replace('\\', "/")
 }
 
 /// Runs every check for one case; returns the problems found.
 fn check_case(case: &Case) -> Vec<String> {
     let path = fixture_path(case.name);
-    let source = std::fs::read_to_string(&path).unwrap();
+    let fixture_text = std::fs::read_to_string(&path).unwrap();
+    let default_text = std::fs::read_to_string(default_path()).unwrap();
     let (text, errors) = load_errors(&path);
     let mut problems = Vec::new();
     let mut p = |s: String| problems.push(format!("{}: {s}", case.name));
@@ -271,11 +323,25 @@ fn check_case(case: &Case) -> Vec<String> {
     if errors.is_empty() {
         p("LoadError::Invalid with no errors".into());
     }
-    let lines: Vec<&str> = source.split('\n').collect();
-    for e in &errors {
-        if e.file != path.display().to_string() {
-            p(format!("error names file {:?}, not the path given", e.file));
+    // The file an error names, and its text.
+    let named = |e: &ScenarioError| -> Option<(In, &str)> {
+        if e.file == path.display().to_string() {
+            Some((In::Fixture, &fixture_text))
+        } else if e.file == default_path().display().to_string() {
+            Some((In::Default, &default_text))
+        } else {
+            None
         }
+    };
+    for e in &errors {
+        let Some((_, source)) = named(e) else {
+            p(format!(
+                "error names file {:?}, neither the path given nor the default scenario",
+                e.file
+            ));
+            continue;
+        };
+        let lines: Vec<&str> = source.split('\n').collect();
         if e.line == 0 || e.column == 0 {
             p(format!("error without a position: {e}"));
         }
@@ -309,6 +375,17 @@ fn check_case(case: &Case) -> Vec<String> {
         let Some(e) = errors.iter().find(|e| e.key_path == w.path) else {
             continue;
         };
+        let Some((file, source)) = named(e) else {
+            continue;
+        };
+        if file != w.file {
+            p(format!(
+                "`{}` is reported in {:?} ({}), expected {:?}",
+                w.path, file, e.file, w.file
+            ));
+            continue;
+        }
+        let lines: Vec<&str> = source.split('\n').collect();
         if e.line == 0 || e.line > lines.len() {
             continue;
         }
@@ -423,6 +500,31 @@ fn corpus_and_table_agree() {
         "every fixture needs a row in CASES and every row a fixture"
     );
     assert!(files.len() >= 14, "the corpus has {} files", files.len());
+}
+
+#[test]
+fn fixtures_are_patches_on_the_default_unless_their_defect_is_a_removal() {
+    for path in corpus() {
+        let name = stem(&path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let first_toml = text
+            .lines()
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .unwrap_or("");
+        if FULL_COPIES.contains(&name.as_str()) {
+            assert!(!text.contains("extends"), "{name} is listed as a full copy");
+            assert!(text.lines().count() > 400, "{name} is not a full copy");
+        } else {
+            assert_eq!(
+                first_toml, EXTENDS_DEFAULT,
+                "{name} is not a patch on the default"
+            );
+            assert!(text.lines().count() < 60, "{name} is not a short patch");
+        }
+    }
+    for name in FULL_COPIES {
+        assert!(fixture_path(name).exists(), "{name} is missing");
+    }
 }
 
 #[test]

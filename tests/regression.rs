@@ -22,7 +22,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use sha2::{Digest, Sha256};
+use pioneer::util::hash::sha256_hex;
 
 const SEED: &str = "20131";
 const REPLICATIONS: &str = "40";
@@ -56,13 +56,6 @@ fn scenarios() -> Vec<(String, PathBuf)> {
         out.push((name, p));
     }
     out
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn run(scenario: &Path, out: &Path) -> BTreeMap<String, String> {

@@ -193,8 +193,8 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
     }
     out.push_str(&format!("\nOutputs in {}\n", outcome.dir.display()));
     if let Some(w) = &args.write_scenario {
-        let source =
-            std::fs::read_to_string(&args.scenario).map_err(|e| Failure::Run(e.to_string()))?;
+        let source = pioneer::scenario::inherit::effective_text(&args.scenario)
+            .map_err(|e| Failure::Run(e.to_string()))?;
         let text = calibration
             .write_back(&source, &outcome.best, &w.display().to_string())
             .map_err(calibrate_failure)?;

@@ -211,6 +211,38 @@ impl<'t> Locator<'t> {
         (line, col)
     }
 
+    /// 1-based line and column → byte offset (the inverse of [`Locator::line_col`];
+    /// positions past the end of a line or of the text are clamped).
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let mut start = 0;
+        for _ in 1..line.max(1) {
+            match self.text[start..].find('\n') {
+                Some(nl) => start += nl + 1,
+                None => return self.text.len(),
+            }
+        }
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |nl| start + nl + 1);
+        (start + column.max(1) - 1).min(end)
+    }
+
+    /// Byte spans of the key and of the value at exactly `path`, or `None`
+    /// when the text has no such path. Array elements have no key span; tables
+    /// written with a `[header]` have the header as their value span.
+    #[allow(clippy::type_complexity)]
+    pub fn spans(&self, path: &KeyPath) -> Option<(Option<Range<usize>>, Option<Range<usize>>)> {
+        let doc = self.doc.as_ref()?;
+        let mut node = Node::Table(doc.as_table());
+        let mut key_span = None;
+        for seg in &path.0 {
+            let (child, key) = node.child(seg)?;
+            key_span = key;
+            node = child;
+        }
+        Some((key_span, node.span()))
+    }
+
     /// Position of the key or value at `path` (the key itself for `key = true`),
     /// falling back to the nearest ancestor that exists.
     pub fn position(&self, path: &KeyPath, key: bool) -> (usize, usize) {
@@ -367,5 +399,28 @@ mod more_tests {
             loc.path_at(offset).to_string(),
             "codesign.meeting_every_weeks"
         );
+    }
+}
+
+#[cfg(test)]
+mod offset_tests {
+    use super::*;
+
+    #[test]
+    fn offset_inverts_line_col_and_spans_find_keys_and_values() {
+        let text = "[a]\nb = 12\n\n[[c]]\nd = { e = \"x\" }\n";
+        let loc = Locator::new(text);
+        for off in 0..text.len() {
+            let (l, c) = loc.line_col(off);
+            assert_eq!(loc.offset(l, c), off, "offset {off}");
+        }
+        assert_eq!(loc.offset(99, 1), text.len());
+        let (key, value) = loc.spans(&KeyPath::parse("a.b")).unwrap();
+        assert_eq!(&text[key.unwrap()], "b");
+        assert_eq!(&text[value.unwrap()].trim(), &"12");
+        let (key, value) = loc.spans(&KeyPath::parse("c[0].d.e")).unwrap();
+        assert_eq!(&text[key.unwrap()], "e");
+        assert!(text[value.unwrap()].contains("\"x\""));
+        assert!(loc.spans(&KeyPath::parse("a.z")).is_none());
     }
 }

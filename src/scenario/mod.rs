@@ -1,14 +1,19 @@
 //! Scenario files: the serde mirror (`raw`), validation into an immutable
 //! [`Scenario`] (`validate`), error reporting with positions (`error`,
-//! `locate`) and the schema that documents every key (`schema`).
+//! `locate`), the schema that documents every key (`schema`) and inheritance
+//! between scenario files (`inherit`: `extends = "../base.toml"`).
 //!
 //! Loading runs in three layers so that a user sees every problem at once
 //! where that is possible: TOML syntax (one error: the rest of the file cannot
 //! be read), then types and unknown keys (every unknown key is reported; a
-//! type error stops serde), then the semantic rules (all collected).
+//! type error stops serde), then the semantic rules (all collected). A file
+//! that extends another is first merged with its base (`inherit`); the layers
+//! then run on the merged document, and each error is moved back to the file
+//! where its key is written.
 
 pub mod date;
 pub mod error;
+pub mod inherit;
 pub mod locate;
 pub mod overrides;
 pub mod raw;
@@ -52,7 +57,8 @@ impl Scenario {
     pub fn source_name(&self) -> &str {
         &self.source_name
     }
-    /// SHA-256 of the scenario text, hex.
+    /// SHA-256 of the scenario text, hex; for a file that extends another, of
+    /// every file of the chain and the merged document (see `inherit`).
     pub fn content_hash(&self) -> &str {
         &self.content_hash
     }
@@ -61,18 +67,28 @@ impl Scenario {
         Scenario::from_toml(DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME)
             .expect("the embedded scenario is valid (tested)")
     }
-    /// Loads and validates a file.
+    /// Loads and validates a file, with its `extends` chain if it has one.
     pub fn from_file(path: &Path) -> Result<Scenario, LoadError> {
         let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        Scenario::from_toml(&text, &path.display().to_string())
+        Scenario::load(&text, &path.display().to_string(), path)
     }
-    /// Parses and validates TOML text; `name` is used in error messages.
+    /// Parses and validates TOML text; `name` is used in error messages and,
+    /// if the text extends another scenario, as the path it was read from (a
+    /// relative base is looked for next to it).
     pub fn from_toml(text: &str, name: &str) -> Result<Scenario, LoadError> {
-        let raw = parse_raw(text, name)?;
-        Scenario::from_raw(raw, text, name)
+        Scenario::load(text, name, Path::new(name))
+    }
+    fn load(text: &str, name: &str, path: &Path) -> Result<Scenario, LoadError> {
+        let effective = inherit::Effective::load(text, name, Some(path))?;
+        let merged = effective.text();
+        let mut scenario = parse_raw(merged, name)
+            .and_then(|raw| Scenario::from_raw(raw, merged, name))
+            .map_err(|e| inherit::hint_extends(effective.relocate(e)))?;
+        scenario.content_hash = effective.content_hash();
+        Ok(scenario)
     }
     /// Validates a raw scenario (for example one modified by a sweep). `text`
     /// is used to locate errors and to hash the content.

@@ -230,6 +230,30 @@ fn property_order(node: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The hand-written section of the reference on `extends`, which is not a
+/// key of `RawScenario` (it is resolved before deserialisation, in `inherit`).
+const INHERITANCE: &str = "## Inheritance: `extends`
+
+A scenario file may start with a top-level `extends = \"<path>\"` (before its first `[section]`) and then \
+write only the keys it changes; the files in `scenarios/variants/` are examples. The path is relative to the \
+directory of the file that writes it; `extends = \"builtin:nwl_wsic_2013\"` names the default scenario built \
+into `pioneer`. A base may itself extend another; a cycle is an error. The file's keys are laid over its base:
+
+- tables merge key by key, at any depth (inline `{ … }` tables too);
+- arrays of tables whose elements have an `id` (`early_adopters[]`, `journey[]`, `bodies[]`, `barriers[]`, \
+`leadership.leaders[]`, `funding.tranches[]`) merge element by element: an element with an inherited `id` is \
+merged into that element, one with a new `id` is appended (so is a second element with the same `id` in one \
+file, which validation then reports as a duplicate);
+- everything else is replaced whole: numbers, dates, text, arrays of values (`requires`, `quantiles`) and \
+arrays of tables without ids (`budget[]`, `consultancy.contracts[]`, `bodies[].schedule[]`); `key = []` \
+empties an inherited list.
+
+Nothing inherited can be removed otherwise. Errors name the file, line and column where the offending key \
+or value is written, in the file itself or in the base it comes from. The keys below are those of the merged \
+scenario.
+
+";
+
 /// The scenario reference in Markdown (the content of `docs/scenario-reference.md`).
 pub fn reference_markdown() -> String {
     let schema = json_schema();
@@ -242,6 +266,7 @@ and the source of the default (a source tag or claim id explained in `docs/evide
 `[]` marks an array of tables (`[[key]]` in TOML). Dates are ISO `YYYY-MM-DD`, either bare TOML dates or strings. \
 Unknown keys are errors.\n\n",
     );
+    out.push_str(INHERITANCE);
     let docs = key_docs(&schema);
     let mut current_top = String::new();
     for d in &docs {
