@@ -7,6 +7,7 @@
 use rayon::prelude::*;
 
 use crate::engine::ensemble::run_replication;
+use crate::engine::milestone_ref::MilestoneRef;
 use crate::engine::plan::Plan;
 use crate::observe::ReplicationResult;
 use crate::output::charts::comparison_chart;
@@ -14,7 +15,7 @@ use crate::output::export::ExportError;
 use crate::output::manifest::{Manifest, MANIFEST_FILE};
 use crate::output::report::comparison_html;
 use crate::scenario::Scenario;
-use crate::sweep::outputs::{self, MilestoneRef, OutputDef};
+use crate::sweep::outputs::{self, OutputDef};
 use crate::util::stats::p10_p50_p90;
 
 pub use crate::output::comparison::{comparison_csv, format_value, Comparison, ComparisonRow};

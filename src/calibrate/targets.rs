@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::engine::milestone_ref::MilestoneRef;
 use crate::engine::plan::Plan;
 use crate::model::calendar::financial_year;
 use crate::model::calendar::Period;
@@ -17,7 +18,6 @@ use crate::scenario::error::did_you_mean;
 use crate::scenario::locate::{KeyPath, Locator};
 use crate::scenario::validate::Issue;
 use crate::scenario::{locate_issues, parse_toml, IsoDate, LoadError, Scenario};
-use crate::sweep::outputs::MilestoneRef;
 
 /// Weeks used for "never reached within the horizon" (far beyond any horizon).
 pub const NOT_REACHED_WEEKS: f64 = 10_000.0;
