@@ -10,7 +10,7 @@ use crate::engine::ensemble::run_replication;
 use crate::engine::milestone_ref::MilestoneRef;
 use crate::engine::plan::Plan;
 use crate::observe::ReplicationResult;
-use crate::output::charts::comparison_chart;
+use crate::output::chart::comparison_charts;
 use crate::output::export::ExportError;
 use crate::output::manifest::{Manifest, MANIFEST_FILE};
 use crate::output::report::comparison_html;
@@ -52,14 +52,14 @@ pub fn output_files(
     command_line: Vec<String>,
 ) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
     let plans: Vec<&Plan> = c.plans.iter().collect();
-    let chart = comparison_chart(&plans, &c.names, &c.results)?;
-    let html = comparison_html(c, &chart, seed, replications, sources);
-    let mut files = vec![
-        ("compare.csv".to_string(), comparison_csv(c)?),
-        (format!("{}.svg", chart.name), chart.svg.into_bytes()),
-        (format!("{}.png", chart.name), chart.png),
-        ("report.html".to_string(), html.into_bytes()),
-    ];
+    let charts = comparison_charts(&plans, &c.names, &c.results)?;
+    let html = comparison_html(c, &charts, seed, replications, sources);
+    let mut files = vec![("compare.csv".to_string(), comparison_csv(c)?)];
+    for chart in charts {
+        files.push((format!("{}.svg", chart.name), chart.svg.into_bytes()));
+        files.push((format!("{}.png", chart.name), chart.png));
+    }
+    files.push(("report.html".to_string(), html.into_bytes()));
     let record = CompareRecord {
         scenarios: scenarios
             .iter()

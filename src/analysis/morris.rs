@@ -44,6 +44,7 @@ pub fn elementary_effects(
     }
     let r = x.len() / (k + 1);
     let mut ee = vec![vec![f64::NAN; r]; k];
+    #[allow(clippy::needless_range_loop)] // t is the trajectory number, reported in errors
     for t in 0..r {
         for step in 0..k {
             let (a, b) = (t * (k + 1) + step, t * (k + 1) + step + 1);

@@ -9,13 +9,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use pioneer::output::export::all_files;
-use pioneer::output::manifest::{Manifest, NoExtension};
-use pioneer::output::summary::Summary;
 use pioneer::output::table;
 use pioneer::output::target::{OutputDir, Policy, TargetError};
 use pioneer::scenario::{LoadError, DEFAULT_SCENARIO_NAME};
-use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
+use pioneer::{Ensemble, Scenario};
 
 /// Exit code for bad input (scenario errors, refused output directory, bad arguments).
 const EXIT_BAD_INPUT: i32 = 2;
@@ -213,34 +210,29 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         Policy::one_shot(args.force),
     )
     .map_err(target_failure)?;
-    let plan = Plan::new(&scenario);
     let pool = args.ensemble.pool()?;
     let bar = progress_bar(
         args.quiet,
         Some(args.ensemble.replications as u64),
         "{spinner} {pos}/{len} replications [{elapsed_precise}<{eta_precise}] {wide_bar}",
     );
-    let spec = EnsembleSpec {
-        seed: args.ensemble.seed,
-        replications: args.ensemble.replications,
-    };
-    let results = pool.install(|| run_ensemble(&plan, spec, || bar.inc(1)));
+    let tick = || bar.inc(1);
+    let runs = pool.install(|| {
+        Ensemble::new(&scenario)
+            .seed(args.ensemble.seed)
+            .replications(args.ensemble.replications)
+            .progress(&tick)
+            .run()
+    });
     bar.finish_and_clear();
-    let summary = Summary::new(&plan, &results);
-    say(&table::render(&summary, args.ensemble.seed));
+    say(&table::render(&runs.summary(), args.ensemble.seed));
 
     if args.no_output {
         return Ok(());
     }
-    let manifest = Manifest::new(
-        args.ensemble.seed,
-        args.ensemble.replications,
-        std::env::args().collect(),
-        NoExtension {},
-    )
-    .with_scenario(&scenario);
-    let files =
-        all_files(&plan, &results, &summary, manifest).map_err(|e| Failure::Run(e.to_string()))?;
+    let files = runs
+        .files(std::env::args().collect())
+        .map_err(|e| Failure::Run(e.to_string()))?;
     let dir = out.write(&files).map_err(target_failure)?;
     say(&format!("\nOutputs written to {}\n", dir.display()));
     Ok(())

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+pub use super::chart::{Chart, ChartError};
 use crate::engine::plan::Plan;
 use crate::model::AgentKind;
 use crate::model::ProgrammeMilestone;
@@ -42,27 +43,6 @@ fn register_font() {
             include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
         );
     });
-}
-
-/// One chart in both formats.
-#[derive(Debug, Clone)]
-pub struct Chart {
-    /// File stem, e.g. `promise_vs_delivery`.
-    pub name: &'static str,
-    /// Title shown on the chart.
-    pub title: String,
-    /// SVG document.
-    pub svg: String,
-    /// PNG image.
-    pub png: Vec<u8>,
-}
-
-/// Charting errors.
-#[derive(Debug, thiserror::Error)]
-#[error("drawing chart {chart}: {message}")]
-pub struct ChartError {
-    chart: &'static str,
-    message: String,
 }
 
 type Area<'a, DB> = DrawingArea<DB, Shift>;

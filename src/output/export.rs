@@ -25,7 +25,7 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
     /// Drawing a chart.
     #[error(transparent)]
-    Chart(#[from] super::charts::ChartError),
+    Chart(#[from] super::chart::ChartError),
 }
 
 fn date(d: Option<NaiveDate>) -> String {
@@ -282,7 +282,7 @@ pub fn all_files(
         ("replans.csv".to_string(), replans_csv(plan, results)?),
         ("summary.json".to_string(), summary_json(summary)?),
     ];
-    let charts = super::charts::run_charts(plan, results)?;
+    let charts = super::chart::run_charts(plan, results)?;
     let report = super::report::report_html(plan, summary, &charts, &manifest);
     for c in charts {
         files.push((format!("{}.svg", c.name), c.svg.into_bytes()));

@@ -6,11 +6,14 @@
 //! the engine and the scenario, never on the commands above it (`compare`,
 //! `sweep`, `calibrate`).
 
+pub mod chart;
+#[cfg(feature = "charts")]
 pub mod charts;
 pub mod comparison;
 pub mod export;
 pub mod manifest;
 pub mod report;
+pub mod run;
 pub mod summary;
 pub mod table;
 pub mod target;

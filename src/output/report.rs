@@ -2,7 +2,7 @@
 //! files — with the summary tables, every chart inline (SVG), the
 //! scenario's key assumptions and the manifest.
 
-use super::charts::Chart;
+use super::chart::Chart;
 use super::export::Manifest;
 use super::summary::Summary;
 use crate::engine::plan::Plan;
@@ -220,10 +220,10 @@ pub fn report_html(
 }
 
 /// The page of `pioneer compare`: the side-by-side table, the overlay chart
-/// and what was compared.
+/// (none in a build without the `charts` feature) and what was compared.
 pub fn comparison_html(
     c: &super::comparison::Comparison,
-    chart: &Chart,
+    charts: &[Chart],
     seed: u64,
     replications: u32,
     sources: &[String],
@@ -269,12 +269,16 @@ pub fn comparison_html(
         }
         h.push_str("</tr>\n");
     }
-    h.push_str(&format!(
-        "</table>\n<h2>Chart</h2>\n<figure id=\"{}\">{}<figcaption>{}</figcaption></figure>\n</body></html>\n",
-        chart.name,
-        chart.svg.trim(),
-        escape(&chart.title)
-    ));
+    h.push_str("</table>\n");
+    for chart in charts {
+        h.push_str(&format!(
+            "<h2>Chart</h2>\n<figure id=\"{}\">{}<figcaption>{}</figcaption></figure>\n",
+            chart.name,
+            chart.svg.trim(),
+            escape(&chart.title)
+        ));
+    }
+    h.push_str("</body></html>\n");
     h
 }
 

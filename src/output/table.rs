@@ -33,6 +33,9 @@ fn row(out: &mut String, label: &str, m: &MilestoneSummary, lo: usize, mid: usiz
     );
 }
 
+/// The label of a milestone's row in a section, or None if it is not in it.
+type RowLabel = dyn Fn(&MilestoneSummary) -> Option<&str>;
+
 /// Renders the summary table.
 pub fn render(summary: &Summary, seed: u64) -> String {
     let qs = &summary.quantiles;
@@ -57,7 +60,7 @@ pub fn render(summary: &Summary, seed: u64) -> String {
         format!("{}–{} range", pct(qs[lo]), pct(qs[hi])),
         "reached"
     );
-    let sections: [(&str, Box<dyn Fn(&MilestoneSummary) -> Option<&str>>); 2] = [
+    let sections: [(&str, Box<RowLabel>); 2] = [
         (
             "Programme milestones (first promised date, latest plan, simulated achievement)",
             Box::new(|m| (m.early_adopter == "programme").then_some(m.milestone.as_str())),

@@ -1,5 +1,8 @@
 //! Raw scenario → validated scenario. Collects every problem instead of
 //! stopping at the first.
+//!
+//! `!(x > 0.0)` and the like are deliberate here: they reject NaN as well.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 use std::collections::{BTreeMap, HashSet};
 

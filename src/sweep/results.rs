@@ -245,9 +245,10 @@ pub fn finish(dir: &Path, m: &SweepManifest) -> Result<Option<GridCells>, SweepE
     let Some(cells) = grid_cells(dir, m, 0)? else {
         return Ok(None);
     };
-    let chart = cells.heatmap()?;
-    write_file_atomically(&dir.join("grid_heatmap.svg"), chart.svg.as_bytes())?;
-    write_file_atomically(&dir.join("grid_heatmap.png"), &chart.png)?;
+    if let Some(chart) = cells.heatmap()? {
+        write_file_atomically(&dir.join("grid_heatmap.svg"), chart.svg.as_bytes())?;
+        write_file_atomically(&dir.join("grid_heatmap.png"), &chart.png)?;
+    }
     Ok(Some(cells))
 }
 
@@ -521,11 +522,11 @@ impl GridCells {
         t
     }
 
-    /// The cells as a heatmap chart.
+    /// The cells as a heatmap chart (none without the `charts` feature).
     pub fn heatmap(
         &self,
-    ) -> Result<crate::output::charts::Chart, crate::output::charts::ChartError> {
-        crate::output::charts::grid_heatmap(
+    ) -> Result<Option<crate::output::chart::Chart>, crate::output::chart::ChartError> {
+        crate::output::chart::grid_heatmap(
             &format!(
                 "Mean {} ({} replications per cell)",
                 self.output, self.replications

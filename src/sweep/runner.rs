@@ -239,7 +239,7 @@ pub enum SweepError {
     Design(#[from] crate::analysis::DesignError),
     /// Drawing the grid heatmap failed.
     #[error(transparent)]
-    Chart(#[from] crate::output::charts::ChartError),
+    Chart(#[from] crate::output::chart::ChartError),
 }
 
 /// A CSV error while writing or reading `path`.

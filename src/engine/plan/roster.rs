@@ -14,6 +14,11 @@ use crate::model::AgentKind;
 use crate::scenario::raw::RawScenario;
 use crate::scenario::validate::pool_size;
 
+/// Where each kind's next allocation starts.
+type Cursor = [u32; AgentKind::COUNT];
+/// Takes `count` agents of a kind from the cursor on.
+type Take<'a> = dyn FnMut(AgentKind, u32, &mut Cursor) -> Vec<AgentIx> + 'a;
+
 /// Agents and memberships.
 pub(super) struct Roster {
     pub agents: Vec<AgentPlan>,
@@ -61,13 +66,7 @@ pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Roster {
             *c = (*c + count) % n;
             out
         };
-    let members_of = |spec: &BTreeMap<String, u32>,
-                      cursor: &mut [u32; AgentKind::COUNT],
-                      take: &mut dyn FnMut(
-        AgentKind,
-        u32,
-        &mut [u32; AgentKind::COUNT],
-    ) -> Vec<AgentIx>| {
+    let members_of = |spec: &BTreeMap<String, u32>, cursor: &mut Cursor, take: &mut Take| {
         let mut m = Vec::new();
         for kind in AgentKind::ALL {
             if let Some(&n) = spec.get(kind.id()) {
