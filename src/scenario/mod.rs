@@ -1,5 +1,6 @@
 //! Scenario files: the serde mirror (`raw`), validation into an immutable
-//! [`Scenario`] (`validate`), error reporting with positions (`error`,
+//! [`Scenario`] (`validate`) holding the typed parameters
+//! (`model::params::Parameters`, built by `typed`), error reporting with positions (`error`,
 //! `locate`) and the schema that documents every key (`schema`).
 //!
 //! Loading runs in three layers so that a user sees every problem at once
@@ -10,6 +11,9 @@
 pub mod date;
 pub mod error;
 pub mod locate;
+// Public for the key-path overrides (sweeps, calibration) and for tests and
+// examples that modify a scenario through `Scenario::from_raw`; the engine
+// and the outputs read `model::params::Parameters`.
 pub mod raw;
 pub mod schema;
 mod typed;

@@ -204,7 +204,7 @@ impl Plan {
         let first_review = params
             .replanning
             .first_review
-            .map(|d| t_of(d))
+            .map(t_of)
             .unwrap_or(params.replanning.review_every_weeks as i64)
             .max(0);
         let review_ticks = (first_review..weeks as i64)
@@ -233,7 +233,7 @@ impl Plan {
             .iter()
             .map(|l| {
                 l.departs
-                    .map(|d| t_of(d))
+                    .map(t_of)
                     .filter(|&t| in_range(t))
                     .map(|t| t as Tick)
             })

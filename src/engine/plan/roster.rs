@@ -11,6 +11,12 @@ use crate::model::calendar::{Calendar, Tick};
 use crate::model::params::Parameters;
 use crate::model::AgentKind;
 
+/// Agent cursors per kind (the next agent to take from each pool).
+type Cursors = [u32; AgentKind::COUNT];
+
+/// Takes `count` agents of a kind from its pool, advancing its cursor.
+type Take<'a> = dyn FnMut(AgentKind, u32, &mut Cursors) -> Vec<AgentIx> + 'a;
+
 /// Agents and memberships.
 pub(super) struct Roster {
     pub agents: Vec<AgentPlan>,
@@ -58,13 +64,7 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
             *c = (*c + count) % n;
             out
         };
-    let members_of = |spec: &[(AgentKind, u32)],
-                      cursor: &mut [u32; AgentKind::COUNT],
-                      take: &mut dyn FnMut(
-        AgentKind,
-        u32,
-        &mut [u32; AgentKind::COUNT],
-    ) -> Vec<AgentIx>| {
+    let members_of = |spec: &[(AgentKind, u32)], cursor: &mut Cursors, take: &mut Take| {
         let mut m = Vec::new();
         // `spec` lists each kind once, in `AgentKind::ALL` order.
         for &(kind, n) in spec {

@@ -53,9 +53,9 @@ impl World<'_> {
         let t = self.tick;
         for (b, body) in plan.bodies.iter().enumerate() {
             let meets = match body.role {
-                BodyRole::Steering(e) => self.eas[e]
-                    .signed_off
-                    .is_some_and(|s| t > s && (t - s) % params.meetings.steering_every_weeks == 0),
+                BodyRole::Steering(e) => self.eas[e].signed_off.is_some_and(|s| {
+                    t > s && (t - s).is_multiple_of(params.meetings.steering_every_weeks)
+                }),
                 BodyRole::WorkingGroup(w) => {
                     !self.codesign.group_done(&params.codesign, w)
                         && body.meeting_ticks.binary_search(&t).is_ok()
