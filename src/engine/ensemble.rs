@@ -25,7 +25,8 @@ pub struct EnsembleSpec {
 
 /// Runs one replication.
 pub fn run_replication(plan: &Plan, seed: u64, replication: u32) -> ReplicationResult {
-    let parallel_agents = plan.agents.len() >= plan.raw().engine.parallel_agents_threshold as usize;
+    let parallel_agents =
+        plan.agents.len() >= plan.params().engine.parallel_agents_threshold as usize;
     World::new(plan, seed, replication).run(parallel_agents)
 }
 

@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod journey;
 pub mod kinds;
+pub mod params;
 pub mod programme;
 pub mod recording;
 pub mod units;

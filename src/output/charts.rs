@@ -195,7 +195,7 @@ struct PromiseVsDelivery<'a> {
 
 fn promise_rows(plan: &Plan, results: &[ReplicationResult]) -> Vec<Row> {
     let n = results.len().max(1) as f64;
-    let horizon = day(plan, plan.raw().calendar.horizon.0);
+    let horizon = day(plan, plan.params().calendar.horizon);
     let mut rows = Vec::new();
     let pilot = plan.pilot_live;
     let mut targets: Vec<(Option<usize>, usize, String)> = ProgrammeMilestone::ALL
@@ -437,7 +437,7 @@ impl Figure for TimeChart<'_> {
             .collect();
         legend(&side, &entries)?;
         let root = &plot;
-        let x_max = day(self.plan, self.plan.raw().calendar.horizon.0);
+        let x_max = day(self.plan, self.plan.params().calendar.horizon);
         let y_max = self.y_max.unwrap_or_else(|| {
             self.lines
                 .iter()
@@ -512,7 +512,7 @@ fn period_quantiles<F>(plan: &Plan, results: &[ReplicationResult], value: F) -> 
 where
     F: Fn(&ReplicationResult, usize) -> f64,
 {
-    let every = plan.raw().record.timeseries_every;
+    let every = plan.params().record.timeseries_every;
     (0..plan.periods)
         .map(|p| {
             let x = day(plan, plan.calendar.period_start(p, every));
@@ -549,8 +549,8 @@ fn go_live_points(base: &Plan, plan: &Plan, results: &[ReplicationResult]) -> Ve
 fn go_live_curve<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'a> {
     let points = go_live_points(plan, plan, results);
     let n = plan.eas.len() as f64;
-    let promised = day(plan, plan.raw().timetable.pilot_start.0);
-    let x_end = day(plan, plan.raw().calendar.horizon.0);
+    let promised = day(plan, plan.params().timetable.pilot_start);
+    let x_end = day(plan, plan.params().calendar.horizon);
     let planned = vec![
         (0.0, [0.0; 3]),
         (promised, [0.0; 3]),
@@ -1034,7 +1034,7 @@ pub fn index_bars(
 
 /// Every chart of a run.
 pub fn run_charts(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<Chart>, ChartError> {
-    let horizon = day(plan, plan.raw().calendar.horizon.0);
+    let horizon = day(plan, plan.params().calendar.horizon);
     Ok(vec![
         render(&PromiseVsDelivery {
             plan,
@@ -1093,7 +1093,7 @@ mod tests {
         );
         let pvd = &charts[0].svg;
         let texts = svg_texts(pvd);
-        for ea in &s.raw().early_adopters {
+        for ea in &s.parameters().early_adopters {
             let label = format!("{}: go-live", ea.id);
             assert_eq!(
                 texts.iter().filter(|t| **t == label).count(),

@@ -42,7 +42,7 @@ fn detailed<'a>(
     plan: &'a Plan,
     results: &'a [ReplicationResult],
 ) -> impl Iterator<Item = &'a ReplicationResult> + 'a {
-    let limit = plan.raw().record.detail_replications;
+    let limit = plan.params().record.detail_replications;
     results.iter().filter(move |r| r.replication < limit)
 }
 
@@ -96,9 +96,9 @@ pub fn fmt_num(v: f64) -> String {
 /// `timeseries.csv`: per replication (first `detail_replications`) or
 /// quantiles across all replications, as the scenario's `record` declares.
 pub fn timeseries_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, ExportError> {
-    let raw = plan.raw();
+    let params = plan.params();
     let layout = &plan.series;
-    let every = raw.record.timeseries_every;
+    let every = params.record.timeseries_every;
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "replication",
@@ -111,7 +111,7 @@ pub fn timeseries_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<
     ])?;
     let ns = layout.len();
     let kind_name = |k: Option<AgentKind>| k.map_or("all", |k| k.id());
-    match raw.record.timeseries {
+    match params.record.timeseries {
         TimeseriesMode::Replications => {
             for r in detailed(plan, results) {
                 let rep = r.replication.to_string();
@@ -132,7 +132,7 @@ pub fn timeseries_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<
             }
         }
         TimeseriesMode::Quantiles => {
-            let qs = &raw.record.quantiles;
+            let qs = &params.record.quantiles;
             let labels: Vec<String> = qs
                 .iter()
                 .map(|q| format!("p{}", fmt_num((q * 100.0 * 1000.0).round() / 1000.0)))

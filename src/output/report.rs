@@ -46,17 +46,17 @@ pub fn report_html(
     charts: &[Chart],
     manifest: &Manifest,
 ) -> String {
-    let raw = plan.raw();
+    let params = plan.params();
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     h.push_str(&format!(
         "<title>pioneer report: {}</title><style>{STYLE}</style></head><body>\n",
-        escape(&raw.meta.name)
+        escape(&params.meta.name)
     ));
     h.push_str(&format!(
         "<h1>{}</h1><p>{}</p><p>{} replications, seed {}, pioneer {}. Dates are medians across replications with the 10%–90% range.</p>\n",
-        escape(&raw.meta.name),
-        escape(&raw.meta.description),
+        escape(&params.meta.name),
+        escape(&params.meta.description),
         summary.replications,
         manifest.seed,
         escape(&manifest.tool_version)
@@ -111,7 +111,7 @@ pub fn report_html(
     }
 
     // Key assumptions.
-    let tt = &raw.timetable;
+    let tt = &params.timetable;
     h.push_str("<h2>Key assumptions</h2>\n<table>\n");
     let mut row = |k: &str, v: String| {
         h.push_str(&format!(
@@ -124,31 +124,38 @@ pub fn report_html(
         "timetable (first promise)",
         format!(
             "co-design {}, toolkit {}, sign-off {}, pilot start {}, wider roll-out {}",
-            tt.codesign_complete.0,
-            tt.toolkit_published.0,
-            tt.ea_signed_off.0,
-            tt.pilot_start.0,
-            tt.wider_rollout.0
+            tt.codesign_complete,
+            tt.toolkit_published,
+            tt.ea_signed_off,
+            tt.pilot_start,
+            tt.wider_rollout
         ),
     );
     row(
         "re-planning",
         format!(
             "{:?} policy, every {} weeks, optimism {}",
-            raw.replanning.policy, raw.replanning.review_every_weeks, raw.replanning.optimism
+            params.replanning.policy,
+            params.replanning.review_every_weeks,
+            params.replanning.optimism
         ),
     );
-    let consultancy: f64 = raw.consultancy.contracts.iter().map(|c| c.amount_gbp).sum();
+    let consultancy: f64 = params
+        .consultancy
+        .contracts
+        .iter()
+        .map(|c| c.amount_gbp)
+        .sum();
     row(
         "consultancy",
         format!(
             "£{:.1}m in {} contract(s) at £{}/day",
             consultancy / 1e6,
-            raw.consultancy.contracts.len(),
-            raw.consultancy.day_rate_gbp
+            params.consultancy.contracts.len(),
+            params.consultancy.day_rate_gbp
         ),
     );
-    for b in &raw.budget {
+    for b in &params.budget {
         row(
             &format!("budget {}/{}", b.starts, (b.starts + 1) % 100),
             format!(
@@ -160,7 +167,8 @@ pub fn report_html(
     }
     row(
         "national barriers",
-        raw.barriers
+        params
+            .barriers
             .iter()
             .map(|b| {
                 format!(
@@ -173,28 +181,28 @@ pub fn report_html(
     );
     row(
         "outcome promise",
-        if raw.outcomes.promised_reduction > 0.0 {
+        if params.outcomes.promised_reduction > 0.0 {
             format!(
                 "{:.0}% fewer emergency admissions by {}",
-                raw.outcomes.promised_reduction * 100.0,
-                raw.outcomes
+                params.outcomes.promised_reduction * 100.0,
+                params
+                    .outcomes
                     .promised_by
-                    .map_or("—".to_string(), |d| d.0.to_string())
+                    .map_or("—".to_string(), |d| d.to_string())
             )
         } else {
             "none".into()
         },
     );
-    let off: Vec<String> = serde_json::to_value(&raw.switches)
-        .ok()
-        .and_then(|v| v.as_object().cloned())
-        .map(|o| {
-            o.into_iter()
-                .filter(|(_, v)| v == &serde_json::Value::Bool(false))
-                .map(|(k, _)| k)
-                .collect()
-        })
-        .unwrap_or_default();
+    // In alphabetical order, as the report has always listed them.
+    let mut off: Vec<&str> = params
+        .switches
+        .named()
+        .into_iter()
+        .filter(|&(_, on)| !on)
+        .map(|(k, _)| k)
+        .collect();
+    off.sort_unstable();
     row(
         "mechanisms switched off",
         if off.is_empty() {

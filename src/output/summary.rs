@@ -81,8 +81,8 @@ pub struct Summary {
 impl Summary {
     /// Summarises an ensemble. `results` must be non-empty and in replication order.
     pub fn new(plan: &Plan, results: &[ReplicationResult]) -> Summary {
-        let raw = plan.raw();
-        let qs = raw.record.quantiles.clone();
+        let params = plan.params();
+        let qs = params.record.quantiles.clone();
         let n = results.len();
         let mut milestones = Vec::new();
         if let Some(first) = results.first() {
@@ -205,7 +205,7 @@ impl Summary {
             }
         }
         Summary {
-            scenario: raw.meta.name.clone(),
+            scenario: params.meta.name.clone(),
             replications: n,
             quantiles: qs,
             milestones,

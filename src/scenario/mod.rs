@@ -1,7 +1,9 @@
 //! Scenario files: the serde mirror (`raw`), validation into an immutable
-//! [`Scenario`] (`validate`), error reporting with positions (`error`,
-//! `locate`), the schema that documents every key (`schema`) and inheritance
-//! between scenario files (`inherit`: `extends = "../base.toml"`).
+//! [`Scenario`] (`validate`) holding the typed parameters
+//! (`model::params::Parameters`, built by `typed`), error reporting with
+//! positions (`error`, `locate`), the schema that documents every key
+//! (`schema`), inheritance between scenario files (`inherit`: `extends =
+//! "../base.toml"`) and key-path overrides (`overrides`).
 //!
 //! Loading runs in three layers so that a user sees every problem at once
 //! where that is possible: TOML syntax (one error: the rest of the file cannot
@@ -16,8 +18,12 @@ pub mod error;
 pub mod inherit;
 pub mod locate;
 pub mod overrides;
+// Public for the key-path overrides (sweeps, calibration) and for tests and
+// examples that modify a scenario through `Scenario::from_raw`; the engine
+// and the outputs read `model::params::Parameters`.
 pub mod raw;
 pub mod schema;
+mod typed;
 pub mod validate;
 
 use std::path::Path;
@@ -28,6 +34,7 @@ use locate::{KeyPath, Locator, Seg};
 use raw::RawScenario;
 
 use crate::model::journey::Milestone;
+use crate::model::params::Parameters;
 use crate::util::hash::sha256_hex;
 
 /// The default scenario (North West London WSIC, 2013), embedded in the binary.
@@ -39,15 +46,23 @@ pub const DEFAULT_SCENARIO_NAME: &str = "<embedded>/scenarios/nwl_wsic_2013.toml
 #[derive(Debug, Clone)]
 pub struct Scenario {
     raw: RawScenario,
+    params: Parameters,
     journey: Vec<Milestone>,
     source_name: String,
     content_hash: String,
 }
 
 impl Scenario {
-    /// The validated scenario values.
+    /// The serde mirror of the scenario.
+    // Used by key-path overrides only (sweeps, calibration; tests that modify
+    // a scenario through `from_raw`). Everything else reads `parameters()`.
+    #[doc(hidden)]
     pub fn raw(&self) -> &RawScenario {
         &self.raw
+    }
+    /// The validated, typed parameters.
+    pub fn parameters(&self) -> &Parameters {
+        &self.params
     }
     /// The resolved journey (prerequisites as indices).
     pub fn journey(&self) -> &[Milestone] {
@@ -96,6 +111,7 @@ impl Scenario {
         let locator = Locator::new(text);
         match validate::validate(&raw) {
             Ok(journey) => Ok(Scenario {
+                params: typed::parameters(&raw, &journey),
                 raw,
                 journey,
                 source_name: name.to_string(),
@@ -328,7 +344,7 @@ mod tests {
     #[test]
     fn embedded_default_scenario_is_valid() {
         let s = Scenario::default_nwl();
-        assert_eq!(s.raw().early_adopters.len(), 9);
+        assert_eq!(s.parameters().early_adopters.len(), 9);
         assert!(s.journey().iter().any(|m| m.id == "pilot_live"));
     }
 }

@@ -1,7 +1,7 @@
 //! Raw scenario → validated scenario. Collects every problem instead of
 //! stopping at the first.
 //!
-//! `!(x > 0.0)` and the like are deliberate here: they reject NaN as well.
+//! Checks are written `!(x > 0.0)` on purpose: NaN must fail them.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 use std::collections::{BTreeMap, HashSet};
@@ -133,8 +133,9 @@ impl Checker {
     }
 }
 
-/// Number of agents of a kind.
-pub fn pool_size(raw: &RawScenario, kind: AgentKind) -> u32 {
+/// Number of agents of a kind, before the typed parameters exist (the
+/// engine uses `Parameters::pool_size`).
+fn pool_size(raw: &RawScenario, kind: AgentKind) -> u32 {
     let o = &raw.organisations;
     match kind {
         AgentKind::Ccg => o.ccg.count,
@@ -148,8 +149,10 @@ pub fn pool_size(raw: &RawScenario, kind: AgentKind) -> u32 {
     }
 }
 
-/// The parameters of a kind's agents (the programme team has none here).
-pub fn kind_spec(raw: &RawScenario, kind: AgentKind) -> Option<&OrgKindSpec> {
+/// The parameters of a kind's agents (the programme team has none here),
+/// before the typed parameters exist (the engine uses
+/// `Parameters::organisation`).
+fn kind_spec(raw: &RawScenario, kind: AgentKind) -> Option<&OrgKindSpec> {
     let o = &raw.organisations;
     match kind {
         AgentKind::Ccg => Some(&o.ccg),

@@ -11,10 +11,10 @@ use crate::model::calendar::Period;
 use crate::model::calendar::{financial_year, Calendar, Tick};
 use crate::model::journey::Milestone;
 use crate::model::journey::Scope;
+use crate::model::params::Parameters;
 use crate::model::{AgentKind, ProgrammeMilestone};
 use crate::observe::SeriesLayout;
 use crate::scenario::raw::RawScenario;
-use crate::scenario::validate::kind_spec;
 use crate::scenario::Scenario;
 
 mod money;
@@ -162,8 +162,8 @@ pub struct Plan {
 impl Plan {
     /// Compiles a validated scenario.
     pub fn new(scenario: &Scenario) -> Plan {
-        let raw: &RawScenario = scenario.raw();
-        let calendar = Calendar::new(raw.calendar.start.0, raw.calendar.horizon.0);
+        let params: &Parameters = scenario.parameters();
+        let calendar = Calendar::new(params.calendar.start, params.calendar.horizon);
         let weeks = calendar.weeks();
         let t_of = |d: NaiveDate| calendar.tick_of(d);
         let in_range = |t: i64| t >= 0 && t < weeks as i64;
@@ -174,7 +174,7 @@ impl Plan {
             bodies,
             signoff_body,
             eas,
-        } = roster::build(raw, &calendar);
+        } = roster::build(params, &calendar);
         // Journey.
         let journey = scenario.journey().to_vec();
         let pilot_live = journey
@@ -189,12 +189,7 @@ impl Plan {
                 stack.extend(journey[m].requires.iter().copied());
             }
         }
-        let business_plan_requires = raw
-            .funding
-            .business_plan_requires
-            .iter()
-            .filter_map(|id| journey.iter().position(|m| &m.id == id))
-            .collect();
+        let business_plan_requires = params.funding.business_plan_requires.clone();
 
         let money::Money {
             consultant_hours,
@@ -205,24 +200,24 @@ impl Plan {
             fy_weeks_left,
             tranches_reserved,
             team_cost_per_tick,
-        } = money::build(raw, &calendar);
-        let first_review = raw
+        } = money::build(params, &calendar);
+        let first_review = params
             .replanning
             .first_review
-            .map(|d| t_of(d.0))
-            .unwrap_or(raw.replanning.review_every_weeks as i64)
+            .map(t_of)
+            .unwrap_or(params.replanning.review_every_weeks as i64)
             .max(0);
         let review_ticks = (first_review..weeks as i64)
-            .step_by(raw.replanning.review_every_weeks as usize)
+            .step_by(params.replanning.review_every_weeks as usize)
             .map(|t| t as Tick)
             .collect();
 
-        let checkpoints = if raw.record.checkpoints.is_empty() {
+        let checkpoints = if params.record.checkpoints.is_empty() {
             let mut v = Vec::new();
             let mut fy = financial_year(calendar.date(0));
             loop {
                 let end = NaiveDate::from_ymd_opt(fy + 1, 3, 31).expect("valid");
-                if end > raw.calendar.horizon.0 {
+                if end > params.calendar.horizon {
                     break;
                 }
                 v.push(end);
@@ -230,21 +225,21 @@ impl Plan {
             }
             v
         } else {
-            raw.record.checkpoints.iter().map(|d| d.0).collect()
+            params.record.checkpoints.clone()
         };
-        let leader_departs = raw
+        let leader_departs = params
             .leadership
             .leaders
             .iter()
             .map(|l| {
                 l.departs
-                    .map(|d| t_of(d.0))
+                    .map(t_of)
                     .filter(|&t| in_range(t))
                     .map(|t| t as Tick)
             })
             .collect();
 
-        let period = raw.record.timeseries_every;
+        let period = params.record.timeseries_every;
         let period_of_tick: Vec<usize> = (0..weeks)
             .map(|t| calendar.period_index(t, period))
             .collect();
@@ -262,7 +257,7 @@ impl Plan {
         // Agents' kind specs must exist for all but the programme team.
         debug_assert!(AgentKind::ALL
             .iter()
-            .all(|&k| k == AgentKind::ProgrammeTeam || kind_spec(raw, k).is_some()));
+            .all(|&k| k == AgentKind::ProgrammeTeam || params.organisation(k).is_some()));
 
         Plan {
             scenario: scenario.clone(),
@@ -297,7 +292,15 @@ impl Plan {
         }
     }
 
-    /// The raw scenario values.
+    /// The typed scenario parameters.
+    pub fn params(&self) -> &Parameters {
+        self.scenario.parameters()
+    }
+
+    /// The serde mirror of the scenario.
+    // Used by key-path overrides only (sweep and calibration read it for
+    // now); everything else reads `params()`.
+    #[doc(hidden)]
     pub fn raw(&self) -> &RawScenario {
         self.scenario.raw()
     }

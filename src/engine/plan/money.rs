@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::model::calendar::{financial_year, Calendar, Tick};
+use crate::model::params::Parameters;
 use crate::model::programme::TrancheTrigger;
-use crate::scenario::raw::RawScenario;
 
 /// Weekly money of a plan.
 pub(super) struct Money {
@@ -25,7 +25,7 @@ pub(super) struct Money {
 }
 
 /// Builds the weekly money of a validated scenario.
-pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Money {
+pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Money {
     let weeks = calendar.weeks();
     let t_of = |d: NaiveDate| calendar.tick_of(d);
     let in_range = |t: i64| t >= 0 && t < weeks as i64;
@@ -34,15 +34,15 @@ pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Money {
     let mut consultant_hours = vec![0.0; weeks as usize];
     let mut consultant_spend = vec![0.0; weeks as usize];
     let mut contract_ends = Vec::new();
-    for k in &raw.consultancy.contracts {
-        let (a, b) = (t_of(k.start.0), t_of(k.end.0));
+    for k in &params.consultancy.contracts {
+        let (a, b) = (t_of(k.start), t_of(k.end));
         let n = (b - a + 1).max(1) as f64;
         let weekly = k.amount_gbp / n;
         for t in a..=b {
             if in_range(t) {
                 consultant_spend[t as usize] += weekly;
                 consultant_hours[t as usize] +=
-                    weekly / raw.consultancy.day_rate_gbp * raw.consultancy.hours_per_day;
+                    weekly / params.consultancy.day_rate_gbp * params.consultancy.hours_per_day;
             }
         }
         if in_range(b + 1) {
@@ -53,15 +53,19 @@ pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Money {
     let fy_of_tick: Vec<i32> = (0..weeks)
         .map(|t| financial_year(calendar.date(t)))
         .collect();
-    if raw.switches.budget_cap {
+    if params.switches.budget_cap {
         cap_to_central_budget(
-            raw,
+            params,
             &fy_of_tick,
             &mut consultant_spend,
             &mut consultant_hours,
         );
     }
-    let local_budget = raw.budget.iter().map(|b| (b.starts, b.local_gbp)).collect();
+    let local_budget = params
+        .budget
+        .iter()
+        .map(|b| (b.starts, b.local_gbp))
+        .collect();
     let fy_weeks_left = (0..weeks as usize)
         .map(|t| {
             let fy = fy_of_tick[t];
@@ -73,20 +77,22 @@ pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Money {
         .collect();
     let tranches_reserved = (0..weeks as usize)
         .map(|t| {
-            raw.funding
+            params
+                .funding
                 .tranches
                 .iter()
                 .filter(|tr| tr.trigger == TrancheTrigger::Date)
                 .filter(|tr| {
                     tr.date.is_some_and(|d| {
-                        financial_year(d.0) == fy_of_tick[t] && d.0 > calendar.date(t as Tick)
+                        financial_year(d) == fy_of_tick[t] && d > calendar.date(t as Tick)
                     })
                 })
-                .map(|tr| tr.amount_gbp * raw.early_adopters.len() as f64)
+                .map(|tr| tr.amount_gbp * params.early_adopters.len() as f64)
                 .sum::<f64>()
         })
         .collect();
-    let team_cost_per_tick = raw.programme.team_size * raw.programme.cost_per_person_gbp / 52.0;
+    let team_cost_per_tick =
+        params.programme.team_size * params.programme.cost_per_person_gbp / 52.0;
 
     Money {
         consultant_hours,
@@ -103,7 +109,7 @@ pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Money {
 /// Caps consultancy spend (and the hours it buys) so that its total within a
 /// financial year does not exceed that year's central budget.
 fn cap_to_central_budget(
-    raw: &RawScenario,
+    params: &Parameters,
     fy_of_tick: &[i32],
     spend: &mut [f64],
     hours: &mut [f64],
@@ -111,7 +117,7 @@ fn cap_to_central_budget(
     let mut used: BTreeMap<i32, f64> = BTreeMap::new();
     for t in 0..spend.len() {
         let fy = fy_of_tick[t];
-        let Some(budget) = raw.budget.iter().find(|b| b.starts == fy) else {
+        let Some(budget) = params.budget_of(fy) else {
             continue;
         };
         let so_far = used.entry(fy).or_insert(0.0);

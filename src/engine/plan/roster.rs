@@ -4,20 +4,18 @@
 //! cursor per kind, so consecutive bodies and early adopters get different
 //! agents and small pools are shared once exhausted.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 
 use super::{AgentIx, AgentPlan, Body, BodyRole, EarlyAdopterPlan};
 use crate::model::calendar::{Calendar, Tick};
+use crate::model::params::Parameters;
 use crate::model::AgentKind;
-use crate::scenario::raw::RawScenario;
-use crate::scenario::validate::pool_size;
 
-/// Where each kind's next allocation starts.
-type Cursor = [u32; AgentKind::COUNT];
-/// Takes `count` agents of a kind from the cursor on.
-type Take<'a> = dyn FnMut(AgentKind, u32, &mut Cursor) -> Vec<AgentIx> + 'a;
+/// Agent cursors per kind (the next agent to take from each pool).
+type Cursors = [u32; AgentKind::COUNT];
+
+/// Takes `count` agents of a kind from its pool, advancing its cursor.
+type Take<'a> = dyn FnMut(AgentKind, u32, &mut Cursors) -> Vec<AgentIx> + 'a;
 
 /// Agents and memberships.
 pub(super) struct Roster {
@@ -30,7 +28,7 @@ pub(super) struct Roster {
 }
 
 /// Builds the roster of a validated scenario.
-pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Roster {
+pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
     let weeks = calendar.weeks();
     let t_of = |d: NaiveDate| calendar.tick_of(d);
     let in_range = |t: i64| t >= 0 && t < weeks as i64;
@@ -39,7 +37,7 @@ pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Roster {
     let mut agents = Vec::new();
     let mut kind_ranges = [(0u32, 0u32); AgentKind::COUNT];
     for kind in AgentKind::ALL {
-        let n = pool_size(raw, kind);
+        let n = params.pool_size(kind);
         kind_ranges[kind.index()] = (agents.len() as AgentIx, n);
         for _ in 0..n {
             agents.push(AgentPlan {
@@ -66,12 +64,11 @@ pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Roster {
             *c = (*c + count) % n;
             out
         };
-    let members_of = |spec: &BTreeMap<String, u32>, cursor: &mut Cursor, take: &mut Take| {
+    let members_of = |spec: &[(AgentKind, u32)], cursor: &mut Cursors, take: &mut Take| {
         let mut m = Vec::new();
-        for kind in AgentKind::ALL {
-            if let Some(&n) = spec.get(kind.id()) {
-                m.extend(take(kind, n, cursor));
-            }
+        // `spec` lists each kind once, in `AgentKind::ALL` order.
+        for &(kind, n) in spec {
+            m.extend(take(kind, n, cursor));
         }
         m.sort_unstable();
         m.dedup();
@@ -79,11 +76,11 @@ pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Roster {
     };
 
     let mut bodies = Vec::new();
-    for b in &raw.bodies {
+    for b in &params.bodies {
         let members = members_of(&b.members, &mut cursor, &mut take);
         let mut ticks: Vec<Tick> = Vec::new();
         for p in &b.schedule {
-            let (from, to) = (t_of(p.from.0), t_of(p.to.0));
+            let (from, to) = (t_of(p.from), t_of(p.to));
             let mut t = from;
             while t <= to {
                 if in_range(t) {
@@ -95,7 +92,7 @@ pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Roster {
         ticks.extend(
             b.dates
                 .iter()
-                .map(|d| t_of(d.0))
+                .map(|&d| t_of(d))
                 .filter(|&t| in_range(t))
                 .map(|t| t as Tick),
         );
@@ -120,8 +117,8 @@ pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Roster {
 
     // Co-design working groups meet from the start until the design is done
     // (the engine stops them when their work is complete).
-    let cd = &raw.codesign;
-    let cd_start = t_of(cd.start.0).max(0);
+    let cd = &params.codesign;
+    let cd_start = t_of(cd.start).max(0);
     for (w, name) in cd.working_groups.iter().enumerate() {
         let members = members_of(&cd.members, &mut cursor, &mut take);
         for &a in &members {
@@ -147,7 +144,7 @@ pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Roster {
     // Early adopters and their steering committees.
     let mut ea_cursor = [0u32; AgentKind::COUNT];
     let mut eas = Vec::new();
-    for (e, spec) in raw.early_adopters.iter().enumerate() {
+    for (e, spec) in params.early_adopters.iter().enumerate() {
         let members = members_of(&spec.members, &mut ea_cursor, &mut take);
         let mut members = members;
         if spec.lay_chair {
@@ -186,15 +183,13 @@ pub(super) fn build(raw: &RawScenario, calendar: &Calendar) -> Roster {
                 )
                 .collect(),
             meeting_ticks: Vec::new(),
-            meeting_hours: raw.meetings.steering_meeting_hours,
+            meeting_hours: params.meetings.steering_meeting_hours,
             signs_off: false,
         });
-        let clamp = |d: Option<crate::scenario::IsoDate>| {
-            d.map(|d| t_of(d.0).clamp(0, weeks as i64) as Tick)
-        };
+        let clamp = |d: Option<NaiveDate>| d.map(|d| t_of(d).clamp(0, weeks as i64) as Tick);
         eas.push(EarlyAdopterPlan {
             id: spec.id.clone(),
-            application_ready: t_of(spec.application_ready.0).max(0) as Tick,
+            application_ready: t_of(spec.application_ready).max(0) as Tick,
             scope: spec.scope,
             population: spec.population,
             prior_relationships: spec.prior_relationships,

@@ -20,12 +20,12 @@ pub(super) struct BarrierState {
 impl BarrierState {
     /// Every barrier in force at the start (none with the switch off).
     pub fn new(plan: &Plan, rng: ChaCha8Rng) -> BarrierState {
-        let raw = plan.raw();
+        let params = plan.params();
         BarrierState {
-            active: raw
+            active: params
                 .barriers
                 .iter()
-                .map(|_| raw.switches.national_barriers)
+                .map(|_| params.switches.national_barriers)
                 .collect(),
             rng,
         }
@@ -44,8 +44,8 @@ impl World<'_> {
     pub(super) fn remove_barriers(&mut self) {
         let today = self.date();
         let state = &mut self.barriers;
-        for (b, spec) in self.plan.raw().barriers.iter().enumerate() {
-            if state.active[b] && spec.not_before.is_none_or(|d| today >= d.0) {
+        for (b, spec) in self.plan.params().barriers.iter().enumerate() {
+            if state.active[b] && spec.not_before.is_none_or(|d| today >= d) {
                 let p = random::weekly_probability(spec.removal_hazard_per_year);
                 if state.rng.random::<f64>() < p {
                     state.active[b] = false;
@@ -67,11 +67,12 @@ mod tests {
     fn barriers_are_in_force_only_with_the_switch_on() {
         let on = Plan::new(&Scenario::default_nwl());
         let state = BarrierState::new(&on, stream(1, 0, PROGRAMME, Purpose::Barrier));
-        assert!(!on.raw().barriers.is_empty());
+        assert!(!on.params().barriers.is_empty());
         assert_eq!(state.in_force(Some(0)), Some(0));
         assert_eq!(state.in_force(None), None);
 
-        let mut raw = on.raw().clone();
+        // A modified scenario goes through the serde mirror, as overrides do.
+        let mut raw = on.scenario.raw().clone();
         raw.switches.national_barriers = false;
         let off = Plan::new(&Scenario::from_raw(raw, "", "off").unwrap());
         let state = BarrierState::new(&off, stream(1, 0, PROGRAMME, Purpose::Barrier));

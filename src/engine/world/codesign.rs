@@ -5,8 +5,8 @@
 //! published it raises the efficiency of the milestones it covers (J2, §7.7).
 
 use super::World;
+use crate::model::params::CodesignParams;
 use crate::model::ProgrammeMilestone;
-use crate::scenario::raw::CodesignSpec;
 
 /// Progress of the co-design working groups and the toolkit.
 #[derive(Debug, Clone)]
@@ -37,13 +37,13 @@ impl CodesignState {
 
     /// Whether working group `w` is done: its meetings and the central work
     /// behind them both complete.
-    pub fn group_done(&self, cd: &CodesignSpec, w: usize) -> bool {
+    pub fn group_done(&self, cd: &CodesignParams, w: usize) -> bool {
         self.group_meeting_work[w] >= cd.work_per_group
             && self.group_central_work[w] >= cd.central_hours_per_group
     }
 
     /// Whether every working group is done.
-    pub fn all_groups_done(&self, cd: &CodesignSpec) -> bool {
+    pub fn all_groups_done(&self, cd: &CodesignParams) -> bool {
         (0..self.group_meeting_work.len()).all(|w| self.group_done(cd, w))
     }
 
@@ -76,7 +76,7 @@ impl CodesignState {
 
     /// A contract ends: `lost` (share) of the consultants' contribution to
     /// unfinished groups (and to the toolkit while `toolkit_open`) is lost.
-    pub fn lose_consultant_work(&mut self, cd: &CodesignSpec, lost: f64, toolkit_open: bool) {
+    pub fn lose_consultant_work(&mut self, cd: &CodesignParams, lost: f64, toolkit_open: bool) {
         for w in 0..self.group_central_work.len() {
             if !self.group_done(cd, w) {
                 self.group_central_work[w] -= lost * self.group_consultant_work[w];
@@ -90,7 +90,7 @@ impl CodesignState {
     }
 
     /// Whether the toolkit has had the work it needs.
-    pub fn toolkit_written(&self, cd: &CodesignSpec) -> bool {
+    pub fn toolkit_written(&self, cd: &CodesignParams) -> bool {
         self.toolkit_work >= cd.toolkit_work_hours
     }
 }
@@ -101,7 +101,7 @@ impl World<'_> {
     /// written.
     pub(super) fn check_codesign(&mut self) {
         let plan = self.plan;
-        let cd = &plan.raw().codesign;
+        let cd = &plan.params().codesign;
         if !self.achieved(ProgrammeMilestone::CodesignComplete) && self.codesign.all_groups_done(cd)
         {
             self.achieve(ProgrammeMilestone::CodesignComplete);
@@ -133,7 +133,7 @@ mod tests {
     #[test]
     fn central_hours_go_only_to_unfinished_groups_and_handover_loses_the_consultant_share() {
         let scenario = Scenario::default_nwl();
-        let cd = &scenario.raw().codesign;
+        let cd = &scenario.parameters().codesign;
         let need = cd.central_hours_per_group;
         let mut s = CodesignState::new(2);
         // Group 0 already has all the central work it needs.
@@ -152,7 +152,7 @@ mod tests {
     #[test]
     fn a_group_is_done_only_when_meetings_and_central_work_are_both_complete() {
         let scenario = Scenario::default_nwl();
-        let cd = &scenario.raw().codesign;
+        let cd = &scenario.parameters().codesign;
         let mut s = CodesignState::new(1);
         s.group_meeting_work[0] = cd.work_per_group;
         assert!(!s.group_done(cd, 0));

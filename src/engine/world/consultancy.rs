@@ -35,9 +35,9 @@ impl World<'_> {
         {
             return;
         }
-        let lost = 1.0 - plan.raw().consultancy.handover_fraction;
+        let lost = 1.0 - plan.params().consultancy.handover_fraction;
         let toolkit_open = !self.achieved(ProgrammeMilestone::ToolkitPublished);
         self.codesign
-            .lose_consultant_work(&plan.raw().codesign, lost, toolkit_open);
+            .lose_consultant_work(&plan.params().codesign, lost, toolkit_open);
     }
 }

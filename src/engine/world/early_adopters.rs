@@ -63,8 +63,8 @@ pub(super) struct EaState {
 
 /// Every early adopter as it starts: nothing done, the first timetable.
 pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
-    let raw = plan.raw();
-    let tt = &raw.timetable;
+    let params = plan.params();
+    let tt = &params.timetable;
     let n_m = plan.journey.len();
     let weeks = plan.calendar.weeks() as usize;
     plan.eas
@@ -76,7 +76,7 @@ pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
                 .map(|m| m.full_scope_only && e.scope == Scope::ScaledBack)
                 .collect();
             let planned: Vec<NaiveDate> = (0..n_m)
-                .map(|m| planned_date(plan, m, tt.pilot_start.0, tt.wider_rollout.0))
+                .map(|m| planned_date(plan, m, tt.pilot_start, tt.wider_rollout))
                 .collect();
             EaState {
                 signed_off: None,
@@ -96,8 +96,8 @@ pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
                 next_rollout: 0,
                 enrolments: Vec::with_capacity(16),
                 cumulative_work: vec![0.0; weeks + 1],
-                capacity_grants: Vec::with_capacity(raw.funding.tranches.len()),
-                tranches_paid: vec![false; raw.funding.tranches.len()],
+                capacity_grants: Vec::with_capacity(params.funding.tranches.len()),
+                tranches_paid: vec![false; params.funding.tranches.len()],
                 needed_relational_share: 0.5,
                 achieved_this_week: 0,
                 active: false,
@@ -111,7 +111,7 @@ pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
 /// sign-off and the pilot start; deeper ones between the pilot start and the
 /// wider roll-out.
 fn planned_date(plan: &Plan, m: usize, pilot: NaiveDate, wider: NaiveDate) -> NaiveDate {
-    let origin = plan.raw().timetable.ea_signed_off.0;
+    let origin = plan.params().timetable.ea_signed_off;
     let d = plan.journey[m].depth as f64;
     let dl = plan.journey[plan.pilot_live].depth as f64;
     let dmax = plan.journey.iter().map(|m| m.depth).max().unwrap_or(1) as f64;

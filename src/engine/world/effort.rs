@@ -12,7 +12,6 @@ use super::World;
 use crate::engine::plan::Plan;
 use crate::engine::rng::{stream, Purpose};
 use crate::model::AgentKind;
-use crate::scenario::validate::kind_spec;
 use crate::util::random;
 
 /// Spread of capacity between organisations of one kind (coefficient of
@@ -55,13 +54,13 @@ impl Agent {
 /// Every agent as it starts: capacity and engagement drawn around its kind's
 /// values (Init stream); the programme team is one agent with the team's hours.
 pub(super) fn initial_agents(plan: &Plan, master_seed: u64, replication: u64) -> Vec<Agent> {
-    let raw = plan.raw();
+    let params = plan.params();
     plan.agents
         .iter()
         .enumerate()
         .map(|(i, a)| {
             let mut init = stream(master_seed, replication, i as u64, Purpose::Init);
-            let (capacity, engagement, bias, workload) = match kind_spec(raw, a.kind) {
+            let (capacity, engagement, bias, workload) = match params.organisation(a.kind) {
                 Some(spec) => {
                     let e = random::draw_share(&mut init, spec.engagement, spec.engagement_sd);
                     let c =
@@ -69,9 +68,9 @@ pub(super) fn initial_agents(plan: &Plan, master_seed: u64, replication: u64) ->
                     (c, e, spec.relational_bias, spec.workload)
                 }
                 None => (
-                    raw.programme.team_size * raw.programme.hours_per_person,
+                    params.programme.team_size * params.programme.hours_per_person,
                     1.0,
-                    raw.programme.relational_bias,
+                    params.programme.relational_bias,
                     0.0,
                 ),
             };
@@ -104,14 +103,14 @@ impl World<'_> {
     /// Phase 2 (parallel over agents): available hours and their split.
     pub(super) fn decide(&mut self, parallel: bool) {
         let plan = self.plan;
-        let raw = plan.raw();
+        let params = plan.params();
         let eas = &self.eas;
-        let adapt = if raw.switches.bias_adaptation {
-            raw.effort.bias_adaptation_rate
+        let adapt = if params.switches.bias_adaptation {
+            params.effort.bias_adaptation_rate
         } else {
             0.0
         };
-        let noise = raw.effort.availability_noise;
+        let noise = params.effort.availability_noise;
         let leader_factor = self.leadership_capacity_factor();
         let decide_one = |(i, a): (usize, &mut Agent)| {
             let plan_a = &plan.agents[i];
@@ -170,8 +169,8 @@ impl World<'_> {
     /// commissioners commit (B2).
     fn spread_organisation_hours(&mut self) {
         let plan = self.plan;
-        let raw = plan.raw();
-        let sw = &raw.switches;
+        let params = plan.params();
+        let sw = &params.switches;
         for (i, a) in self.agents.iter_mut().enumerate() {
             if a.kind == AgentKind::ProgrammeTeam {
                 continue;
@@ -192,7 +191,7 @@ impl World<'_> {
                 }
                 s.rel_pool += a.rel / mine as f64;
                 let wait = if sw.provider_wait && a.kind.is_provider() && !s.committed {
-                    raw.effort.provider_wait_factor
+                    params.effort.provider_wait_factor
                 } else {
                     1.0
                 };

@@ -6,8 +6,8 @@
 //! baseline.
 
 use super::World;
+use crate::model::params::Engagement;
 use crate::model::AgentKind;
-use crate::scenario::raw::EngagementSpec;
 
 /// Engagement losses waiting for the next engagement update.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +22,7 @@ pub(super) struct PendingShocks {
 
 impl PendingShocks {
     /// The timetable slipped for the `slips`-th time.
-    pub fn register_slip(&mut self, g: &EngagementSpec, slips: u32) {
+    pub fn register_slip(&mut self, g: &Engagement, slips: u32) {
         let loss = deadline_loss(g.deadline_loss, g.deadline_escalation, slips);
         self.deadline += loss;
         self.lay += loss * g.lay_deadline_multiplier;
@@ -38,9 +38,9 @@ pub(super) fn deadline_loss(base: f64, escalation: f64, n: u32) -> f64 {
 impl World<'_> {
     /// Phase 6: every agent's engagement moves; pending shocks are spent.
     pub(super) fn update_engagement(&mut self) {
-        let raw = self.raw();
-        let sw = &raw.switches;
-        let g = &raw.engagement;
+        let params = self.params();
+        let sw = &params.switches;
+        let g = &params.engagement;
         let shock = if sw.deadline_feedback {
             self.shocks.deadline
         } else {

@@ -46,23 +46,23 @@ impl World<'_> {
     /// (the year whose budget holds it).
     pub(super) fn pay_due_tranches(&mut self, e: usize) {
         let plan = self.plan;
-        let raw = plan.raw();
+        let params = plan.params();
         let t = self.tick;
         if self.eas[e].signed_off.is_none() {
             return;
         }
-        for (k, tr) in raw.funding.tranches.iter().enumerate() {
+        for (k, tr) in params.funding.tranches.iter().enumerate() {
             if self.eas[e].tranches_paid[k] {
                 continue;
             }
             // A week pays a dated tranche once it starts on or after the date.
-            let date_reached = tr.date.is_none_or(|d| plan.calendar.date(t) >= d.0);
+            let date_reached = tr.date.is_none_or(|d| plan.calendar.date(t) >= d);
             let due = match tr.trigger {
                 TrancheTrigger::SignOff => true,
                 TrancheTrigger::Date => tr.date.is_some() && date_reached,
                 TrancheTrigger::BusinessPlan => {
                     date_reached
-                        && (!raw.switches.funding_gateway || self.eas[e].business_plan.is_some())
+                        && (!params.switches.funding_gateway || self.eas[e].business_plan.is_some())
                 }
             };
             if due {
@@ -73,14 +73,14 @@ impl World<'_> {
     }
 
     fn pay_tranche(&mut self, e: usize, k: usize) {
-        let raw = self.plan.raw();
-        let tr = &raw.funding.tranches[k];
+        let params = self.plan.params();
+        let tr = &params.funding.tranches[k];
         let t = self.tick;
         self.book(SpendCategory::EaTranches, tr.amount_gbp);
         self.funding.pot -= tr.amount_gbp;
-        if raw.switches.local_funding && tr.capacity_share > 0.0 {
+        if params.switches.local_funding && tr.capacity_share > 0.0 {
             let hours = tr.amount_gbp * tr.capacity_share
-                / raw.effort.local_hour_cost_gbp
+                / params.effort.local_hour_cost_gbp
                 / tr.spread_weeks as f64;
             self.eas[e]
                 .capacity_grants
@@ -92,8 +92,8 @@ impl World<'_> {
     /// and local funding added to active early adopters.
     pub(super) fn add_local_capacity(&mut self, n_active: usize) {
         let plan = self.plan;
-        let raw = plan.raw();
-        let sw = &raw.switches;
+        let params = plan.params();
+        let sw = &params.switches;
         let t = self.tick;
         let weeks_left = plan.fy_weeks_left[t as usize];
         let weekly_local = if weeks_left > 0 {
@@ -104,8 +104,8 @@ impl World<'_> {
         self.funding.pot -= weekly_local;
         self.book(SpendCategory::LocalSupport, weekly_local);
         let local_hours = if sw.local_funding && n_active > 0 {
-            weekly_local * raw.effort.local_funding_efficiency
-                / raw.effort.local_hour_cost_gbp
+            weekly_local * params.effort.local_funding_efficiency
+                / params.effort.local_hour_cost_gbp
                 / n_active as f64
         } else {
             0.0
@@ -119,9 +119,9 @@ impl World<'_> {
                 && ea.pm_from.is_some_and(|f| t >= f)
                 && ea.pm_until.is_none_or(|u| t < u)
             {
-                let h = raw.effort.project_manager_hours;
-                s.rel_pool += h * raw.effort.project_manager_relational_bias;
-                s.support_trans += h * (1.0 - raw.effort.project_manager_relational_bias);
+                let h = params.effort.project_manager_hours;
+                s.rel_pool += h * params.effort.project_manager_relational_bias;
+                s.support_trans += h * (1.0 - params.effort.project_manager_relational_bias);
             }
             let grants: f64 = s
                 .capacity_grants

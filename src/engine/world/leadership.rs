@@ -21,7 +21,7 @@ pub(super) struct LeadershipState {
 impl LeadershipState {
     pub fn new(plan: &Plan, rng: ChaCha8Rng) -> LeadershipState {
         LeadershipState {
-            departed: vec![None; plan.raw().leadership.leaders.len()],
+            departed: vec![None; plan.params().leadership.leaders.len()],
             rng,
         }
     }
@@ -40,9 +40,9 @@ impl World<'_> {
             return;
         }
         let plan = self.plan;
-        let raw = plan.raw();
+        let params = plan.params();
         let t = self.tick;
-        for (l, spec) in raw.leadership.leaders.iter().enumerate() {
+        for (l, spec) in params.leadership.leaders.iter().enumerate() {
             let u: f64 = self.leadership.rng.random();
             if self.leadership.departed[l].is_some() {
                 continue;
@@ -51,22 +51,22 @@ impl World<'_> {
             let by_hazard = u < random::weekly_probability(spec.hazard_per_year);
             if scheduled || by_hazard {
                 self.leadership.departed[l] = Some(t);
-                self.shocks.leadership += raw.engagement.leadership_loss;
+                self.shocks.leadership += params.engagement.leadership_loss;
             }
         }
     }
 
     /// The programme team's capacity multiplier this week.
     pub(super) fn leadership_capacity_factor(&self) -> f64 {
-        let raw = self.plan.raw();
+        let params = self.plan.params();
         let t = self.tick;
         let out = self
             .leadership
             .departed
             .iter()
-            .filter(|d| d.is_some_and(|d| t < d + raw.leadership.replacement_weeks.max(1)))
+            .filter(|d| d.is_some_and(|d| t < d + params.leadership.replacement_weeks.max(1)))
             .count();
-        capacity_factor(raw.leadership.capacity_loss, out)
+        capacity_factor(params.leadership.capacity_loss, out)
     }
 }
 

@@ -48,16 +48,16 @@ impl World<'_> {
     /// Phase 4: every body that meets this week, in body order.
     pub(super) fn meet(&mut self) {
         let plan = self.plan;
-        let raw = plan.raw();
-        let sw = &raw.switches;
+        let params = plan.params();
+        let sw = &params.switches;
         let t = self.tick;
         for (b, body) in plan.bodies.iter().enumerate() {
             let meets = match body.role {
                 BodyRole::Steering(e) => self.eas[e].signed_off.is_some_and(|s| {
-                    t > s && (t - s).is_multiple_of(raw.meetings.steering_every_weeks)
+                    t > s && (t - s).is_multiple_of(params.meetings.steering_every_weeks)
                 }),
                 BodyRole::WorkingGroup(w) => {
-                    !self.codesign.group_done(&raw.codesign, w)
+                    !self.codesign.group_done(&params.codesign, w)
                         && body.meeting_ticks.binary_search(&t).is_ok()
                 }
                 BodyRole::Governance => body.meeting_ticks.binary_search(&t).is_ok(),
@@ -99,12 +99,12 @@ impl World<'_> {
             };
             let output = if quorate {
                 let churn_factor = if sw.meeting_churn {
-                    1.0 - raw.meetings.churn_penalty * churn
+                    1.0 - params.meetings.churn_penalty * churn
                 } else {
                     1.0
                 };
                 let lay_factor = if lay {
-                    raw.meetings.lay_quality_bonus
+                    params.meetings.lay_quality_bonus
                 } else {
                     1.0
                 };
@@ -115,7 +115,7 @@ impl World<'_> {
             match body.role {
                 BodyRole::WorkingGroup(w) => self.codesign.group_meeting_work[w] += output,
                 BodyRole::Steering(e) => {
-                    self.eas[e].rel_pool += output * raw.meetings.steering_output_share
+                    self.eas[e].rel_pool += output * params.meetings.steering_output_share
                 }
                 BodyRole::Governance => {
                     if body.signs_off && quorate {

@@ -28,9 +28,9 @@ use chrono::NaiveDate;
 use super::plan::Plan;
 use super::rng::{replication_seed, stream, Purpose, PROGRAMME};
 use crate::model::calendar::Tick;
+use crate::model::params::{Parameters, Switches};
 use crate::model::programme::{PerProgrammeMilestone, ProgrammeMilestone};
 use crate::observe::{ReplicationResult, SpendCategory};
-use crate::scenario::raw::{RawScenario, Switches};
 
 /// A programme milestone's plan and achievement in one replication.
 #[derive(Debug, Clone, Copy)]
@@ -61,17 +61,17 @@ pub struct World<'p> {
 impl<'p> World<'p> {
     /// A new replication of the plan with the given master seed.
     pub fn new(plan: &'p Plan, master_seed: u64, replication: u32) -> World<'p> {
-        let raw = plan.raw();
+        let params = plan.params();
         let rep = replication as u64;
-        let tt = &raw.timetable;
+        let tt = &params.timetable;
         let programme = PerProgrammeMilestone(ProgrammeMilestone::ALL.map(|pm| {
             let d = match pm {
-                ProgrammeMilestone::CodesignComplete => tt.codesign_complete.0,
-                ProgrammeMilestone::ToolkitPublished => tt.toolkit_published.0,
-                ProgrammeMilestone::EaSignedOff => tt.ea_signed_off.0,
-                ProgrammeMilestone::FirstPilotLive => tt.pilot_start.0,
-                ProgrammeMilestone::BusinessPlanApproved => tt.business_plan_approved.0,
-                ProgrammeMilestone::WiderRollout => tt.wider_rollout.0,
+                ProgrammeMilestone::CodesignComplete => tt.codesign_complete,
+                ProgrammeMilestone::ToolkitPublished => tt.toolkit_published,
+                ProgrammeMilestone::EaSignedOff => tt.ea_signed_off,
+                ProgrammeMilestone::FirstPilotLive => tt.pilot_start,
+                ProgrammeMilestone::BusinessPlanApproved => tt.business_plan_approved,
+                ProgrammeMilestone::WiderRollout => tt.wider_rollout,
             };
             ProgrammeMilestoneState {
                 first_planned: d,
@@ -85,7 +85,7 @@ impl<'p> World<'p> {
             agents: effort::initial_agents(plan, master_seed, rep),
             eas: early_adopters::initial_states(plan),
             programme,
-            codesign: codesign::CodesignState::new(raw.codesign.working_groups.len()),
+            codesign: codesign::CodesignState::new(params.codesign.working_groups.len()),
             meetings: meetings::MeetingState::new(plan),
             barriers: barriers::BarrierState::new(
                 plan,
@@ -96,7 +96,7 @@ impl<'p> World<'p> {
                 stream(master_seed, rep, PROGRAMME, Purpose::Leadership),
             ),
             funding: funding::LocalPot::default(),
-            review: review::ReviewState::new(tt.pilot_start.0),
+            review: review::ReviewState::new(tt.pilot_start),
             shocks: engagement::PendingShocks::default(),
             outcomes: outcomes::OutcomeState::default(),
             record: observation::Recorder::new(
@@ -136,12 +136,12 @@ impl<'p> World<'p> {
         self.set_active_flags();
     }
 
-    fn raw(&self) -> &'p RawScenario {
-        self.plan.raw()
+    fn params(&self) -> &'p Parameters {
+        self.plan.params()
     }
 
     fn sw(&self) -> &'p Switches {
-        &self.plan.raw().switches
+        &self.plan.params().switches
     }
 
     fn date(&self) -> NaiveDate {

@@ -26,7 +26,7 @@ pub(super) struct Recorder {
 
 impl Recorder {
     pub fn new(plan: &Plan, replication: u32, seed: u64) -> Recorder {
-        let detail = replication < plan.raw().record.detail_replications;
+        let detail = replication < plan.params().record.detail_replications;
         Recorder {
             result: ReplicationResult {
                 replication,
@@ -76,7 +76,7 @@ impl World<'_> {
     /// Phase 8: this week into the current recording period.
     pub(super) fn observe(&mut self) {
         let plan = self.plan;
-        let raw = plan.raw();
+        let params = plan.params();
         let t = self.tick as usize;
         let p = plan.period_of_tick[t];
         let n_series = plan.series.len();
@@ -99,7 +99,7 @@ impl World<'_> {
                 rec.transactional[k];
             row[SeriesLayout::kind_metric(kind, Metric::MeetingHours)] += rec.meeting[k];
             if last_in_period {
-                let threshold = raw.effort.involvement_hours * weeks / (365.25 / 12.0 / 7.0);
+                let threshold = params.effort.involvement_hours * weeks / (365.25 / 12.0 / 7.0);
                 let involved = agents
                     .iter()
                     .filter(|a| a.period_hours >= threshold && a.period_hours > 0.0)
@@ -116,7 +116,7 @@ impl World<'_> {
     /// End of a recording period: programme and early adopter state.
     fn close_period(&mut self, base: usize) {
         let plan = self.plan;
-        let raw = plan.raw();
+        let params = plan.params();
         let n_series = plan.series.len();
         for a in &mut self.agents {
             a.period_hours = 0.0;
@@ -125,9 +125,9 @@ impl World<'_> {
         let signed = self.eas.iter().filter(|e| e.signed_off.is_some()).count() as f64;
         let enrolled: f64 = (0..self.eas.len()).map(|e| self.enrolled(e)).sum();
         let delivered = self.delivered_reduction();
-        let o = &raw.outcomes;
+        let o = &params.outcomes;
         let promised = match o.promised_by {
-            Some(by) if self.date() >= by.0 => o.promised_reduction,
+            Some(by) if self.date() >= by => o.promised_reduction,
             _ => 0.0,
         };
         let mut ea_rows = Vec::with_capacity(self.eas.len());

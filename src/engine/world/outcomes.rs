@@ -23,7 +23,7 @@ pub(super) fn promise_gap(promised: f64, delivered: f64) -> f64 {
 impl World<'_> {
     /// Reduction in emergency admissions delivered so far (share).
     pub(super) fn delivered_reduction(&self) -> f64 {
-        let o = &self.raw().outcomes;
+        let o = &self.params().outcomes;
         let t = self.tick;
         let mut effect_people = 0.0;
         for s in &self.eas {
@@ -41,10 +41,10 @@ impl World<'_> {
 
     /// The promise gap, once the promise is due.
     pub(super) fn update_promise_gap(&mut self) {
-        let o = &self.raw().outcomes;
+        let o = &self.params().outcomes;
         let delivered = self.delivered_reduction();
         self.outcomes.promise_gap = match o.promised_by {
-            Some(by) if o.promised_reduction > 0.0 && self.date() >= by.0 => {
+            Some(by) if o.promised_reduction > 0.0 && self.date() >= by => {
                 promise_gap(o.promised_reduction, delivered)
             }
             _ => 0.0,

@@ -13,18 +13,18 @@ impl World<'_> {
     /// consultants) go to co-design, the toolkit and early adopter support.
     pub(super) fn spread_central_hours(&mut self, n_active: usize) {
         let plan = self.plan;
-        let raw = plan.raw();
+        let params = plan.params();
         let t = self.tick;
         let cons = self.consultant_hours_this_week();
         let team = &mut self.agents[plan.programme_team as usize];
-        let cons_rel = cons * raw.consultancy.relational_bias;
+        let cons_rel = cons * params.consultancy.relational_bias;
         let cons_trans = cons - cons_rel;
         let (team_rel, team_trans) = (team.rel, team.trans);
         team.period_hours += team_rel + team_trans;
         self.record
             .add_effort(AgentKind::ProgrammeTeam, team_rel, team_trans);
         let ea_share = if n_active > 0 {
-            raw.programme.ea_support_share
+            params.programme.ea_support_share
         } else {
             0.0
         };
@@ -40,11 +40,11 @@ impl World<'_> {
         } else {
             0.0
         };
-        if t >= plan.tick_of(raw.codesign.start.0)
+        if t >= plan.tick_of(params.codesign.start)
             && !self.achieved(ProgrammeMilestone::CodesignComplete)
         {
             self.codesign.add_central_hours(
-                raw.codesign.central_hours_per_group,
+                params.codesign.central_hours_per_group,
                 central_rel,
                 cons_frac_rel,
             );
@@ -56,7 +56,7 @@ impl World<'_> {
                 .add_toolkit_hours(central_trans, cons_frac_trans);
         }
         if n_active > 0 {
-            let spread = 1.0 + raw.programme.spread_penalty * (n_active as f64 - 1.0);
+            let spread = 1.0 + params.programme.spread_penalty * (n_active as f64 - 1.0);
             let per_ea = 1.0 / n_active as f64 / spread * ea_share;
             for s in self.eas.iter_mut().filter(|s| s.active) {
                 s.rel_pool += (team_rel + cons_rel) * per_ea;

@@ -63,11 +63,11 @@ impl World<'_> {
     /// One early adopter's week of journey work.
     fn advance_journey(&mut self, e: usize) {
         let plan = self.plan;
-        let raw = plan.raw();
-        let sw = &raw.switches;
+        let params = plan.params();
+        let sw = &params.switches;
         let t = self.tick;
         let toolkit_live = self.toolkit_live();
-        let toolkit_gain = 1.0 / (1.0 - raw.codesign.toolkit_reduction).max(0.05);
+        let toolkit_gain = 1.0 / (1.0 - params.codesign.toolkit_reduction).max(0.05);
         let journey = &plan.journey;
         let ea_plan = &plan.eas[e];
         let s = &mut self.eas[e];
@@ -83,7 +83,7 @@ impl World<'_> {
         }
         let prior = prior_relationship_multiplier(
             ea_plan.prior_relationships,
-            raw.effort.prior_relationship_weight,
+            params.effort.prior_relationship_weight,
         );
         let mut open_rel = 0u32;
         let mut open_trans = 0u32;
@@ -130,7 +130,7 @@ impl World<'_> {
             if let Some(b) = barrier {
                 if !s.workaround_added[m] {
                     s.workaround_added[m] = true;
-                    s.required[m] += raw.barriers[b].workaround_hours;
+                    s.required[m] += params.barriers[b].workaround_hours;
                 }
             }
             let trans_eff = if open_trans > 0 && ms.kind != MilestoneKind::Relational {
@@ -138,13 +138,13 @@ impl World<'_> {
                 let combined = signer_effort(
                     ms.signers.iter().map(|&k| signer_hours(k)),
                     if sw.signer_complementarity {
-                        raw.effort.signer_complementarity
+                        params.effort.signer_complementarity
                     } else {
                         0.0
                     },
                 );
                 let support = (s.support_trans / open_trans as f64)
-                    .min(raw.effort.support_leverage * combined);
+                    .min(params.effort.support_leverage * combined);
                 (combined + support) * prior
             } else {
                 0.0
@@ -155,7 +155,7 @@ impl World<'_> {
                 MilestoneKind::Mixed => 2.0 * rel_each.min(trans_eff),
             };
             if let Some(b) = barrier {
-                eff *= raw.barriers[b].efficiency;
+                eff *= params.barriers[b].efficiency;
             }
             if toolkit_live && ms.toolkit_covered {
                 eff *= toolkit_gain;
@@ -163,8 +163,11 @@ impl World<'_> {
             let before = s.progress[m];
             let mut after = before + eff;
             if m == plan.pilot_live
-                && willing_practices(&self.agents, ea_plan, raw.effort.pilot_willing_engagement)
-                    < ea_plan.pilot_practices
+                && willing_practices(
+                    &self.agents,
+                    ea_plan,
+                    params.effort.pilot_willing_engagement,
+                ) < ea_plan.pilot_practices
             {
                 after = after.min(s.required[m] * 0.999);
             }

@@ -57,10 +57,10 @@ impl World<'_> {
     /// Phase 7: review and, if the projection is past the plan, re-plan.
     pub(super) fn review(&mut self) {
         let plan = self.plan;
-        let raw = plan.raw();
+        let params = plan.params();
         let t = self.tick;
         let today = self.date();
-        if !raw.switches.replanning {
+        if !params.switches.replanning {
             // The first timetable stands: the deadline is missed once when it passes.
             if !self.review.missed_without_replan
                 && today >= self.review.pilot_plan
@@ -74,7 +74,7 @@ impl World<'_> {
         if plan.review_ticks.binary_search(&t).is_err() {
             return;
         }
-        let rp = &raw.replanning;
+        let rp = &params.replanning;
         let mut projected: Vec<f64> = Vec::with_capacity(self.eas.len());
         for e in 0..self.eas.len() {
             projected.push(self.projected_go_live_weeks(e));
@@ -152,24 +152,24 @@ impl World<'_> {
     fn register_slip(&mut self) {
         self.review.slips += 1;
         self.shocks
-            .register_slip(&self.plan.raw().engagement, self.review.slips);
+            .register_slip(&self.plan.params().engagement, self.review.slips);
     }
 
     /// Weeks from now until early adopter `e` is projected to go live (0 if live).
     fn projected_go_live_weeks(&self, e: usize) -> f64 {
         let plan = self.plan;
-        let raw = plan.raw();
+        let params = plan.params();
         let t = self.tick;
         let s = &self.eas[e];
         if s.achieved[plan.pilot_live].is_some() {
             return 0.0;
         }
-        let prep = raw.timetable.assumed_preparation_weeks as f64;
+        let prep = params.timetable.assumed_preparation_weeks as f64;
         let Some(signed) = s.signed_off else {
             let ready = plan.eas[e].application_ready.max(t);
             return (ready - t) as f64 + prep;
         };
-        let window = raw.replanning.projection_window_weeks.min(t - signed);
+        let window = params.replanning.projection_window_weeks.min(t - signed);
         if window < 4 {
             return (prep - (t - signed) as f64).max(1.0);
         }

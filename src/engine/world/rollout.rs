@@ -28,13 +28,13 @@ impl World<'_> {
     /// A live pilot's next roll-out step, if due.
     pub(super) fn roll_out(&mut self, e: usize) {
         let plan = self.plan;
-        let raw = plan.raw();
+        let params = plan.params();
         let t = self.tick;
         let ea = &plan.eas[e];
         if self.eas[e].achieved[plan.pilot_live].is_none() || t < self.eas[e].next_rollout {
             return;
         }
-        let willing = willing_practices(&self.agents, ea, raw.effort.pilot_willing_engagement);
+        let willing = willing_practices(&self.agents, ea, params.effort.pilot_willing_engagement);
         let s = &mut self.eas[e];
         let step = if s.practices_live == 0 {
             ea.pilot_practices
@@ -70,7 +70,7 @@ impl World<'_> {
             self.achieve(ProgrammeMilestone::BusinessPlanApproved);
         }
         if !self.achieved(ProgrammeMilestone::WiderRollout)
-            && live as f64 >= self.raw().timetable.wider_rollout_share * self.eas.len() as f64
+            && live as f64 >= self.params().timetable.wider_rollout_share * self.eas.len() as f64
         {
             self.achieve(ProgrammeMilestone::WiderRollout);
         }

@@ -1,0 +1,138 @@
+//! Effort, engagement, meetings, barriers, leadership, funding and outcomes.
+
+use chrono::NaiveDate;
+
+use crate::model::programme::TrancheTrigger;
+
+/// How agents split their hours; see `scenario::raw::EffortSpec` for units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[allow(missing_docs)]
+pub struct Effort {
+    pub availability_noise: f64,
+    pub bias_adaptation_rate: f64,
+    pub signer_complementarity: f64,
+    pub support_leverage: f64,
+    pub provider_wait_factor: f64,
+    /// Hours per week of a project manager (hours/week).
+    pub project_manager_hours: f64,
+    pub project_manager_relational_bias: f64,
+    /// Cost of one hour of bought local capacity (GBP/hour).
+    pub local_hour_cost_gbp: f64,
+    pub local_funding_efficiency: f64,
+    /// Hours per month to count as involved (hours/month).
+    pub involvement_hours: f64,
+    pub pilot_willing_engagement: f64,
+    pub prior_relationship_weight: f64,
+}
+
+/// Engagement dynamics (engagement points on a 0..1 scale); see
+/// `scenario::raw::EngagementSpec`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[allow(missing_docs)]
+pub struct Engagement {
+    pub progress_gain: f64,
+    pub contact_gain: f64,
+    pub burden_loss: f64,
+    pub deadline_loss: f64,
+    pub deadline_escalation: f64,
+    pub promise_gap_loss: f64,
+    pub leadership_loss: f64,
+    pub reversion_rate: f64,
+    pub lay_deadline_multiplier: f64,
+}
+
+/// Meeting mechanics.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Meetings {
+    /// Output lost per unit of attendee churn (0..1).
+    pub churn_penalty: f64,
+    /// Output multiplier with a lay partner present.
+    pub lay_quality_bonus: f64,
+    /// Steering committee interval (weeks).
+    pub steering_every_weeks: u32,
+    /// Hours per attendee per steering meeting (hours).
+    pub steering_meeting_hours: f64,
+    /// Share of steering attendee-hours counted as relational progress.
+    pub steering_output_share: f64,
+}
+
+/// A national barrier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Barrier {
+    /// Id, referenced by milestones.
+    pub id: String,
+    /// Chance of national removal (probability/year).
+    pub removal_hazard_per_year: f64,
+    /// Earliest national removal.
+    pub not_before: Option<NaiveDate>,
+    /// Efficiency of affected work while it stands (0..1).
+    pub efficiency: f64,
+    /// Workaround hours per affected milestone (hours).
+    pub workaround_hours: f64,
+}
+
+/// Key leaders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leadership {
+    /// The leaders, in scenario order.
+    pub leaders: Vec<Leader>,
+    /// Share of team capacity lost per departed leader (0..1).
+    pub capacity_loss: f64,
+    /// Weeks until a departed leader is replaced (weeks).
+    pub replacement_weeks: u32,
+}
+
+/// One key leader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leader {
+    /// Id (a role).
+    pub id: String,
+    /// Scheduled departure.
+    pub departs: Option<NaiveDate>,
+    /// Chance of an unscheduled departure (probability/year).
+    pub hazard_per_year: f64,
+}
+
+/// Direct funding of early adopters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Funding {
+    /// Tranches, in scenario order.
+    pub tranches: Vec<Tranche>,
+    /// Journey milestones (indices) needed for business plan approval, in
+    /// scenario order.
+    pub business_plan_requires: Vec<usize>,
+}
+
+/// One funding tranche.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tranche {
+    /// Id.
+    pub id: String,
+    /// Amount per early adopter (GBP).
+    pub amount_gbp: f64,
+    /// What releases it.
+    pub trigger: TrancheTrigger,
+    /// Release date (required for `date` triggers).
+    pub date: Option<NaiveDate>,
+    /// Share that buys capacity (0..1).
+    pub capacity_share: f64,
+    /// Weeks over which bought capacity is spread (weeks).
+    pub spread_weeks: u32,
+}
+
+/// Promised outcomes and the outcome layer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcomes {
+    /// Promised reduction in emergency admissions (0..1).
+    pub promised_reduction: f64,
+    /// Date the promise is due (set whenever a reduction is promised).
+    pub promised_by: Option<NaiveDate>,
+    /// Reduction per enrolled person at full effect (0..1).
+    pub effect_size: f64,
+    /// Weeks from enrolment to full effect (weeks).
+    pub lag_weeks: u32,
+    /// Admissions of an enrolled person relative to average (ratio).
+    pub admission_risk_ratio: f64,
+    /// Population the promise refers to (people).
+    pub population: f64,
+}

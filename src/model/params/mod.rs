@@ -1,0 +1,175 @@
+//! The typed parameters of a validated scenario: what the engine and the
+//! outputs read. Built by `scenario::typed` from the serde mirror once
+//! validation has succeeded, so every invariant validation checks holds here
+//! (ids resolve, dates are ordered, member kinds exist, pools are large
+//! enough).
+//!
+//! Compared with the mirror: dates are `NaiveDate`, agent kinds are
+//! `AgentKind`, member lists are `(AgentKind, count)` pairs in
+//! `AgentKind::ALL` order, organisations are indexed by kind, and references
+//! to journey milestones are indices. The meaning, unit and source of every
+//! value is documented once, on the scenario key it comes from
+//! (`scenario::raw`, `docs/scenario-reference.md`); units are repeated here.
+
+use chrono::NaiveDate;
+
+use super::kinds::AgentKind;
+
+mod governance;
+mod mechanisms;
+mod organisations;
+mod sites;
+
+pub use governance::*;
+pub use mechanisms::*;
+pub use organisations::*;
+pub use sites::*;
+
+/// Members of a body by kind: `(kind, count)` in `AgentKind::ALL` order,
+/// each kind at most once.
+pub type Members = Vec<(AgentKind, u32)>;
+
+/// Every parameter of a validated scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameters {
+    /// Name and description.
+    pub meta: Meta,
+    /// The simulated period.
+    pub calendar: CalendarParams,
+    /// Mechanism switches.
+    pub switches: Switches,
+    /// Organisation agents by kind.
+    pub organisations: Organisations,
+    /// The central programme team.
+    pub programme: ProgrammeParams,
+    /// Consultancy contracts and their conversion to capacity.
+    pub consultancy: ConsultancyParams,
+    /// Budget by financial year, in scenario order (each year at most once).
+    pub budget: Vec<BudgetYear>,
+    /// The co-design phase.
+    pub codesign: CodesignParams,
+    /// Governance bodies (besides working groups and steering committees).
+    pub bodies: Vec<BodyParams>,
+    /// The timetable as first promised.
+    pub timetable: Timetable,
+    /// Progress reviews and re-planning.
+    pub replanning: Replanning,
+    /// How agents split their hours.
+    pub effort: Effort,
+    /// Engagement dynamics.
+    pub engagement: Engagement,
+    /// Meeting mechanics.
+    pub meetings: Meetings,
+    /// National barriers.
+    pub barriers: Vec<Barrier>,
+    /// Key leaders.
+    pub leadership: Leadership,
+    /// Direct funding of early adopters.
+    pub funding: Funding,
+    /// Promised outcomes and the outcome layer.
+    pub outcomes: Outcomes,
+    /// The early adopters, in scenario order.
+    pub early_adopters: Vec<EarlyAdopter>,
+    /// What to record.
+    pub record: Record,
+    /// Engine settings (never change results).
+    pub engine: EngineSettings,
+}
+
+impl Parameters {
+    /// The parameters of a kind's agents (`None` for the programme team).
+    pub fn organisation(&self, kind: AgentKind) -> Option<&Organisation> {
+        self.organisations.by_kind[kind.index()].as_ref()
+    }
+
+    /// Number of agents of a kind (the programme team is one agent).
+    pub fn pool_size(&self, kind: AgentKind) -> u32 {
+        match kind {
+            AgentKind::ProgrammeTeam => 1,
+            _ => self.organisation(kind).map_or(0, |o| o.count),
+        }
+    }
+
+    /// The budget of the financial year starting in `year`, if one is given.
+    pub fn budget_of(&self, year: i32) -> Option<&BudgetYear> {
+        self.budget.iter().find(|b| b.starts == year)
+    }
+}
+
+/// Count of a kind in a member list (0 when absent).
+pub fn member_count(members: &[(AgentKind, u32)], kind: AgentKind) -> u32 {
+    members
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(0, |&(_, n)| n)
+}
+
+/// Scenario identification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    /// Short machine-friendly name.
+    pub name: String,
+    /// One-paragraph description.
+    pub description: String,
+}
+
+/// The simulated period; one tick is one week.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CalendarParams {
+    /// First simulated week contains this date.
+    pub start: NaiveDate,
+    /// Last simulated date (inclusive).
+    pub horizon: NaiveDate,
+}
+
+/// Mechanism switches (all on by default); see `scenario::raw::Switches`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct Switches {
+    pub deadline_feedback: bool,
+    pub national_barriers: bool,
+    pub leadership_loss: bool,
+    pub consultancy: bool,
+    pub consultancy_handover_loss: bool,
+    pub toolkit: bool,
+    pub replanning: bool,
+    pub outcome_feedback: bool,
+    pub progress_feedback: bool,
+    pub meeting_burden: bool,
+    pub meeting_churn: bool,
+    pub lay_quorum: bool,
+    pub provider_wait: bool,
+    pub signer_complementarity: bool,
+    pub project_managers: bool,
+    pub local_funding: bool,
+    pub funding_gateway: bool,
+    pub bias_adaptation: bool,
+    pub budget_cap: bool,
+}
+
+impl Switches {
+    /// Every switch with its scenario key, in declaration order.
+    pub fn named(&self) -> [(&'static str, bool); 19] {
+        [
+            ("deadline_feedback", self.deadline_feedback),
+            ("national_barriers", self.national_barriers),
+            ("leadership_loss", self.leadership_loss),
+            ("consultancy", self.consultancy),
+            ("consultancy_handover_loss", self.consultancy_handover_loss),
+            ("toolkit", self.toolkit),
+            ("replanning", self.replanning),
+            ("outcome_feedback", self.outcome_feedback),
+            ("progress_feedback", self.progress_feedback),
+            ("meeting_burden", self.meeting_burden),
+            ("meeting_churn", self.meeting_churn),
+            ("lay_quorum", self.lay_quorum),
+            ("provider_wait", self.provider_wait),
+            ("signer_complementarity", self.signer_complementarity),
+            ("project_managers", self.project_managers),
+            ("local_funding", self.local_funding),
+            ("funding_gateway", self.funding_gateway),
+            ("bias_adaptation", self.bias_adaptation),
+            ("budget_cap", self.budget_cap),
+        ]
+    }
+}
