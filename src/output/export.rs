@@ -189,7 +189,7 @@ pub fn meetings_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8
             let mut ks: Vec<AgentKind> = b
                 .members
                 .iter()
-                .map(|&a| plan.agents[a as usize].kind)
+                .map(|&a| plan.agents[a.index()].kind)
                 .collect();
             ks.sort_unstable();
             ks.dedup();

@@ -20,8 +20,7 @@ use crate::scenario::Scenario;
 mod money;
 mod roster;
 
-/// Index of an agent.
-pub type AgentIx = u32;
+pub use crate::model::units::{AgentId, EarlyAdopterId};
 
 /// What a body's meetings do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +41,7 @@ pub struct Body {
     /// What its meetings do.
     pub role: BodyRole,
     /// Members.
-    pub members: Vec<AgentIx>,
+    pub members: Vec<AgentId>,
     /// Whether a lay partner is among the members (quorum applies).
     pub has_lay_member: bool,
     /// Weeks in which it meets (sorted); steering committees meet from sign-off, handled dynamically.
@@ -67,9 +66,9 @@ pub struct EarlyAdopterPlan {
     /// Prior relationships 0..1.
     pub prior_relationships: f64,
     /// Member agents.
-    pub members: Vec<AgentIx>,
+    pub members: Vec<AgentId>,
     /// Member GP practices.
-    pub practices: Vec<AgentIx>,
+    pub practices: Vec<AgentId>,
     /// Practices that pilot first.
     pub pilot_practices: u32,
     /// Practices per roll-out step.
@@ -90,7 +89,7 @@ pub struct AgentPlan {
     /// Kind.
     pub kind: AgentKind,
     /// Early adopters it belongs to.
-    pub eas: Vec<u16>,
+    pub eas: Vec<EarlyAdopterId>,
     /// Whether it sits on any co-design working group.
     pub codesign: bool,
 }
@@ -105,9 +104,9 @@ pub struct Plan {
     /// Agents, grouped by kind in `AgentKind::ALL` order.
     pub agents: Vec<AgentPlan>,
     /// First agent of each kind and count.
-    pub kind_ranges: [(AgentIx, u32); AgentKind::COUNT],
+    pub kind_ranges: [(u32, u32); AgentKind::COUNT],
     /// The programme team agent.
-    pub programme_team: AgentIx,
+    pub programme_team: AgentId,
     /// Bodies: governance bodies, then working groups, then steering committees.
     pub bodies: Vec<Body>,
     /// Index of the sign-off body.

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use super::{AgentIx, AgentPlan, Body, BodyRole, EarlyAdopterPlan};
+use super::{AgentId, AgentPlan, Body, BodyRole, EarlyAdopterId, EarlyAdopterPlan};
 use crate::model::calendar::{Calendar, Tick};
 use crate::model::params::Parameters;
 use crate::model::AgentKind;
@@ -15,13 +15,13 @@ use crate::model::AgentKind;
 type Cursors = [u32; AgentKind::COUNT];
 
 /// Takes `count` agents of a kind from its pool, advancing its cursor.
-type Take<'a> = dyn FnMut(AgentKind, u32, &mut Cursors) -> Vec<AgentIx> + 'a;
+type Take<'a> = dyn FnMut(AgentKind, u32, &mut Cursors) -> Vec<AgentId> + 'a;
 
 /// Agents and memberships.
 pub(super) struct Roster {
     pub agents: Vec<AgentPlan>,
-    pub kind_ranges: [(AgentIx, u32); AgentKind::COUNT],
-    pub programme_team: AgentIx,
+    pub kind_ranges: [(u32, u32); AgentKind::COUNT],
+    pub programme_team: AgentId,
     pub bodies: Vec<Body>,
     pub signoff_body: usize,
     pub eas: Vec<EarlyAdopterPlan>,
@@ -38,7 +38,7 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
     let mut kind_ranges = [(0u32, 0u32); AgentKind::COUNT];
     for kind in AgentKind::ALL {
         let n = params.pool_size(kind);
-        kind_ranges[kind.index()] = (agents.len() as AgentIx, n);
+        kind_ranges[kind.index()] = (agents.len() as u32, n);
         for _ in 0..n {
             agents.push(AgentPlan {
                 kind,
@@ -47,20 +47,22 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
             });
         }
     }
-    let programme_team = kind_ranges[AgentKind::ProgrammeTeam.index()].0;
+    let programme_team = AgentId(kind_ranges[AgentKind::ProgrammeTeam.index()].0);
 
     // Allocation: take `count` agents of a kind starting at a rotating
     // cursor per kind, so consecutive bodies/EAs get different agents and
     // small pools are shared when exhausted.
     let mut cursor = [0u32; AgentKind::COUNT];
     let mut take =
-        |kind: AgentKind, count: u32, cursor: &mut [u32; AgentKind::COUNT]| -> Vec<AgentIx> {
+        |kind: AgentKind, count: u32, cursor: &mut [u32; AgentKind::COUNT]| -> Vec<AgentId> {
             let (first, n) = kind_ranges[kind.index()];
             if n == 0 {
                 return Vec::new();
             }
             let c = &mut cursor[kind.index()];
-            let out = (0..count.min(n)).map(|i| first + (*c + i) % n).collect();
+            let out = (0..count.min(n))
+                .map(|i| AgentId(first + (*c + i) % n))
+                .collect();
             *c = (*c + count) % n;
             out
         };
@@ -103,7 +105,7 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
             role: BodyRole::Governance,
             has_lay_member: members
                 .iter()
-                .any(|&a| agents[a as usize].kind == AgentKind::LayPartner),
+                .any(|&a| agents[a.index()].kind == AgentKind::LayPartner),
             members,
             meeting_ticks: ticks,
             meeting_hours: b.meeting_hours,
@@ -122,7 +124,7 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
     for (w, name) in cd.working_groups.iter().enumerate() {
         let members = members_of(&cd.members, &mut cursor, &mut take);
         for &a in &members {
-            agents[a as usize].codesign = true;
+            agents[a.index()].codesign = true;
         }
         let ticks = (cd_start..weeks as i64)
             .step_by(cd.meeting_every_weeks as usize)
@@ -133,7 +135,7 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
             role: BodyRole::WorkingGroup(w),
             has_lay_member: members
                 .iter()
-                .any(|&a| agents[a as usize].kind == AgentKind::LayPartner),
+                .any(|&a| agents[a.index()].kind == AgentKind::LayPartner),
             members,
             meeting_ticks: ticks,
             meeting_hours: cd.meeting_hours,
@@ -155,12 +157,12 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
             members.dedup();
         }
         for &a in &members {
-            agents[a as usize].eas.push(e as u16);
+            agents[a.index()].eas.push(EarlyAdopterId(e as u16));
         }
-        let practices: Vec<AgentIx> = members
+        let practices: Vec<AgentId> = members
             .iter()
             .copied()
-            .filter(|&a| agents[a as usize].kind == AgentKind::GpPractice)
+            .filter(|&a| agents[a.index()].kind == AgentKind::GpPractice)
             .collect();
         let steering_body = bodies.len();
         bodies.push(Body {
@@ -168,13 +170,13 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
             role: BodyRole::Steering(e),
             has_lay_member: members
                 .iter()
-                .any(|&a| agents[a as usize].kind == AgentKind::LayPartner),
+                .any(|&a| agents[a.index()].kind == AgentKind::LayPartner),
             // GP practices are represented on the committee by their
             // network lead: the first pilot practices.
             members: members
                 .iter()
                 .copied()
-                .filter(|&a| agents[a as usize].kind != AgentKind::GpPractice)
+                .filter(|&a| agents[a.index()].kind != AgentKind::GpPractice)
                 .chain(
                     practices
                         .iter()

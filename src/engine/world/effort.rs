@@ -117,7 +117,7 @@ impl World<'_> {
             let mut active = 0u32;
             let mut needed = 0.0;
             for &e in &plan_a.eas {
-                let s = &eas[e as usize];
+                let s = &eas[e.index()];
                 if s.active {
                     active += 1;
                     needed += s.needed_relational_share;
@@ -178,14 +178,14 @@ impl World<'_> {
             let mine: u32 = plan.agents[i]
                 .eas
                 .iter()
-                .filter(|&&e| self.eas[e as usize].active)
+                .filter(|&&e| self.eas[e.index()].active)
                 .count() as u32;
             if mine == 0 {
                 continue;
             }
             let mut spent_trans = 0.0;
             for &e in &plan.agents[i].eas {
-                let s = &mut self.eas[e as usize];
+                let s = &mut self.eas[e.index()];
                 if !s.active {
                     continue;
                 }

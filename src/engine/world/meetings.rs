@@ -70,7 +70,7 @@ impl World<'_> {
             let (mut n, mut new_faces, mut lay) = (0u32, 0u32, false);
             let previous = &mut self.meetings.previous_attendance[b];
             for (j, &a) in body.members.iter().enumerate() {
-                let ag = &mut self.agents[a as usize];
+                let ag = &mut self.agents[a.index()];
                 let spare = if ag.kind == AgentKind::ProgrammeTeam {
                     f64::INFINITY
                 } else {

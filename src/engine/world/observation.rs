@@ -136,7 +136,7 @@ impl World<'_> {
             let members = &plan.eas[e].members;
             let mean_e = members
                 .iter()
-                .map(|&a| self.agents[a as usize].engagement)
+                .map(|&a| self.agents[a.index()].engagement)
                 .sum::<f64>()
                 / members.len().max(1) as f64;
             let done = s.achieved.iter().filter(|a| a.is_some()).count() as f64;

@@ -16,7 +16,7 @@ impl World<'_> {
         let params = plan.params();
         let t = self.tick;
         let cons = self.consultant_hours_this_week();
-        let team = &mut self.agents[plan.programme_team as usize];
+        let team = &mut self.agents[plan.programme_team.index()];
         let cons_rel = cons * params.consultancy.relational_bias;
         let cons_trans = cons - cons_rel;
         let (team_rel, team_trans) = (team.rel, team.trans);

@@ -54,7 +54,7 @@ impl World<'_> {
         let plan = self.plan;
         for (i, a) in self.agents.iter_mut().enumerate() {
             for &e in &plan.agents[i].eas {
-                a.progress_events += self.eas[e as usize].achieved_this_week;
+                a.progress_events += self.eas[e.index()].achieved_this_week;
             }
         }
         self.update_promise_gap();

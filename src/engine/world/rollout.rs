@@ -14,7 +14,7 @@ use crate::model::ProgrammeMilestone;
 pub(super) fn willing_practices(agents: &[Agent], ea: &EarlyAdopterPlan, threshold: f64) -> u32 {
     ea.practices
         .iter()
-        .filter(|&&p| agents[p as usize].engagement >= threshold)
+        .filter(|&&p| agents[p.index()].engagement >= threshold)
         .count() as u32
 }
 
