@@ -225,13 +225,14 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             .run()
     });
     bar.finish_and_clear();
-    say(&table::render(&runs.summary(), args.ensemble.seed));
+    let summary = runs.summary();
+    say(&table::render(&summary, args.ensemble.seed));
 
     if args.no_output {
         return Ok(());
     }
     let files = runs
-        .files(std::env::args().collect())
+        .files(&summary, std::env::args().collect())
         .map_err(|e| Failure::Run(e.to_string()))?;
     let dir = out.write(&files).map_err(target_failure)?;
     say(&format!("\nOutputs written to {}\n", dir.display()));

@@ -27,9 +27,14 @@ impl Runs {
         Summary::new(&self.plan, &self.results)
     }
 
-    /// Every output file as (name, bytes), the manifest last; `command_line`
-    /// is recorded in the manifest.
-    pub fn files(&self, command_line: Vec<String>) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
+    /// Every output file as (name, bytes), the manifest last; `summary` is
+    /// this ensemble's [`Runs::summary`] (computed once by the caller, who
+    /// usually shows it too); `command_line` is recorded in the manifest.
+    pub fn files(
+        &self,
+        summary: &Summary,
+        command_line: Vec<String>,
+    ) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
         let manifest = Manifest::new(
             self.spec.seed,
             self.spec.replications,
@@ -37,13 +42,13 @@ impl Runs {
             NoExtension {},
         )
         .with_scenario(&self.plan.scenario);
-        all_files(&self.plan, &self.results, &self.summary(), manifest)
+        all_files(&self.plan, &self.results, summary, manifest)
     }
 
     /// Writes the output directory `dir` atomically. With `replace`, an
     /// existing directory is replaced only if pioneer wrote it.
     pub fn write(&self, dir: &Path, replace: bool) -> Result<PathBuf, WriteError> {
         let out = OutputDir::new(Some(dir), Path::new("."), "", Policy::one_shot(replace))?;
-        Ok(out.write(&self.files(Vec::new())?)?)
+        Ok(out.write(&self.files(&self.summary(), Vec::new())?)?)
     }
 }
