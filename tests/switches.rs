@@ -93,6 +93,9 @@ mod sim {
         pub engagement_by_kind: BTreeMap<String, Vec<f64>>,
         /// Transactional hours per recording period, by agent kind id.
         pub transactional_hours_by_kind: BTreeMap<String, Vec<f64>>,
+        /// People enrolled under the new model at the end of each recording
+        /// period, across the programme.
+        pub people_enrolled: Vec<f64>,
     }
 
     /// Runs `replications` replications of the scenario `text` with the
@@ -174,6 +177,21 @@ mod sim {
                     period_start_weeks: period_start_weeks.clone(),
                     engagement_by_kind: per_kind(Metric::Engagement),
                     transactional_hours_by_kind: per_kind(Metric::TransactionalHours),
+                    people_enrolled: plan
+                        .series
+                        .defs
+                        .iter()
+                        .position(|d| {
+                            d.scope.is_none()
+                                && d.kind.is_none()
+                                && d.metric == Metric::PeopleEnrolled
+                        })
+                        .map(|i| {
+                            (0..plan.periods)
+                                .map(|p| r.series[p * n_series + i])
+                                .collect()
+                        })
+                        .expect("a programme-wide people_enrolled series"),
                 }
             })
             .collect()
@@ -861,6 +879,23 @@ fn switch_replanning_off_keeps_the_first_timetable() {
 
 /// Every switch of the scenario schema is one of the 19 tested above (a new
 /// switch fails this until it gets its own test).
+/// §7.10: off, each practice's whole share of the population enrols in the
+/// week it joins and roll-out steps follow without a test period, so more
+/// people are enrolled on average over the run.
+#[test]
+fn switch_enrolment_capacity_off_enrols_people_sooner() {
+    let off = simulate(&default_without("enrolment_capacity"), REPS);
+    let on = default_on();
+    assert_moves(
+        "enrolment_capacity",
+        "people enrolled, mean over recording periods",
+        on,
+        &off,
+        Direction::Up,
+        |r| r.people_enrolled.iter().sum::<f64>() / r.people_enrolled.len() as f64,
+    );
+}
+
 #[test]
 fn every_switch_has_a_test() {
     let tested = [
@@ -883,6 +918,7 @@ fn every_switch_has_a_test() {
         "deadline_feedback",
         "leadership_loss",
         "replanning",
+        "enrolment_capacity",
     ];
     let mut tested: Vec<String> = tested.iter().map(|s| s.to_string()).collect();
     tested.sort();

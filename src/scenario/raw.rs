@@ -72,6 +72,9 @@ pub struct RawScenario {
     /// Promised outcomes and the optional outcome layer.
     #[serde(default)]
     pub outcomes: OutcomeSpec,
+    /// How fast live practices enrol people: care-coordination capacity and the pilot's test period.
+    #[serde(default)]
+    pub enrolment: EnrolmentSpec,
     /// The early adopter journey: milestones, their kind, work and prerequisites.
     pub journey: Vec<MilestoneSpec>,
     /// The early adopters (pilot sites), virtual organisations of member agents.
@@ -145,6 +148,8 @@ pub struct Switches {
     pub bias_adaptation: bool,
     /// Consultancy spend in a financial year is capped at that year's central budget (where one is given). Unit: on/off. Source: S2 Box 1 (E13).
     pub budget_cap: bool,
+    /// Live practices enrol people only as fast as their care coordinators can, and a pilot runs a test period before its first roll-out step. Off: a practice's whole share of the population enrols the week it joins. Unit: on/off. Source: S2 ch.4 (E14, H7; a.7 "pilots within pilots").
+    pub enrolment_capacity: bool,
 }
 
 impl Default for Switches {
@@ -169,6 +174,7 @@ impl Default for Switches {
             funding_gateway: true,
             bias_adaptation: true,
             budget_cap: true,
+            enrolment_capacity: true,
         }
     }
 }
@@ -640,6 +646,25 @@ impl Default for OutcomeSpec {
             lag_weeks: 26,
             admission_risk_ratio: 4.0,
             population: 2_000_000.0,
+        }
+    }
+}
+
+/// Enrolment of people by live practices.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct EnrolmentSpec {
+    /// People one live practice can enrol (assess, care-plan and hand to a care coordinator) per week. Unit: people/week. Source: assumption (E14: no money for double running, so practices piloted at their own expense; H7: staff with busy day jobs).
+    pub per_practice_per_week: f64,
+    /// Weeks a pilot runs with its first practices before the first roll-out step. Unit: weeks. Source: assumption (a.7: schemes started small and planned to roll out in steps over the following year).
+    pub test_period_weeks: u32,
+}
+
+impl Default for EnrolmentSpec {
+    fn default() -> Self {
+        EnrolmentSpec {
+            per_practice_per_week: 5.0,
+            test_period_weeks: 13,
         }
     }
 }

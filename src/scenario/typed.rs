@@ -82,6 +82,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             funding_gateway: s.funding_gateway,
             bias_adaptation: s.bias_adaptation,
             budget_cap: s.budget_cap,
+            enrolment_capacity: s.enrolment_capacity,
         },
         organisations: Organisations { by_kind },
         programme: ProgrammeParams {
@@ -253,6 +254,10 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             lag_weeks: oc.lag_weeks,
             admission_risk_ratio: oc.admission_risk_ratio,
             population: oc.population,
+        },
+        enrolment: Enrolment {
+            per_practice_per_week: raw.enrolment.per_practice_per_week,
+            test_period_weeks: raw.enrolment.test_period_weeks,
         },
         early_adopters: raw
             .early_adopters

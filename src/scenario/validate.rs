@@ -14,6 +14,9 @@ use crate::model::journey::{depths, find_cycle, Milestone, MilestoneKind};
 use crate::model::programme::TrancheTrigger;
 use crate::model::AgentKind;
 
+/// Longest pilot test period accepted (weeks): ten years.
+const MAX_TEST_PERIOD_WEEKS: u32 = 520;
+
 /// A problem found by validation, before it is given a file position.
 #[derive(Debug, Clone)]
 pub struct Issue {
@@ -682,6 +685,27 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
             "the date by which the promised reduction is due",
             None,
             Some("add `promised_by = 2015-03-31`, or set promised_reduction = 0".into()),
+        );
+    }
+
+    // Enrolment.
+    let en = root.key("enrolment");
+    if !(raw.enrolment.per_practice_per_week > 0.0
+        && raw.enrolment.per_practice_per_week.is_finite())
+    {
+        c.push(
+            en.key("per_practice_per_week"),
+            "a positive, finite number of people per week",
+            Some(raw.enrolment.per_practice_per_week.to_string()),
+            Some("to let practices enrol their whole list at once, set `switches.enrolment_capacity = false`".into()),
+        );
+    }
+    if raw.enrolment.test_period_weeks > MAX_TEST_PERIOD_WEEKS {
+        c.push(
+            en.key("test_period_weeks"),
+            format!("at most {MAX_TEST_PERIOD_WEEKS} weeks (ten years)"),
+            Some(raw.enrolment.test_period_weeks.to_string()),
+            None,
         );
     }
 

@@ -1,7 +1,9 @@
-//! ODD §7.10: pilots, roll-out and programme milestones. A live pilot starts
-//! with its pilot practices and adds practices in steps, never more than are
-//! willing (engagement at or above `pilot_willing_engagement`); each step
-//! enrols the practices' share of the early adopter's population. The
+//! ODD §7.10: pilots, roll-out, enrolment and programme milestones. A live
+//! pilot starts with its pilot practices, runs a test period, then adds
+//! practices in steps, never more than are willing (engagement at or above
+//! `pilot_willing_engagement`). Live practices enrol their share of the
+//! early adopter's population no faster than their care-coordination
+//! capacity allows (E14, H7): no practice's whole list enrols at once. The
 //! programme's first pilot, business-plan and wider roll-out milestones are
 //! checked after the journeys move.
 
@@ -18,6 +20,13 @@ pub(super) fn willing_practices(agents: &[Agent], ea: &EarlyAdopterPlan, thresho
         .count() as u32
 }
 
+/// People enrolled this week: the live practices' eligible people not yet
+/// enrolled, at most `capacity` (people per week; unlimited when `None`).
+pub(super) fn enrolment_this_week(eligible: f64, enrolled: f64, capacity: Option<f64>) -> f64 {
+    let waiting = (eligible - enrolled).max(0.0);
+    capacity.map_or(waiting, |c| waiting.min(c.max(0.0)))
+}
+
 /// Practices taking part after a roll-out step: `step` more, no more than
 /// are willing (but never fewer than already take part) or than there are.
 pub(super) fn practices_after_step(live: u32, step: u32, willing: u32, members: u32) -> u32 {
@@ -25,31 +34,44 @@ pub(super) fn practices_after_step(live: u32, step: u32, willing: u32, members: 
 }
 
 impl World<'_> {
-    /// A live pilot's next roll-out step, if due.
+    /// A live pilot's next roll-out step, if due, and this week's enrolment.
     pub(super) fn roll_out(&mut self, e: usize) {
         let plan = self.plan;
         let params = plan.params();
+        let capacity_on = params.switches.enrolment_capacity;
         let t = self.tick;
         let ea = &plan.eas[e];
-        if self.eas[e].achieved[plan.pilot_live].is_none() || t < self.eas[e].next_rollout {
+        if self.eas[e].achieved[plan.pilot_live].is_none() {
             return;
         }
-        let willing = willing_practices(&self.agents, ea, params.effort.pilot_willing_engagement);
-        let s = &mut self.eas[e];
-        let step = if s.practices_live == 0 {
-            ea.pilot_practices
-        } else {
-            ea.rollout_step
-        };
-        let target =
-            practices_after_step(s.practices_live, step, willing, ea.practices.len() as u32);
-        if target > s.practices_live {
-            let added = target - s.practices_live;
-            let people = ea.population * added as f64 / ea.practices.len().max(1) as f64;
-            s.enrolments.push((t, people));
-            s.practices_live = target;
+        if t >= self.eas[e].next_rollout {
+            let willing =
+                willing_practices(&self.agents, ea, params.effort.pilot_willing_engagement);
+            let s = &mut self.eas[e];
+            let first = s.practices_live == 0;
+            let step = if first {
+                ea.pilot_practices
+            } else {
+                ea.rollout_step
+            };
+            s.practices_live =
+                practices_after_step(s.practices_live, step, willing, ea.practices.len() as u32);
+            // The pilot is tested before it is rolled out (a.7).
+            let wait = if first && capacity_on {
+                ea.rollout_every.max(params.enrolment.test_period_weeks)
+            } else {
+                ea.rollout_every
+            };
+            s.next_rollout = t.saturating_add(wait);
         }
-        s.next_rollout = t + ea.rollout_every;
+        let eligible =
+            ea.population * self.eas[e].practices_live as f64 / ea.practices.len().max(1) as f64;
+        let capacity = capacity_on
+            .then(|| self.eas[e].practices_live as f64 * params.enrolment.per_practice_per_week);
+        let people = enrolment_this_week(eligible, self.enrolled(e), capacity);
+        if people > 0.0 {
+            self.eas[e].enrolments.push((t, people));
+        }
     }
 
     /// People enrolled in early adopter `e`.
@@ -79,7 +101,19 @@ impl World<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::practices_after_step;
+    use super::{enrolment_this_week, practices_after_step};
+
+    #[test]
+    fn enrolment_is_capped_by_capacity_and_by_who_is_left() {
+        // 100 eligible, 30 enrolled, capacity 20 a week: 20.
+        assert_eq!(enrolment_this_week(100.0, 30.0, Some(20.0)), 20.0);
+        // Only 10 left: 10.
+        assert_eq!(enrolment_this_week(100.0, 90.0, Some(20.0)), 10.0);
+        // No cap: everyone left at once.
+        assert_eq!(enrolment_this_week(100.0, 30.0, None), 70.0);
+        // Never negative.
+        assert_eq!(enrolment_this_week(10.0, 30.0, Some(5.0)), 0.0);
+    }
 
     #[test]
     fn roll_out_steps_are_capped_by_willing_practices_and_membership() {

@@ -120,6 +120,15 @@ pub struct Tranche {
     pub spread_weeks: u32,
 }
 
+/// Enrolment by live practices.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Enrolment {
+    /// People one live practice enrols per week (people/week).
+    pub per_practice_per_week: f64,
+    /// Weeks a pilot runs before its first roll-out step (weeks).
+    pub test_period_weeks: u32,
+}
+
 /// Promised outcomes and the outcome layer.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcomes {

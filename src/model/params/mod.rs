@@ -68,6 +68,8 @@ pub struct Parameters {
     pub funding: Funding,
     /// Promised outcomes and the outcome layer.
     pub outcomes: Outcomes,
+    /// Enrolment by live practices.
+    pub enrolment: Enrolment,
     /// The early adopters, in scenario order.
     pub early_adopters: Vec<EarlyAdopter>,
     /// What to record.
@@ -145,11 +147,12 @@ pub struct Switches {
     pub funding_gateway: bool,
     pub bias_adaptation: bool,
     pub budget_cap: bool,
+    pub enrolment_capacity: bool,
 }
 
 impl Switches {
     /// Every switch with its scenario key, in declaration order.
-    pub fn named(&self) -> [(&'static str, bool); 19] {
+    pub fn named(&self) -> [(&'static str, bool); 20] {
         [
             ("deadline_feedback", self.deadline_feedback),
             ("national_barriers", self.national_barriers),
@@ -170,6 +173,7 @@ impl Switches {
             ("funding_gateway", self.funding_gateway),
             ("bias_adaptation", self.bias_adaptation),
             ("budget_cap", self.budget_cap),
+            ("enrolment_capacity", self.enrolment_capacity),
         ]
     }
 }
