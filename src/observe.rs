@@ -301,6 +301,10 @@ pub struct ReplicationResult {
     pub replans: Vec<ReplanRecord>,
     /// Week each early adopter went live (pilot_live), if it did.
     pub go_live: Vec<Option<Tick>>,
+    /// Organisations' transactional hours that reached journey milestones
+    /// and local workarounds over the whole run, by agent kind (the effort
+    /// accounting: equals the kind's recorded transactional hours, ODD §7.3).
+    pub applied_transactional_hours: [f64; AgentKind::COUNT],
 }
 
 impl ReplicationResult {

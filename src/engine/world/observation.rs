@@ -37,6 +37,7 @@ impl Recorder {
                 spend: vec![0.0; plan.months * SpendCategory::ALL.len()],
                 replans: Vec::with_capacity(8),
                 go_live: vec![None; plan.eas.len()],
+                applied_transactional_hours: [0.0; AgentKind::COUNT],
             },
             detail,
             relational: [0.0; AgentKind::COUNT],

@@ -135,6 +135,9 @@ impl World<'_> {
             }
             let trans_eff = if open_trans > 0 && ms.kind != MilestoneKind::Relational {
                 let signer_hours = |k: AgentKind| s.trans_pool[k.index()] / open_trans as f64;
+                for &k in &ms.signers {
+                    self.record.result.applied_transactional_hours[k.index()] += signer_hours(k);
+                }
                 let combined = signer_effort(
                     ms.signers.iter().map(|&k| signer_hours(k)),
                     if sw.signer_complementarity {
