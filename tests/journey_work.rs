@@ -12,6 +12,14 @@
 
 use sim::{load_error, simulate, Run};
 
+/// Replications per arm of the paired checks: the effects checked are many
+/// standard errors at this size (printed by each test), and the file runs in
+/// a few seconds.
+const REPS: u32 = 60;
+
+/// Standard errors a paired mean must clear (house tolerance, tests/switches.rs).
+const K: f64 = 3.0;
+
 /// The library's API is used only here.
 mod sim {
     use std::collections::BTreeMap;
@@ -36,6 +44,17 @@ mod sim {
         pub recorded_transactional: BTreeMap<String, f64>,
         /// Transactional hours that reached milestones and workarounds, by kind id.
         pub applied_transactional: BTreeMap<String, f64>,
+        /// Local workarounds, keyed `"<ea>/<barrier>"`.
+        pub workarounds: BTreeMap<String, Workaround>,
+    }
+
+    /// One early adopter's local workaround of one barrier.
+    #[derive(Debug, Clone)]
+    pub struct Workaround {
+        pub parties: u32,
+        pub hours: f64,
+        pub started_week: Option<f64>,
+        pub completed_week: Option<f64>,
     }
 
     fn week(cal: &pioneer::model::calendar::Calendar, d: NaiveDate) -> f64 {
@@ -78,7 +97,26 @@ mod sim {
                         r.applied_transactional_hours[kind.index()],
                     );
                 }
+                let workarounds = r
+                    .workarounds
+                    .iter()
+                    .map(|w| {
+                        let key = format!(
+                            "{}/{}",
+                            plan.eas[w.ea].id,
+                            plan.params().barriers[w.barrier].id
+                        );
+                        let wk = Workaround {
+                            parties: w.parties,
+                            hours: w.hours,
+                            started_week: w.started.map(|d| week(cal, d)),
+                            completed_week: w.completed.map(|d| week(cal, d)),
+                        };
+                        (key, wk)
+                    })
+                    .collect();
                 Run {
+                    workarounds,
                     horizon_weeks: cal.weeks() as f64,
                     go_live_weeks: r.go_live.iter().map(|g| g.map(|t| t as f64)).collect(),
                     milestone_weeks,
@@ -227,4 +265,145 @@ fn removed_signs_contracts_key_is_rejected() {
     let err = load_error(&text);
     assert!(err.contains("organisations.ccg.signs_contracts"), "{err}");
     assert!(err.contains("unknown key"), "{err}");
+}
+
+/// The default scenario with both barriers never removed nationally (hazard
+/// 0), so that only a local workaround can lift them.
+fn never_removed(doc: &mut toml_edit::DocumentMut) {
+    for b in doc["barriers"]
+        .as_array_of_tables_mut()
+        .expect("barriers")
+        .iter_mut()
+    {
+        b["removal_hazard_per_year"] = toml_edit::value(0.0);
+    }
+}
+
+/// Mean over replications of the paired difference `b − a` of `outcome`,
+/// asserted beyond K standard errors in the direction of `sign` (+1: b is
+/// larger), with at least one replication differing.
+fn assert_paired(what: &str, a: &[Run], b: &[Run], sign: f64, outcome: impl Fn(&Run) -> f64) {
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| outcome(y) - outcome(x)).collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let se = sd / n.sqrt();
+    println!("{what}: mean paired difference {mean:+.3} (SE {se:.3})");
+    assert!(d.iter().any(|x| *x != 0.0), "{what}: no replication differs");
+    assert!(sign * mean > K * se, "{what}: {mean:+.3} is not beyond {K} SE ({se:.3}) in the expected direction");
+}
+
+/// Mean week over the early adopters to which it applies that a milestone
+/// was achieved (not reached: the horizon).
+fn mean_ea_week(r: &Run, milestone: &str) -> f64 {
+    let suffix = format!("/{milestone}");
+    let weeks: Vec<f64> = r
+        .milestone_weeks
+        .iter()
+        .filter(|(k, _)| k.ends_with(&suffix))
+        .map(|(_, w)| w.unwrap_or(r.horizon_weeks))
+        .collect();
+    weeks.iter().sum::<f64>() / weeks.len() as f64
+}
+
+/// Mean go-live week (not live: the horizon).
+fn mean_go_live(r: &Run) -> f64 {
+    r.go_live_weeks
+        .iter()
+        .map(|g| g.unwrap_or(r.horizon_weeks))
+        .sum::<f64>()
+        / r.go_live_weeks.len() as f64
+}
+
+/// Defect 3 (issue 9), G1: a barrier in force holds the milestones it
+/// governs. With no national removal and no local workaround, no early
+/// adopter ever achieves `budgets_identified` (behind information
+/// governance) or goes live, in any replication (it used to be only slowed).
+/// With local workarounds, every early adopter achieves it, never before
+/// its workaround was completed, and the workaround started no later
+/// (structural: no tolerance).
+#[test]
+fn a_barrier_holds_its_milestones_until_worked_around() {
+    let held = simulate(
+        &scenario(|doc| {
+            never_removed(doc);
+            doc["switches"]["local_workarounds"] = toml_edit::value(false);
+        }),
+        12,
+    );
+    for r in &held {
+        for (key, week) in &r.milestone_weeks {
+            if key.ends_with("/budgets_identified") || key.ends_with("/pilot_live") {
+                assert!(week.is_none(), "{key} was achieved behind a barrier in force");
+            }
+        }
+        assert!(r.workarounds.values().all(|w| w.started_week.is_none()));
+    }
+    let worked = simulate(&scenario(never_removed), 12);
+    for r in &worked {
+        for (key, w) in &r.workarounds {
+            let Some(ea) = key.strip_suffix("/information_governance") else {
+                continue;
+            };
+            let done = w.completed_week.expect("workaround completed");
+            let started = w.started_week.expect("workaround started");
+            assert!(started <= done);
+            let achieved = ea_week(r, ea, "budgets_identified")
+                .unwrap_or_else(|| panic!("{ea} never identified its budgets"));
+            assert!(
+                achieved >= done,
+                "{ea}: budgets identified in week {achieved}, before its workaround ({done})"
+            );
+        }
+    }
+}
+
+/// Defect 3 (issue 9), G1: the workaround's cost grows with the parties
+/// that must share data: information governance in Brent involves its CCG,
+/// council, community trust and 67 practices (the kinds that sign the
+/// milestones it governs), 150 + 4 × 70 hours in the default scenario. A
+/// higher cost per party delays Brent's workaround (paired, same seed).
+#[test]
+fn workaround_cost_grows_with_parties() {
+    let on = simulate(DEFAULT, REPS);
+    let brent = &on[0].workarounds["brent/information_governance"];
+    assert_eq!(brent.parties, 1 + 1 + 1 + 67);
+    assert_eq!(brent.hours, 150.0 + 4.0 * 70.0);
+    let mh = &on[0].workarounds["mental_health/information_governance"];
+    assert!(mh.parties < brent.parties && mh.hours < brent.hours);
+
+    let dearer = simulate(
+        &scenario(|doc| {
+            for b in doc["barriers"]
+                .as_array_of_tables_mut()
+                .expect("barriers")
+                .iter_mut()
+            {
+                b["workaround_hours_per_party"] = toml_edit::value(8.0);
+            }
+        }),
+        REPS,
+    );
+    // Not completed: the horizon (a national removal can make it moot).
+    let done = |r: &Run| {
+        r.workarounds["brent/information_governance"]
+            .completed_week
+            .unwrap_or(r.horizon_weeks)
+    };
+    assert_paired("brent workaround completion week", &on, &dearer, 1.0, done);
+}
+
+/// Switch `local_workarounds` (ODD §7.8): off, only a national removal (5%
+/// a year) lifts a barrier, so `budgets_identified` and go-live come later.
+#[test]
+fn switch_local_workarounds_off_delays_budgets_and_go_live() {
+    let on = simulate(DEFAULT, REPS);
+    let off = simulate(
+        &scenario(|doc| doc["switches"]["local_workarounds"] = toml_edit::value(false)),
+        REPS,
+    );
+    assert_paired("mean week budgets_identified", &on, &off, 1.0, |r| {
+        mean_ea_week(r, "budgets_identified")
+    });
+    assert_paired("mean go-live week", &on, &off, 1.0, mean_go_live);
 }

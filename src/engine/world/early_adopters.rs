@@ -272,3 +272,53 @@ impl World<'_> {
             .count()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::initial_states;
+    use crate::engine::plan::Plan;
+    use crate::model::AgentKind;
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn signers_and_workaround_parties_are_the_kinds_an_early_adopter_has() {
+        let plan = Plan::new(&Scenario::default_nwl());
+        let states = initial_states(&plan);
+        let ea = |id: &str| plan.eas.iter().position(|e| e.id == id).unwrap();
+        let m = |id: &str| plan.journey.iter().position(|m| m.id == id).unwrap();
+        let ig = plan
+            .params()
+            .barriers
+            .iter()
+            .position(|b| b.id == "information_governance")
+            .unwrap();
+        let spec = &plan.params().barriers[ig];
+        // Hillingdon has no council: its CCG alone signs the budgets.
+        let h = &states[ea("hillingdon")];
+        assert_eq!(h.signers[m("budgets_identified")], vec![AgentKind::Ccg]);
+        // Brent: CCG, council, community trust and its 67 practices share data.
+        let b = &states[ea("brent")].workarounds[ig];
+        assert_eq!(
+            b.party_kinds,
+            vec![
+                AgentKind::Ccg,
+                AgentKind::LocalAuthority,
+                AgentKind::CommunityTrust,
+                AgentKind::GpPractice
+            ]
+        );
+        assert_eq!(b.parties, 70);
+        assert_eq!(
+            b.required,
+            spec.workaround_hours + spec.workaround_hours_per_party * 70.0
+        );
+        // Scaled-back Ealing skips capitation: no payment-systems parties.
+        let ps = plan
+            .params()
+            .barriers
+            .iter()
+            .position(|b| b.id == "payment_systems")
+            .unwrap();
+        assert_eq!(states[ea("ealing")].workarounds[ps].parties, 0);
+    }
+}

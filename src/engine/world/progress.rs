@@ -341,7 +341,36 @@ impl TransactionalWork<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{prior_relationship_multiplier, signer_effort};
+    use super::{prior_relationship_multiplier, signer_effort, TransactionalWork};
+    use crate::model::AgentKind;
+
+    #[test]
+    fn every_pooled_hour_reaches_the_items_its_kind_works_on() {
+        // CCG hours over 2 items, council hours over 1 (ODD §7.7 accounting).
+        let mut pool = [0.0; AgentKind::COUNT];
+        pool[AgentKind::Ccg.index()] = 10.0;
+        pool[AgentKind::LocalAuthority.index()] = 3.0;
+        let mut items = [0; AgentKind::COUNT];
+        items[AgentKind::Ccg.index()] = 2;
+        items[AgentKind::LocalAuthority.index()] = 1;
+        let work = TransactionalWork {
+            pool: &pool,
+            items_of: &items,
+            support_each: 100.0,
+            complementarity: 1.0,
+            leverage: 1.0,
+            prior: 1.0,
+        };
+        let mut applied = [0.0; AgentKind::COUNT];
+        let both = work.effort(&[AgentKind::Ccg, AgentKind::LocalAuthority], &mut applied);
+        let ccg_alone = work.effort(&[AgentKind::Ccg], &mut applied);
+        assert_eq!(applied, pool);
+        // Perfect complements over the two signers: 2 × min(5, 3), plus
+        // support capped at the same amount.
+        assert_eq!(both, 12.0);
+        // A signer absent from the early adopter is not a party: the CCG alone.
+        assert_eq!(ccg_alone, 10.0);
+    }
 
     #[test]
     fn signer_effort_blends_substitutes_and_complements() {
