@@ -196,7 +196,10 @@ fn effort_accounting_closes_for_the_default_scenario() {
         assert_eq!(r.recorded_transactional["third_sector"], 0.0);
         assert_eq!(r.recorded_transactional["lay_partner"], 0.0);
     }
-    assert!(signers_spent > 0.0, "signing kinds spent no transactional hours");
+    assert!(
+        signers_spent > 0.0,
+        "signing kinds spent no transactional hours"
+    );
 }
 
 /// Defect 2 (issue 9): Hillingdon has no council member, yet
@@ -283,14 +286,24 @@ fn never_removed(doc: &mut toml_edit::DocumentMut) {
 /// asserted beyond K standard errors in the direction of `sign` (+1: b is
 /// larger), with at least one replication differing.
 fn assert_paired(what: &str, a: &[Run], b: &[Run], sign: f64, outcome: impl Fn(&Run) -> f64) {
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| outcome(y) - outcome(x)).collect();
+    let d: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| outcome(y) - outcome(x))
+        .collect();
     let n = d.len() as f64;
     let mean = d.iter().sum::<f64>() / n;
     let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
     let se = sd / n.sqrt();
     println!("{what}: mean paired difference {mean:+.3} (SE {se:.3})");
-    assert!(d.iter().any(|x| *x != 0.0), "{what}: no replication differs");
-    assert!(sign * mean > K * se, "{what}: {mean:+.3} is not beyond {K} SE ({se:.3}) in the expected direction");
+    assert!(
+        d.iter().any(|x| *x != 0.0),
+        "{what}: no replication differs"
+    );
+    assert!(
+        sign * mean > K * se,
+        "{what}: {mean:+.3} is not beyond {K} SE ({se:.3}) in the expected direction"
+    );
 }
 
 /// Mean week over the early adopters to which it applies that a milestone
@@ -334,7 +347,10 @@ fn a_barrier_holds_its_milestones_until_worked_around() {
     for r in &held {
         for (key, week) in &r.milestone_weeks {
             if key.ends_with("/budgets_identified") || key.ends_with("/pilot_live") {
-                assert!(week.is_none(), "{key} was achieved behind a barrier in force");
+                assert!(
+                    week.is_none(),
+                    "{key} was achieved behind a barrier in force"
+                );
             }
         }
         assert!(r.workarounds.values().all(|w| w.started_week.is_none()));

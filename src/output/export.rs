@@ -86,10 +86,7 @@ pub fn milestones_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<
 /// national barrier that governs a milestone in its scope, every
 /// replication: its parties and hours, when work on it started, when it was
 /// completed and when the barrier was removed nationally (ODD §7.8).
-pub fn workarounds_csv(
-    plan: &Plan,
-    results: &[ReplicationResult],
-) -> Result<Vec<u8>, ExportError> {
+pub fn workarounds_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, ExportError> {
     let params = plan.params();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -318,7 +315,10 @@ pub fn all_files(
         ("meetings.csv".to_string(), meetings_csv(plan, results)?),
         ("spend.csv".to_string(), spend_csv(plan, results)?),
         ("replans.csv".to_string(), replans_csv(plan, results)?),
-        ("workarounds.csv".to_string(), workarounds_csv(plan, results)?),
+        (
+            "workarounds.csv".to_string(),
+            workarounds_csv(plan, results)?,
+        ),
         ("summary.json".to_string(), summary_json(summary)?),
     ];
     let charts = super::chart::run_charts(plan, results)?;

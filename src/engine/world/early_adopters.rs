@@ -213,9 +213,10 @@ fn workaround_party_kinds(
     AgentKind::ALL
         .into_iter()
         .filter(|k| {
-            plan.journey.iter().enumerate().any(|(m, ms)| {
-                ms.barrier == Some(b) && !skipped[m] && signers[m].contains(k)
-            })
+            plan.journey
+                .iter()
+                .enumerate()
+                .any(|(m, ms)| ms.barrier == Some(b) && !skipped[m] && signers[m].contains(k))
         })
         .collect()
 }

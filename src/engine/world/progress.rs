@@ -226,11 +226,10 @@ impl World<'_> {
         }
         let mut newly: [usize; 32] = [usize::MAX; 32];
         let mut n_new = 0;
-        for m in 0..journey.len() {
+        for (m, ms) in journey.iter().enumerate() {
             let Some(ceiling) = w.ceiling[m] else {
                 continue;
             };
-            let ms = &journey[m];
             let trans_eff = if ms.kind != MilestoneKind::Relational {
                 work.effort(&s.signers[m], applied)
             } else {
