@@ -282,6 +282,27 @@ pub struct ReplanRecord {
     pub new: NaiveDate,
 }
 
+/// One early adopter's local workaround of one national barrier in one
+/// replication (only barriers that govern a milestone in its scope).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkaroundRecord {
+    /// Early adopter index.
+    pub ea: usize,
+    /// Barrier index (`barriers[]`).
+    pub barrier: usize,
+    /// Member organisations that must take part.
+    pub parties: u32,
+    /// Effective hours it needs.
+    pub hours: f64,
+    /// Week start date work on it started.
+    pub started: Option<NaiveDate>,
+    /// Week start date it was completed (the barrier stopped holding this
+    /// early adopter's milestones).
+    pub completed: Option<NaiveDate>,
+    /// Week start date the barrier was removed nationally, if it was.
+    pub removed_nationally: Option<NaiveDate>,
+}
+
 /// Everything one replication produces.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationResult {
@@ -301,6 +322,12 @@ pub struct ReplicationResult {
     pub replans: Vec<ReplanRecord>,
     /// Week each early adopter went live (pilot_live), if it did.
     pub go_live: Vec<Option<Tick>>,
+    /// Organisations' transactional hours that reached journey milestones
+    /// and local workarounds over the whole run, by agent kind (the effort
+    /// accounting: equals the kind's recorded transactional hours, ODD §7.3).
+    pub applied_transactional_hours: [f64; AgentKind::COUNT],
+    /// Local barrier workarounds, early adopters in order, then barriers.
+    pub workarounds: Vec<WorkaroundRecord>,
 }
 
 impl ReplicationResult {

@@ -82,6 +82,41 @@ pub fn milestones_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<
     finish(w)
 }
 
+/// `workarounds.csv`: every early adopter's local workaround of every
+/// national barrier that governs a milestone in its scope, every
+/// replication: its parties and hours, when work on it started, when it was
+/// completed and when the barrier was removed nationally (ODD §7.8).
+pub fn workarounds_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<u8>, ExportError> {
+    let params = plan.params();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "replication",
+        "early_adopter",
+        "barrier",
+        "parties",
+        "workaround_hours",
+        "started_date",
+        "completed_date",
+        "removed_nationally_date",
+    ])?;
+    for r in results {
+        let rep = r.replication.to_string();
+        for x in &r.workarounds {
+            w.write_record([
+                rep.as_str(),
+                plan.eas[x.ea].id.as_str(),
+                params.barriers[x.barrier].id.as_str(),
+                &x.parties.to_string(),
+                &fmt_num(x.hours),
+                &date(x.started),
+                &date(x.completed),
+                &date(x.removed_nationally),
+            ])?;
+        }
+    }
+    finish(w)
+}
+
 /// A number as written in every CSV: integers without a decimal point, other
 /// values in the shortest form that round-trips.
 pub fn fmt_num(v: f64) -> String {
@@ -280,6 +315,10 @@ pub fn all_files(
         ("meetings.csv".to_string(), meetings_csv(plan, results)?),
         ("spend.csv".to_string(), spend_csv(plan, results)?),
         ("replans.csv".to_string(), replans_csv(plan, results)?),
+        (
+            "workarounds.csv".to_string(),
+            workarounds_csv(plan, results)?,
+        ),
         ("summary.json".to_string(), summary_json(summary)?),
     ];
     let charts = super::chart::run_charts(plan, results)?;

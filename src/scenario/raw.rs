@@ -150,6 +150,8 @@ pub struct Switches {
     pub budget_cap: bool,
     /// Live practices enrol people only as fast as their care coordinators can, and a pilot runs a test period before its first roll-out step. Off: a practice's whole share of the population enrols the week it joins. Unit: on/off. Source: S2 ch.4 (E14, H7; a.7 "pilots within pilots").
     pub enrolment_capacity: bool,
+    /// An early adopter held by a national barrier works around it locally (data-sharing agreements with every party); done, the barrier no longer holds its milestones. Off: only national removal lifts a barrier. Unit: on/off. Source: S2 ch.4 (G1).
+    pub local_workarounds: bool,
 }
 
 impl Default for Switches {
@@ -175,6 +177,7 @@ impl Default for Switches {
             bias_adaptation: true,
             budget_cap: true,
             enrolment_capacity: true,
+            local_workarounds: true,
         }
     }
 }
@@ -214,9 +217,6 @@ pub struct OrgKindSpec {
     pub relational_bias: f64,
     /// Workload pressure: share of capacity absorbed by the day job. Unit: share 0..1. Source: S0 (C1, D1).
     pub workload: f64,
-    /// Whether this kind must sign transactional agreements (budgets, contracts). Unit: on/off. Source: S2 ch.4 (G2).
-    #[serde(default)]
-    pub signs_contracts: bool,
 }
 
 fn default_engagement_sd() -> f64 {
@@ -551,10 +551,13 @@ pub struct BarrierSpec {
     /// Earliest date of national removal. Unit: ISO date. Source: assumption.
     #[serde(default)]
     pub not_before: Option<IsoDate>,
-    /// Efficiency of work on an affected milestone while the barrier stands. Unit: share 0..1. Source: S2 ch.6 (G1) — assumption.
+    /// Efficiency of the work preparing a milestone the barrier holds (it cannot be achieved until the barrier is removed nationally or the early adopter's local workaround is done). Unit: share 0..1. Source: S2 ch.4, ch.6 (G1: Central London could not do its financial modelling without activity data) — assumption.
     pub efficiency: f64,
-    /// Extra hours an early adopter must spend on a local workaround for each affected milestone. Unit: hours. Source: S2 ch.4 (G1, Hillingdon) — assumption.
+    /// Fixed hours of an early adopter's local workaround for this barrier (drafting the agreement and its governance), done once per early adopter. Unit: hours. Source: S2 ch.4 (G1, Hillingdon's workarounds) — assumption.
     pub workaround_hours: f64,
+    /// Further workaround hours for each party that must share data or sign: each member organisation of the early adopter of a kind that signs a milestone the barrier governs. Unit: hours/party. Source: S2 ch.4 (G1: Brent pursued information-sharing agreements with all 67 practices, its trusts and the council) — assumption.
+    #[serde(default)]
+    pub workaround_hours_per_party: f64,
 }
 
 /// Key leaders.

@@ -23,7 +23,6 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             engagement_sd: s.engagement_sd,
             relational_bias: s.relational_bias,
             workload: s.workload,
-            signs_contracts: s.signs_contracts,
         })
     };
     let mut by_kind: [Option<Organisation>; AgentKind::COUNT] = [None; AgentKind::COUNT];
@@ -83,6 +82,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             bias_adaptation: s.bias_adaptation,
             budget_cap: s.budget_cap,
             enrolment_capacity: s.enrolment_capacity,
+            local_workarounds: s.local_workarounds,
         },
         organisations: Organisations { by_kind },
         programme: ProgrammeParams {
@@ -210,6 +210,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
                 not_before: b.not_before.map(|d| d.0),
                 efficiency: b.efficiency,
                 workaround_hours: b.workaround_hours,
+                workaround_hours_per_party: b.workaround_hours_per_party,
             })
             .collect(),
         leadership: Leadership {

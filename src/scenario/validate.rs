@@ -10,7 +10,7 @@ use super::date::IsoDate;
 use super::error::did_you_mean;
 use super::locate::KeyPath;
 use super::raw::*;
-use crate::model::journey::{depths, find_cycle, Milestone, MilestoneKind};
+use crate::model::journey::{depths, find_cycle, Milestone, MilestoneKind, Scope};
 use crate::model::programme::TrancheTrigger;
 use crate::model::AgentKind;
 
@@ -621,6 +621,11 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
             b.workaround_hours,
             "number of hours",
         );
+        c.non_negative(
+            p.key("workaround_hours_per_party"),
+            b.workaround_hours_per_party,
+            "number of hours per party",
+        );
     }
 
     // Leadership.
@@ -871,6 +876,34 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
                 until,
                 "project_manager_from",
             );
+        }
+        // Sign-off needs the signers an early adopter has (ODD §7.7): a
+        // milestone in its scope must have at least one of its signing
+        // kinds among the members.
+        for (m, ms) in raw.journey.iter().enumerate() {
+            let skipped = ms.full_scope_only && a.scope == Scope::ScaledBack;
+            if ms.kind == MilestoneKind::Relational || skipped || signers[m].is_empty() {
+                continue;
+            }
+            let present = signers[m]
+                .iter()
+                .any(|k| a.members.get(k.id()).copied().unwrap_or(0) > 0);
+            if !present {
+                let kinds: Vec<&str> = signers[m].iter().map(|k| k.id()).collect();
+                c.push(
+                    p.key("members"),
+                    format!(
+                        "a member of at least one kind that signs `{}` (journey[{m}].signers: {})",
+                        ms.id,
+                        kinds.join(", ")
+                    ),
+                    Some(format!("no member of any signing kind of `{}`", ms.id)),
+                    Some(format!(
+                        "add one of {} to members, or give the milestone a signer this early adopter has",
+                        kinds.join(", ")
+                    )),
+                );
+            }
         }
         if a.application_ready < raw.calendar.start {
             c.push(

@@ -1,7 +1,12 @@
 //! ODD §7.8: national barriers (information governance, payment systems).
-//! Each barrier in force slows the milestones it governs and adds the hours
-//! of a local workaround to them once (G1, G2); each week it may be removed
-//! nationally with a yearly hazard, from its `not_before` date (G5).
+//! A barrier in force holds the milestones it governs: they can be prepared
+//! (at the barrier's efficiency) but not achieved (G1 "held up", G2) until
+//! it is removed nationally, each week with a yearly hazard from its
+//! `not_before` date (G5), or the early adopter completes its local
+//! workaround. The workaround (its work plan and progress: progress.rs; its
+//! state: early_adopters.rs) is transactional work of the parties that must
+//! share data or sign, and costs more the more parties there are (G1: Brent's
+//! agreements with all 67 practices, its trusts and the council).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -14,6 +19,8 @@ use crate::util::random;
 #[derive(Debug, Clone)]
 pub(super) struct BarrierState {
     active: Vec<bool>,
+    /// Week each barrier was removed nationally.
+    removed: Vec<Option<crate::model::calendar::Tick>>,
     rng: ChaCha8Rng,
 }
 
@@ -27,6 +34,7 @@ impl BarrierState {
                 .iter()
                 .map(|_| params.switches.national_barriers)
                 .collect(),
+            removed: vec![None; params.barriers.len()],
             rng,
         }
     }
@@ -34,6 +42,11 @@ impl BarrierState {
     /// The barrier governing a milestone, if it is still in force.
     pub fn in_force(&self, barrier: Option<usize>) -> Option<usize> {
         barrier.filter(|&b| self.active[b])
+    }
+
+    /// The week barrier `b` was removed nationally, if it was.
+    pub fn removed(&self, b: usize) -> Option<crate::model::calendar::Tick> {
+        self.removed[b]
     }
 }
 
@@ -49,6 +62,7 @@ impl World<'_> {
                 let p = random::weekly_probability(spec.removal_hazard_per_year);
                 if state.rng.random::<f64>() < p {
                     state.active[b] = false;
+                    state.removed[b] = Some(self.tick);
                 }
             } else if state.active[b] {
                 let _: f64 = state.rng.random();

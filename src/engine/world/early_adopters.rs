@@ -1,7 +1,8 @@
 //! Early adopters' state in one replication (ODD §2.2): where each stands on
 //! its journey, the hours pooled for it this week, its money and its
-//! roll-out. The submodels that move this state live in their own files;
-//! this one creates it and keeps the `active` flag.
+//! roll-out, its local barrier workarounds. The submodels that move this
+//! state live in their own files; this one creates it and keeps the
+//! `active` flag.
 
 use chrono::{Duration, NaiveDate};
 
@@ -18,14 +19,21 @@ pub(super) struct EaState {
     pub signed_off: Option<Tick>,
     /// Effective hours done on each journey milestone.
     pub progress: Vec<f64>,
-    /// Hours each milestone needs (grows with barrier workarounds).
+    /// Hours each milestone needs (`journey[].work_hours`).
     pub required: Vec<f64>,
     /// Week each milestone was achieved.
     pub achieved: Vec<Option<Tick>>,
     /// Milestones that do not apply (scaled-back scope).
     pub skipped: Vec<bool>,
-    /// Whether a barrier workaround was added to the milestone's work.
-    pub workaround_added: Vec<bool>,
+    /// The signers of each milestone that this early adopter has: the
+    /// milestone's signing kinds with at least one member here (ODD §7.7).
+    pub signers: Vec<Vec<AgentKind>>,
+    /// Its local workaround of each national barrier (ODD §7.8).
+    pub workarounds: Vec<Workaround>,
+    /// This week's work (set when hours are spread, read when they are
+    /// used): which milestones can take hours and which workarounds are
+    /// under way.
+    pub work: WeekWork,
     /// Dates of the first timetable.
     pub first_planned: Vec<NaiveDate>,
     /// Dates of the current timetable.
@@ -61,6 +69,49 @@ pub(super) struct EaState {
     pub active: bool,
 }
 
+/// An early adopter's local workaround of one national barrier (G1): the
+/// agreements with every party that must share data or sign.
+#[derive(Debug, Clone)]
+pub(super) struct Workaround {
+    /// Kinds that must take part: the signers present of the milestones in
+    /// scope that the barrier governs.
+    pub party_kinds: Vec<AgentKind>,
+    /// Member organisations of those kinds (the parties).
+    pub parties: u32,
+    /// Effective hours it needs: `workaround_hours + workaround_hours_per_party × parties`.
+    pub required: f64,
+    /// Effective hours done.
+    pub progress: f64,
+    /// Week work on it started (a governed milestone open, the barrier in force).
+    pub started: Option<Tick>,
+    /// Week it was completed: from then on the barrier no longer holds this
+    /// early adopter's milestones.
+    pub done: Option<Tick>,
+}
+
+/// The work an early adopter can take this week (ODD §7.3, §7.7): set by
+/// `World::plan_week_work` before hours are spread, so that hours go only
+/// where they can be used and are used where they went.
+#[derive(Debug, Clone, Default)]
+pub(super) struct WeekWork {
+    /// Per milestone: the progress it may reach this week if it takes work
+    /// (open and below that ceiling), else None.
+    pub ceiling: Vec<Option<f64>>,
+    /// Per milestone: held by a national barrier in force that this early
+    /// adopter has not worked around.
+    pub held: Vec<bool>,
+    /// Per barrier: its workaround is under way this week.
+    pub workaround_open: Vec<bool>,
+    /// Relational or mixed milestones taking work.
+    pub relational_items: u32,
+    /// Transactional work items (transactional or mixed milestones and
+    /// open workarounds) taking work.
+    pub transactional_items: u32,
+    /// Of those, the ones each kind can work on (it signs the milestone or
+    /// is a party to the workaround).
+    pub transactional_items_of: [u32; AgentKind::COUNT],
+}
+
 /// Every early adopter as it starts: nothing done, the first timetable.
 pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
     let params = plan.params();
@@ -70,6 +121,21 @@ pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
     plan.eas
         .iter()
         .map(|e| {
+            let mut members = [0u32; AgentKind::COUNT];
+            for &a in &e.members {
+                members[plan.agents[a.index()].kind.index()] += 1;
+            }
+            let signers: Vec<Vec<AgentKind>> = plan
+                .journey
+                .iter()
+                .map(|m| {
+                    m.signers
+                        .iter()
+                        .copied()
+                        .filter(|k| members[k.index()] > 0)
+                        .collect()
+                })
+                .collect();
             let skipped: Vec<bool> = plan
                 .journey
                 .iter()
@@ -78,13 +144,36 @@ pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
             let planned: Vec<NaiveDate> = (0..n_m)
                 .map(|m| planned_date(plan, m, tt.pilot_start, tt.wider_rollout))
                 .collect();
+            let workarounds: Vec<Workaround> = params
+                .barriers
+                .iter()
+                .enumerate()
+                .map(|(b, spec)| {
+                    let party_kinds = workaround_party_kinds(plan, &signers, &skipped, b);
+                    let parties = party_kinds.iter().map(|k| members[k.index()]).sum();
+                    Workaround {
+                        party_kinds,
+                        parties,
+                        required: workaround_hours(
+                            spec.workaround_hours,
+                            spec.workaround_hours_per_party,
+                            parties,
+                        ),
+                        progress: 0.0,
+                        started: None,
+                        done: None,
+                    }
+                })
+                .collect();
             EaState {
                 signed_off: None,
                 progress: vec![0.0; n_m],
                 required: plan.journey.iter().map(|m| m.work_hours).collect(),
                 achieved: vec![None; n_m],
                 skipped,
-                workaround_added: vec![false; n_m],
+                workarounds,
+                signers,
+                work: WeekWork::default(),
                 first_planned: planned.clone(),
                 planned,
                 rel_pool: 0.0,
@@ -102,6 +191,32 @@ pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
                 achieved_this_week: 0,
                 active: false,
             }
+        })
+        .collect()
+}
+
+/// Hours of a local workaround with `parties` parties (G1: Brent's
+/// agreements with all 67 practices, its trusts and the council).
+pub(super) fn workaround_hours(base: f64, per_party: f64, parties: u32) -> f64 {
+    base + per_party * parties as f64
+}
+
+/// The kinds that take part in an early adopter's workaround of barrier
+/// `b`: the signers it has of every milestone in its scope that `b`
+/// governs, in kind order.
+fn workaround_party_kinds(
+    plan: &Plan,
+    signers: &[Vec<AgentKind>],
+    skipped: &[bool],
+    b: usize,
+) -> Vec<AgentKind> {
+    AgentKind::ALL
+        .into_iter()
+        .filter(|k| {
+            plan.journey
+                .iter()
+                .enumerate()
+                .any(|(m, ms)| ms.barrier == Some(b) && !skipped[m] && signers[m].contains(k))
         })
         .collect()
 }
@@ -156,5 +271,55 @@ impl World<'_> {
             .iter()
             .filter(|g| g.is_some())
             .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initial_states;
+    use crate::engine::plan::Plan;
+    use crate::model::AgentKind;
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn signers_and_workaround_parties_are_the_kinds_an_early_adopter_has() {
+        let plan = Plan::new(&Scenario::default_nwl());
+        let states = initial_states(&plan);
+        let ea = |id: &str| plan.eas.iter().position(|e| e.id == id).unwrap();
+        let m = |id: &str| plan.journey.iter().position(|m| m.id == id).unwrap();
+        let ig = plan
+            .params()
+            .barriers
+            .iter()
+            .position(|b| b.id == "information_governance")
+            .unwrap();
+        let spec = &plan.params().barriers[ig];
+        // Hillingdon has no council: its CCG alone signs the budgets.
+        let h = &states[ea("hillingdon")];
+        assert_eq!(h.signers[m("budgets_identified")], vec![AgentKind::Ccg]);
+        // Brent: CCG, council, community trust and its 67 practices share data.
+        let b = &states[ea("brent")].workarounds[ig];
+        assert_eq!(
+            b.party_kinds,
+            vec![
+                AgentKind::Ccg,
+                AgentKind::LocalAuthority,
+                AgentKind::CommunityTrust,
+                AgentKind::GpPractice
+            ]
+        );
+        assert_eq!(b.parties, 70);
+        assert_eq!(
+            b.required,
+            spec.workaround_hours + spec.workaround_hours_per_party * 70.0
+        );
+        // Scaled-back Ealing skips capitation: no payment-systems parties.
+        let ps = plan
+            .params()
+            .barriers
+            .iter()
+            .position(|b| b.id == "payment_systems")
+            .unwrap();
+        assert_eq!(states[ea("ealing")].workarounds[ps].parties, 0);
     }
 }

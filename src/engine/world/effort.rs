@@ -1,16 +1,18 @@
 //! ODD §7.1–7.3: capacity, workload and effort allocation. Each agent works
 //! out its available hours and splits them into relational and transactional
 //! hours (decide, in parallel), after drifting its relational bias toward
-//! what its open milestones need (§7.2); its hours are then spread over its
-//! active early adopters, providers holding back until commissioners commit
-//! (§7.3).
+//! what its open milestones need (§7.2); its hours are then spread over the
+//! active early adopters where it has work it can do, providers holding back
+//! until commissioners commit (§7.3).
 
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+use super::progress::{can_use_relational, can_use_transactional};
 use super::World;
 use crate::engine::plan::Plan;
 use crate::engine::rng::{stream, Purpose};
+use crate::model::units::EarlyAdopterId;
 use crate::model::AgentKind;
 use crate::util::random;
 
@@ -164,10 +166,15 @@ impl World<'_> {
         self.book_central_spend();
     }
 
-    /// Each organisation's hours go in equal shares to its active early
-    /// adopters; providers' transactional hours are scaled down until
-    /// commissioners commit (B2).
+    /// Each organisation's hours go in equal shares to the active early
+    /// adopters where it can use them: relational hours to those with
+    /// relational work taking hours, transactional hours to those where it
+    /// signs a milestone taking hours or is a party to a workaround under
+    /// way (this week's work is planned first). Hours it cannot use anywhere
+    /// are not spent and not recorded. Providers' transactional hours are
+    /// scaled down until commissioners commit (B2).
     fn spread_organisation_hours(&mut self) {
+        self.plan_week_work();
         let plan = self.plan;
         let params = plan.params();
         let sw = &params.switches;
@@ -175,30 +182,41 @@ impl World<'_> {
             if a.kind == AgentKind::ProgrammeTeam {
                 continue;
             }
-            let mine: u32 = plan.agents[i]
-                .eas
+            let eas = &plan.agents[i].eas;
+            let active = |e: &&EarlyAdopterId| self.eas[e.index()].active;
+            let rel_at = eas
                 .iter()
-                .filter(|&&e| self.eas[e.index()].active)
-                .count() as u32;
-            if mine == 0 {
-                continue;
-            }
-            let mut spent_trans = 0.0;
-            for &e in &plan.agents[i].eas {
+                .filter(active)
+                .filter(|e| can_use_relational(&self.eas[e.index()].work))
+                .count();
+            let trans_at = eas
+                .iter()
+                .filter(active)
+                .filter(|e| can_use_transactional(&self.eas[e.index()].work, a.kind))
+                .count();
+            let (mut spent_rel, mut spent_trans) = (0.0, 0.0);
+            for &e in eas {
                 let s = &mut self.eas[e.index()];
                 if !s.active {
                     continue;
                 }
-                s.rel_pool += a.rel / mine as f64;
-                let wait = if sw.provider_wait && a.kind.is_provider() && !s.committed {
-                    params.effort.provider_wait_factor
-                } else {
-                    1.0
-                };
-                let tr = a.trans / mine as f64 * wait;
-                s.trans_pool[a.kind.index()] += tr;
-                spent_trans += tr;
+                if rel_at > 0 && can_use_relational(&s.work) {
+                    let r = a.rel / rel_at as f64;
+                    s.rel_pool += r;
+                    spent_rel += r;
+                }
+                if trans_at > 0 && can_use_transactional(&s.work, a.kind) {
+                    let wait = if sw.provider_wait && a.kind.is_provider() && !s.committed {
+                        params.effort.provider_wait_factor
+                    } else {
+                        1.0
+                    };
+                    let tr = a.trans / trans_at as f64 * wait;
+                    s.trans_pool[a.kind.index()] += tr;
+                    spent_trans += tr;
+                }
             }
+            a.rel = spent_rel;
             a.trans = spent_trans;
             a.period_hours += a.rel + a.trans;
             self.record.add_effort(a.kind, a.rel, a.trans);

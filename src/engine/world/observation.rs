@@ -10,7 +10,7 @@ use crate::model::journey::kind_id;
 use crate::model::{AgentKind, ProgrammeMilestone};
 use crate::observe::{
     MeetingRecord, Metric, MilestoneRecord, MilestoneStatus, ReplicationResult, SeriesLayout,
-    SpendCategory,
+    SpendCategory, WorkaroundRecord,
 };
 
 /// The replication's result as it is written, and this week's hours by kind.
@@ -37,6 +37,8 @@ impl Recorder {
                 spend: vec![0.0; plan.months * SpendCategory::ALL.len()],
                 replans: Vec::with_capacity(8),
                 go_live: vec![None; plan.eas.len()],
+                applied_transactional_hours: [0.0; AgentKind::COUNT],
+                workarounds: Vec::new(),
             },
             detail,
             relational: [0.0; AgentKind::COUNT],
@@ -199,6 +201,24 @@ impl World<'_> {
             });
         }
         self.record.result.milestones = rows;
+        let mut workarounds = Vec::new();
+        for (e, s) in self.eas.iter().enumerate() {
+            for (b, w) in s.workarounds.iter().enumerate() {
+                if w.parties == 0 {
+                    continue;
+                }
+                workarounds.push(WorkaroundRecord {
+                    ea: e,
+                    barrier: b,
+                    parties: w.parties,
+                    hours: w.required,
+                    started: w.started.map(|t| cal.date(t)),
+                    completed: w.done.map(|t| cal.date(t)),
+                    removed_nationally: self.barriers.removed(b).map(|t| cal.date(t)),
+                });
+            }
+        }
+        self.record.result.workarounds = workarounds;
         self.record.result
     }
 }

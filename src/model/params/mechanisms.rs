@@ -65,10 +65,13 @@ pub struct Barrier {
     pub removal_hazard_per_year: f64,
     /// Earliest national removal.
     pub not_before: Option<NaiveDate>,
-    /// Efficiency of affected work while it stands (0..1).
+    /// Efficiency of work preparing a governed milestone while it holds
+    /// the milestone (0..1).
     pub efficiency: f64,
-    /// Workaround hours per affected milestone (hours).
+    /// Fixed hours of an early adopter's local workaround (hours).
     pub workaround_hours: f64,
+    /// Further workaround hours per party that must share or sign (hours/party).
+    pub workaround_hours_per_party: f64,
 }
 
 /// Key leaders.

@@ -148,11 +148,12 @@ pub struct Switches {
     pub bias_adaptation: bool,
     pub budget_cap: bool,
     pub enrolment_capacity: bool,
+    pub local_workarounds: bool,
 }
 
 impl Switches {
     /// Every switch with its scenario key, in declaration order.
-    pub fn named(&self) -> [(&'static str, bool); 20] {
+    pub fn named(&self) -> [(&'static str, bool); 21] {
         [
             ("deadline_feedback", self.deadline_feedback),
             ("national_barriers", self.national_barriers),
@@ -174,6 +175,7 @@ impl Switches {
             ("bias_adaptation", self.bias_adaptation),
             ("budget_cap", self.budget_cap),
             ("enrolment_capacity", self.enrolment_capacity),
+            ("local_workarounds", self.local_workarounds),
         ]
     }
 }

@@ -27,8 +27,6 @@ pub struct Organisation {
     pub relational_bias: f64,
     /// Share of capacity absorbed by the day job (0..1).
     pub workload: f64,
-    /// Signs transactional agreements.
-    pub signs_contracts: bool,
 }
 
 /// The central programme team.

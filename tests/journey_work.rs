@@ -1,0 +1,425 @@
+//! Work on the early adopters' journey (docs/ODD.md §7.3, §7.7, §7.8):
+//! hours go only to work an organisation can do and the effort accounting
+//! closes; sign-off needs the signers an early adopter has; national barriers
+//! block the milestones they govern until removed nationally or worked
+//! around locally; removed keys are rejected.
+//!
+//! Behaviour comparisons use common random numbers (same master seed, same
+//! replication indices; only one key differs). Paired statistical checks use
+//! the house tolerance of three standard errors of the paired mean (see
+//! tests/switches.rs for why); the other checks are structural (they hold in
+//! every replication) and need no tolerance.
+
+use sim::{load_error, simulate, Run};
+
+/// Replications per arm of the paired checks: the effects checked are many
+/// standard errors at this size (printed by each test), and the file runs in
+/// a few seconds.
+const REPS: u32 = 60;
+
+/// Standard errors a paired mean must clear (house tolerance, tests/switches.rs).
+const K: f64 = 3.0;
+
+/// The library's API is used only here.
+mod sim {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDate;
+    use pioneer::model::AgentKind;
+    use pioneer::observe::{Metric, MilestoneStatus, SeriesLayout};
+    use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
+
+    /// Master seed shared by every arm (common random numbers).
+    const SEED: u64 = 20_130_628;
+
+    /// One replication in plain terms. Weeks count from tick 0.
+    #[derive(Debug, Clone)]
+    pub struct Run {
+        pub horizon_weeks: f64,
+        /// Week each early adopter went live, in scenario order.
+        pub go_live_weeks: Vec<Option<f64>>,
+        /// `"<ea>/<milestone>"` → week achieved; skipped milestones absent.
+        pub milestone_weeks: BTreeMap<String, Option<f64>>,
+        /// Transactional hours recorded as spent over the run, by kind id.
+        pub recorded_transactional: BTreeMap<String, f64>,
+        /// Transactional hours that reached milestones and workarounds, by kind id.
+        pub applied_transactional: BTreeMap<String, f64>,
+        /// Local workarounds, keyed `"<ea>/<barrier>"`.
+        pub workarounds: BTreeMap<String, Workaround>,
+    }
+
+    /// One early adopter's local workaround of one barrier.
+    #[derive(Debug, Clone)]
+    pub struct Workaround {
+        pub parties: u32,
+        pub hours: f64,
+        pub started_week: Option<f64>,
+        pub completed_week: Option<f64>,
+    }
+
+    fn week(cal: &pioneer::model::calendar::Calendar, d: NaiveDate) -> f64 {
+        cal.tick_of(d) as f64
+    }
+
+    pub fn simulate(text: &str, replications: u32) -> Vec<Run> {
+        let scenario = Scenario::from_toml(text, "tests/journey_work.rs").expect("valid scenario");
+        let plan = Plan::new(&scenario);
+        let cal = &plan.calendar;
+        let results = run_ensemble(
+            &plan,
+            EnsembleSpec {
+                seed: SEED,
+                replications,
+            },
+            || {},
+        );
+        let n_series = plan.series.len();
+        results
+            .iter()
+            .map(|r| {
+                let mut milestone_weeks = BTreeMap::new();
+                for m in &r.milestones {
+                    if m.status == MilestoneStatus::Skipped {
+                        continue;
+                    }
+                    let Some(e) = m.ea else { continue };
+                    let key = format!("{}/{}", plan.eas[e].id, plan.milestone_id(m.milestone));
+                    milestone_weeks.insert(key, m.achieved.map(|d| week(cal, d)));
+                }
+                let mut recorded_transactional = BTreeMap::new();
+                let mut applied_transactional = BTreeMap::new();
+                for kind in AgentKind::ALL {
+                    let i = SeriesLayout::kind_metric(kind, Metric::TransactionalHours);
+                    let total: f64 = (0..plan.periods).map(|p| r.series[p * n_series + i]).sum();
+                    recorded_transactional.insert(kind.id().to_string(), total);
+                    applied_transactional.insert(
+                        kind.id().to_string(),
+                        r.applied_transactional_hours[kind.index()],
+                    );
+                }
+                let workarounds = r
+                    .workarounds
+                    .iter()
+                    .map(|w| {
+                        let key = format!(
+                            "{}/{}",
+                            plan.eas[w.ea].id,
+                            plan.params().barriers[w.barrier].id
+                        );
+                        let wk = Workaround {
+                            parties: w.parties,
+                            hours: w.hours,
+                            started_week: w.started.map(|d| week(cal, d)),
+                            completed_week: w.completed.map(|d| week(cal, d)),
+                        };
+                        (key, wk)
+                    })
+                    .collect();
+                Run {
+                    workarounds,
+                    horizon_weeks: cal.weeks() as f64,
+                    go_live_weeks: r.go_live.iter().map(|g| g.map(|t| t as f64)).collect(),
+                    milestone_weeks,
+                    recorded_transactional,
+                    applied_transactional,
+                }
+            })
+            .collect()
+    }
+
+    /// The error text of a scenario that must not load.
+    pub fn load_error(text: &str) -> String {
+        match Scenario::from_toml(text, "tests/journey_work.rs") {
+            Ok(_) => panic!("the scenario loaded, but it should have been rejected"),
+            Err(e) => e.to_string(),
+        }
+    }
+}
+
+/// The shipped default scenario (North West London).
+const DEFAULT: &str = include_str!("../scenarios/nwl_wsic_2013.toml");
+
+/// The default scenario with `change` applied to its TOML document.
+fn scenario(change: impl FnOnce(&mut toml_edit::DocumentMut)) -> String {
+    let mut doc: toml_edit::DocumentMut = DEFAULT.parse().expect("default scenario is TOML");
+    change(&mut doc);
+    doc.to_string()
+}
+
+/// The index of an early adopter in the default scenario.
+fn ea_index(doc: &toml_edit::DocumentMut, id: &str) -> usize {
+    doc["early_adopters"]
+        .as_array_of_tables()
+        .expect("early adopters")
+        .iter()
+        .position(|t| t["id"].as_str() == Some(id))
+        .unwrap_or_else(|| panic!("no early adopter {id}"))
+}
+
+/// Week a milestone of an early adopter was achieved (not reached: None).
+fn ea_week(r: &Run, ea: &str, milestone: &str) -> Option<f64> {
+    *r.milestone_weeks
+        .get(&format!("{ea}/{milestone}"))
+        .unwrap_or_else(|| panic!("{ea}/{milestone} is skipped or unknown"))
+}
+
+/// Defect 1 (issue 9): an organisation's transactional hours used to be split
+/// over every open transactional milestone of its early adopter, including
+/// those it does not sign, and the shares it could not use were lost while
+/// still recorded as effort. Now every transactional hour recorded as spent
+/// reached a milestone the organisation signs or a workaround it is a party
+/// to, for every kind, in every replication of the default scenario.
+/// Tolerance: a relative 1e-9 (float rounding of sums of a few thousand
+/// weekly terms), plus 1e-6 h absolute for kinds that spend nothing.
+#[test]
+fn effort_accounting_closes_for_the_default_scenario() {
+    let runs = simulate(DEFAULT, 12);
+    let mut signers_spent = 0.0;
+    for r in &runs {
+        for (kind, recorded) in &r.recorded_transactional {
+            if kind == "programme_team" {
+                // The team's hours go to co-design, the toolkit and EA
+                // support (§7.4), not to an EA's pools.
+                continue;
+            }
+            let applied = r.applied_transactional[kind];
+            assert!(
+                (recorded - applied).abs() <= 1e-9 * recorded.abs() + 1e-6,
+                "{kind}: {recorded} transactional hours recorded as spent but {applied} reached milestones or workarounds"
+            );
+            if ["ccg", "local_authority", "gp_practice"].contains(&kind.as_str()) {
+                signers_spent += recorded;
+            }
+        }
+        // Kinds that sign nothing in the default journey cannot use
+        // transactional hours: none are recorded.
+        assert_eq!(r.recorded_transactional["third_sector"], 0.0);
+        assert_eq!(r.recorded_transactional["lay_partner"], 0.0);
+    }
+    assert!(
+        signers_spent > 0.0,
+        "signing kinds spent no transactional hours"
+    );
+}
+
+/// Defect 2 (issue 9): Hillingdon has no council member, yet
+/// `budgets_identified` is signed by CCGs and councils. With perfect
+/// complements (`signer_complementarity = 1`) the absent council used to
+/// make the complements term zero, so Hillingdon could never identify its
+/// budgets. A kind with no member in the early adopter is not a signer: the
+/// CCG signs alone and the milestone is achieved in every replication.
+/// National barriers are off to isolate sign-off (structural: no tolerance).
+#[test]
+fn absent_signing_kind_does_not_block_sign_off() {
+    let text = scenario(|doc| {
+        doc["effort"]["signer_complementarity"] = toml_edit::value(1.0);
+        doc["switches"]["national_barriers"] = toml_edit::value(false);
+    });
+    for r in simulate(&text, 12) {
+        assert!(
+            ea_week(&r, "hillingdon", "budgets_identified").is_some(),
+            "hillingdon never identified its budgets"
+        );
+        // The mental-health scheme has no acute trust; provider networks are
+        // signed by acute and community trusts.
+        assert!(ea_week(&r, "mental_health", "provider_network_legal").is_some());
+    }
+}
+
+/// Defect 2 (issue 9): a milestone in an early adopter's scope with no
+/// signer present at all is rejected when the scenario loads, naming the
+/// early adopter and the milestone. A scaled-back early adopter may lack
+/// the signers of milestones it skips.
+#[test]
+fn validation_rejects_an_in_scope_milestone_without_any_signer() {
+    let text = scenario(|doc| {
+        let e = ea_index(doc, "mental_health");
+        let members = doc["early_adopters"][e]["members"]
+            .as_inline_table_mut()
+            .expect("members inline table");
+        members.remove("ccg");
+        members.remove("local_authority");
+    });
+    let err = load_error(&text);
+    assert!(err.contains("early_adopters[8].members"), "{err}");
+    assert!(err.contains("budgets_identified"), "{err}");
+    assert!(err.contains("no member of any signing kind"), "{err}");
+
+    // Ealing is scaled back: it skips `provider_network_legal` (acute and
+    // community trusts), so having neither is valid.
+    let text = scenario(|doc| {
+        let e = ea_index(doc, "ealing");
+        let members = doc["early_adopters"][e]["members"]
+            .as_inline_table_mut()
+            .expect("members inline table");
+        members.remove("acute_trust");
+    });
+    pioneer::Scenario::from_toml(&text, "ealing").expect("a skipped milestone needs no signer");
+}
+
+/// Defect 10 (issue 9): `organisations.<kind>.signs_contracts` was never
+/// read (signers come from `journey[].signers`). It is removed: an old file
+/// that still has it is rejected with an unknown-key error at its path.
+#[test]
+fn removed_signs_contracts_key_is_rejected() {
+    let text = scenario(|doc| {
+        doc["organisations"]["ccg"]["signs_contracts"] = toml_edit::value(true);
+    });
+    let err = load_error(&text);
+    assert!(err.contains("organisations.ccg.signs_contracts"), "{err}");
+    assert!(err.contains("unknown key"), "{err}");
+}
+
+/// The default scenario with both barriers never removed nationally (hazard
+/// 0), so that only a local workaround can lift them.
+fn never_removed(doc: &mut toml_edit::DocumentMut) {
+    for b in doc["barriers"]
+        .as_array_of_tables_mut()
+        .expect("barriers")
+        .iter_mut()
+    {
+        b["removal_hazard_per_year"] = toml_edit::value(0.0);
+    }
+}
+
+/// Mean over replications of the paired difference `b − a` of `outcome`,
+/// asserted beyond K standard errors in the direction of `sign` (+1: b is
+/// larger), with at least one replication differing.
+fn assert_paired(what: &str, a: &[Run], b: &[Run], sign: f64, outcome: impl Fn(&Run) -> f64) {
+    let d: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| outcome(y) - outcome(x))
+        .collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let se = sd / n.sqrt();
+    println!("{what}: mean paired difference {mean:+.3} (SE {se:.3})");
+    assert!(
+        d.iter().any(|x| *x != 0.0),
+        "{what}: no replication differs"
+    );
+    assert!(
+        sign * mean > K * se,
+        "{what}: {mean:+.3} is not beyond {K} SE ({se:.3}) in the expected direction"
+    );
+}
+
+/// Mean week over the early adopters to which it applies that a milestone
+/// was achieved (not reached: the horizon).
+fn mean_ea_week(r: &Run, milestone: &str) -> f64 {
+    let suffix = format!("/{milestone}");
+    let weeks: Vec<f64> = r
+        .milestone_weeks
+        .iter()
+        .filter(|(k, _)| k.ends_with(&suffix))
+        .map(|(_, w)| w.unwrap_or(r.horizon_weeks))
+        .collect();
+    weeks.iter().sum::<f64>() / weeks.len() as f64
+}
+
+/// Mean go-live week (not live: the horizon).
+fn mean_go_live(r: &Run) -> f64 {
+    r.go_live_weeks
+        .iter()
+        .map(|g| g.unwrap_or(r.horizon_weeks))
+        .sum::<f64>()
+        / r.go_live_weeks.len() as f64
+}
+
+/// Defect 3 (issue 9), G1: a barrier in force holds the milestones it
+/// governs. With no national removal and no local workaround, no early
+/// adopter ever achieves `budgets_identified` (behind information
+/// governance) or goes live, in any replication (it used to be only slowed).
+/// With local workarounds, every early adopter achieves it, never before
+/// its workaround was completed, and the workaround started no later
+/// (structural: no tolerance).
+#[test]
+fn a_barrier_holds_its_milestones_until_worked_around() {
+    let held = simulate(
+        &scenario(|doc| {
+            never_removed(doc);
+            doc["switches"]["local_workarounds"] = toml_edit::value(false);
+        }),
+        12,
+    );
+    for r in &held {
+        for (key, week) in &r.milestone_weeks {
+            if key.ends_with("/budgets_identified") || key.ends_with("/pilot_live") {
+                assert!(
+                    week.is_none(),
+                    "{key} was achieved behind a barrier in force"
+                );
+            }
+        }
+        assert!(r.workarounds.values().all(|w| w.started_week.is_none()));
+    }
+    let worked = simulate(&scenario(never_removed), 12);
+    for r in &worked {
+        for (key, w) in &r.workarounds {
+            let Some(ea) = key.strip_suffix("/information_governance") else {
+                continue;
+            };
+            let done = w.completed_week.expect("workaround completed");
+            let started = w.started_week.expect("workaround started");
+            assert!(started <= done);
+            let achieved = ea_week(r, ea, "budgets_identified")
+                .unwrap_or_else(|| panic!("{ea} never identified its budgets"));
+            assert!(
+                achieved >= done,
+                "{ea}: budgets identified in week {achieved}, before its workaround ({done})"
+            );
+        }
+    }
+}
+
+/// Defect 3 (issue 9), G1: the workaround's cost grows with the parties
+/// that must share data: information governance in Brent involves its CCG,
+/// council, community trust and 67 practices (the kinds that sign the
+/// milestones it governs), 150 + 4 × 70 hours in the default scenario. A
+/// higher cost per party delays Brent's workaround (paired, same seed).
+#[test]
+fn workaround_cost_grows_with_parties() {
+    let on = simulate(DEFAULT, REPS);
+    let brent = &on[0].workarounds["brent/information_governance"];
+    assert_eq!(brent.parties, 1 + 1 + 1 + 67);
+    assert_eq!(brent.hours, 150.0 + 4.0 * 70.0);
+    let mh = &on[0].workarounds["mental_health/information_governance"];
+    assert!(mh.parties < brent.parties && mh.hours < brent.hours);
+
+    let dearer = simulate(
+        &scenario(|doc| {
+            for b in doc["barriers"]
+                .as_array_of_tables_mut()
+                .expect("barriers")
+                .iter_mut()
+            {
+                b["workaround_hours_per_party"] = toml_edit::value(8.0);
+            }
+        }),
+        REPS,
+    );
+    // Not completed: the horizon (a national removal can make it moot).
+    let done = |r: &Run| {
+        r.workarounds["brent/information_governance"]
+            .completed_week
+            .unwrap_or(r.horizon_weeks)
+    };
+    assert_paired("brent workaround completion week", &on, &dearer, 1.0, done);
+}
+
+/// Switch `local_workarounds` (ODD §7.8): off, only a national removal (5%
+/// a year) lifts a barrier, so `budgets_identified` and go-live come later.
+#[test]
+fn switch_local_workarounds_off_delays_budgets_and_go_live() {
+    let on = simulate(DEFAULT, REPS);
+    let off = simulate(
+        &scenario(|doc| doc["switches"]["local_workarounds"] = toml_edit::value(false)),
+        REPS,
+    );
+    assert_paired("mean week budgets_identified", &on, &off, 1.0, |r| {
+        mean_ea_week(r, "budgets_identified")
+    });
+    assert_paired("mean go-live week", &on, &off, 1.0, mean_go_live);
+}
