@@ -883,6 +883,9 @@ fn every_switch_has_a_test() {
         "deadline_feedback",
         "leadership_loss",
         "replanning",
+        // Tested in tests/deadlines_leaders.rs.
+        "deadline_momentum",
+        "leader_decisions",
     ];
     let mut tested: Vec<String> = tested.iter().map(|s| s.to_string()).collect();
     tested.sort();

@@ -98,9 +98,7 @@ impl CodesignState {
         self.group_meeting_work
             .iter()
             .zip(&self.group_central_work)
-            .map(|(&m, &c)| {
-                share(m, cd.work_per_group).min(share(c, cd.central_hours_per_group))
-            })
+            .map(|(&m, &c)| share(m, cd.work_per_group).min(share(c, cd.central_hours_per_group)))
             .fold(1.0, f64::min)
             .clamp(0.0, 1.0)
     }

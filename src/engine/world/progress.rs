@@ -68,6 +68,7 @@ impl World<'_> {
         let t = self.tick;
         let toolkit_live = self.toolkit_live();
         let toolkit_gain = 1.0 / (1.0 - params.codesign.toolkit_reduction).max(0.05);
+        let decisions = self.leadership_decision_factor(); // F2 (§7.12, leadership.rs)
         let journey = &plan.journey;
         let ea_plan = &plan.eas[e];
         let s = &mut self.eas[e];
@@ -145,7 +146,7 @@ impl World<'_> {
                 );
                 let support = (s.support_trans / open_trans as f64)
                     .min(params.effort.support_leverage * combined);
-                (combined + support) * prior
+                (combined + support) * prior * decisions
             } else {
                 0.0
             };

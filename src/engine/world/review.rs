@@ -20,6 +20,10 @@ pub(super) struct ReviewState {
     pilot_plan: NaiveDate,
     slips: u32,
     missed_without_replan: bool,
+    /// How far the programme's next deadline is believed (1 at the start;
+    /// lowered for good by every missed deadline when `deadline_feedback`
+    /// is on; §7.12, deadlines.rs).
+    credibility: f64,
 }
 
 impl ReviewState {
@@ -28,7 +32,13 @@ impl ReviewState {
             pilot_plan,
             slips: 0,
             missed_without_replan: false,
+            credibility: 1.0,
         }
+    }
+
+    /// Credibility of the programme's deadlines (0..1).
+    pub fn credibility(&self) -> f64 {
+        self.credibility
     }
 }
 
@@ -154,9 +164,16 @@ impl World<'_> {
     }
 
     fn register_slip(&mut self) {
+        let params = self.plan.params();
         self.review.slips += 1;
         self.shocks
-            .register_slip(&self.plan.params().engagement, self.review.slips);
+            .register_slip(&params.engagement, self.review.slips);
+        if params.switches.deadline_feedback {
+            self.review.credibility = super::deadlines::eroded_credibility(
+                self.review.credibility,
+                params.engagement.credibility_loss,
+            );
+        }
     }
 
     /// Weeks from now until early adopter `e` is projected to go live (0 if
