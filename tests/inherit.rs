@@ -127,7 +127,7 @@ fn arrays_of_tables_with_ids_merge_by_id_and_keep_their_order() {
          [[early_adopters]]\nid = \"ealing\"\nscope = \"full\"\n\n\
          [[journey]]\nid = \"pilot_live\"\nwork_hours = 512.0\n\n\
          [[barriers]]\nid = \"payment_systems\"\nefficiency = 0.9\n\n\
-         [[leadership.leaders]]\nid = \"senior_manager\"\ndeparts = 2016-01-04\n",
+         [[leadership.leaders]]\nid = \"key_leader_3\"\ndeparts = 2016-01-04\n",
     );
     let base = Scenario::default_nwl();
     let s = load(&child);

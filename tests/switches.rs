@@ -922,6 +922,9 @@ fn every_switch_has_a_test() {
         "enrolment_capacity",
         // Tested in tests/journey_work.rs.
         "local_workarounds",
+        // Tested in tests/deadlines_leaders.rs.
+        "deadline_momentum",
+        "leader_decisions",
     ];
     let mut tested: Vec<String> = tested.iter().map(|s| s.to_string()).collect();
     tested.sort();

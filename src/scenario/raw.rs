@@ -152,6 +152,10 @@ pub struct Switches {
     pub enrolment_capacity: bool,
     /// An early adopter held by a national barrier works around it locally (data-sharing agreements with every party); done, the barrier no longer holds its milestones. Off: only national removal lifts a barrier. Unit: on/off. Source: S2 ch.4 (G1).
     pub local_workarounds: bool,
+    /// A near, credible deadline pulls effort forward: members' hours on an early adopter count for more while its planned pilot start falls within the current review cycle, less after every missed deadline. Unit: on/off. Source: S2 ch.4 (I1), S2 ch.6 (I4).
+    pub deadline_momentum: bool,
+    /// Key leaders hold transactional decisions: while one is gone and not replaced, transactional work (budgets, contracts, the business plan's prerequisites) goes slower. Unit: on/off. Source: S3, S2 ch.6 (F2).
+    pub leader_decisions: bool,
 }
 
 impl Default for Switches {
@@ -178,6 +182,8 @@ impl Default for Switches {
             budget_cap: true,
             enrolment_capacity: true,
             local_workarounds: true,
+            deadline_momentum: true,
+            leader_decisions: true,
         }
     }
 }
@@ -495,6 +501,10 @@ pub struct EngagementSpec {
     pub reversion_rate: f64,
     /// Extra sensitivity of lay partners to missed deadlines (multiplier). Unit: multiplier. Source: S2 ch.6 (K3).
     pub lay_deadline_multiplier: f64,
+    /// Extra effectiveness of members' hours on an early adopter whose planned pilot start is near (within the current review cycle) and fully credible: the hours count (1 + momentum_gain × credibility) times. Unit: share. Source: S2 ch.4 (I1) — assumption.
+    pub momentum_gain: f64,
+    /// Share of the programme's deadline credibility lost at each missed deadline (credibility starts at 1 and never recovers). Unit: share 0..1. Source: S2 ch.4, ch.6 (I1, I2) — assumption.
+    pub credibility_loss: f64,
 }
 
 impl Default for EngagementSpec {
@@ -509,6 +519,8 @@ impl Default for EngagementSpec {
             leadership_loss: 0.05,
             reversion_rate: 0.01,
             lay_deadline_multiplier: 1.5,
+            momentum_gain: 0.25,
+            credibility_loss: 0.5,
         }
     }
 }
@@ -572,6 +584,9 @@ pub struct LeadershipSpec {
     /// Weeks until a departed leader is replaced (capacity restored). Unit: weeks. Source: assumption.
     #[serde(default)]
     pub replacement_weeks: u32,
+    /// Share of the transactional decision rate (effective transactional effort on early adopters' milestones) lost per departed leader not yet replaced. Unit: share 0..1. Source: S3, S2 ch.6 (F2) — assumption.
+    #[serde(default)]
+    pub decision_loss: f64,
 }
 
 /// One key leader.

@@ -83,6 +83,8 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             budget_cap: s.budget_cap,
             enrolment_capacity: s.enrolment_capacity,
             local_workarounds: s.local_workarounds,
+            deadline_momentum: s.deadline_momentum,
+            leader_decisions: s.leader_decisions,
         },
         organisations: Organisations { by_kind },
         programme: ProgrammeParams {
@@ -193,6 +195,8 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             leadership_loss: g.leadership_loss,
             reversion_rate: g.reversion_rate,
             lay_deadline_multiplier: g.lay_deadline_multiplier,
+            momentum_gain: g.momentum_gain,
+            credibility_loss: g.credibility_loss,
         },
         meetings: Meetings {
             churn_penalty: m.churn_penalty,
@@ -226,6 +230,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
                 .collect(),
             capacity_loss: raw.leadership.capacity_loss,
             replacement_weeks: raw.leadership.replacement_weeks,
+            decision_loss: raw.leadership.decision_loss,
         },
         funding: Funding {
             tranches: raw

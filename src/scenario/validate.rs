@@ -577,6 +577,8 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         g.lay_deadline_multiplier,
         "multiplier",
     );
+    c.non_negative(en.key("momentum_gain"), g.momentum_gain, "number");
+    c.unit(en.key("credibility_loss"), g.credibility_loss);
 
     // Meetings.
     let mt = root.key("meetings");
@@ -631,6 +633,7 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
     // Leadership.
     let ld = root.key("leadership");
     c.unit(ld.key("capacity_loss"), raw.leadership.capacity_loss);
+    c.unit(ld.key("decision_loss"), raw.leadership.decision_loss);
     unique_ids(
         &mut c,
         &ld.key("leaders"),

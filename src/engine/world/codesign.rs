@@ -89,6 +89,20 @@ impl CodesignState {
         self.toolkit_consultant_work = 0.0;
     }
 
+    /// Share of co-design done, read off its slowest part: the smallest,
+    /// over the working groups, of meeting output and central drafting each
+    /// as a share of what it needs (0..1; 1 once every group is done). The
+    /// review projects co-design's end from it (§7.13).
+    pub fn completion(&self, cd: &CodesignParams) -> f64 {
+        let share = |done: f64, need: f64| if need > 0.0 { done / need } else { 1.0 };
+        self.group_meeting_work
+            .iter()
+            .zip(&self.group_central_work)
+            .map(|(&m, &c)| share(m, cd.work_per_group).min(share(c, cd.central_hours_per_group)))
+            .fold(1.0, f64::min)
+            .clamp(0.0, 1.0)
+    }
+
     /// Whether the toolkit has had the work it needs.
     pub fn toolkit_written(&self, cd: &CodesignParams) -> bool {
         self.toolkit_work >= cd.toolkit_work_hours

@@ -5,6 +5,7 @@
 //! organisations (F2) and the promise gap (I3), and relaxes toward its
 //! baseline.
 
+use super::effort::Agent;
 use super::World;
 use crate::model::params::Engagement;
 use crate::model::AgentKind;
@@ -33,6 +34,13 @@ impl PendingShocks {
 /// with every earlier slip.
 pub(super) fn deadline_loss(base: f64, escalation: f64, n: u32) -> f64 {
     base * (1.0 + escalation * (n.saturating_sub(1)) as f64)
+}
+
+/// A missed deadline's loss of commitment lasts (I1, I2): it lowers the
+/// agent's baseline as well as its engagement, so relaxing toward the
+/// baseline does not wash it out.
+fn lower_commitment(a: &mut Agent, loss: f64) {
+    a.baseline = (a.baseline - loss).max(0.0);
 }
 
 impl World<'_> {
@@ -74,11 +82,13 @@ impl World<'_> {
                     d -= g.burden_loss * (used - spare) / spare;
                 }
             }
-            d -= if a.kind == AgentKind::LayPartner {
+            let missed = if a.kind == AgentKind::LayPartner {
                 lay_shock
             } else {
                 shock
             };
+            d -= missed;
+            lower_commitment(a, missed);
             if a.kind.is_strategic() {
                 d -= leader_shock;
             }

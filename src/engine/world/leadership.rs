@@ -1,7 +1,8 @@
 //! ODD §7.4 and §7.12: key leaders. Each leader departs on a scheduled date
-//! or by a yearly hazard (F2); a departure costs the programme team capacity
-//! until a replacement is in post, and lowers strategic organisations'
-//! engagement (applied in the engagement update).
+//! or by a yearly hazard (F2, a.8); a departure costs the programme team
+//! capacity and slows the transactional decisions the leaders hold (F2:
+//! budgets, contracts) until a replacement is in post, and lowers strategic
+//! organisations' engagement (applied in the engagement update).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -56,17 +57,37 @@ impl World<'_> {
         }
     }
 
-    /// The programme team's capacity multiplier this week.
-    pub(super) fn leadership_capacity_factor(&self) -> f64 {
+    /// Leaders who have departed and are not yet replaced.
+    fn leaders_out(&self) -> usize {
         let params = self.plan.params();
         let t = self.tick;
-        let out = self
-            .leadership
+        self.leadership
             .departed
             .iter()
             .filter(|d| d.is_some_and(|d| t < d + params.leadership.replacement_weeks.max(1)))
-            .count();
-        capacity_factor(params.leadership.capacity_loss, out)
+            .count()
+    }
+
+    /// The programme team's capacity multiplier this week.
+    pub(super) fn leadership_capacity_factor(&self) -> f64 {
+        capacity_factor(
+            self.plan.params().leadership.capacity_loss,
+            self.leaders_out(),
+        )
+    }
+
+    /// Multiplier on the effective transactional effort of every early
+    /// adopter's transactional and mixed milestones this week (F2: the key
+    /// leaders hold the programme's transactional decisions — budgets,
+    /// contracts, capitation, and through `budgets_identified` the business
+    /// plan): `max(1 − leadership.decision_loss × k, 0)` with `k` leaders
+    /// gone and not replaced; 1 with `leader_decisions` off.
+    pub(super) fn leadership_decision_factor(&self) -> f64 {
+        let params = self.plan.params();
+        if !params.switches.leader_decisions {
+            return 1.0;
+        }
+        capacity_factor(params.leadership.decision_loss, self.leaders_out())
     }
 }
 

@@ -150,6 +150,7 @@ impl World<'_> {
         let t = self.tick;
         let toolkit_live = self.toolkit_live();
         let toolkit_gain = 1.0 / (1.0 - params.codesign.toolkit_reduction).max(0.05);
+        let decisions = self.leadership_decision_factor(); // F2 (§7.12, leadership.rs)
         let journey = &plan.journey;
         let ea_plan = &plan.eas[e];
         let applied = &mut self.record.result.applied_transactional_hours;
@@ -231,7 +232,8 @@ impl World<'_> {
                 continue;
             };
             let trans_eff = if ms.kind != MilestoneKind::Relational {
-                work.effort(&s.signers[m], applied)
+                // Departed leaders hold up the decisions (F2, §7.12).
+                work.effort(&s.signers[m], applied) * decisions
             } else {
                 0.0
             };

@@ -20,6 +20,10 @@ pub(super) struct ReviewState {
     pilot_plan: NaiveDate,
     slips: u32,
     missed_without_replan: bool,
+    /// How far the programme's next deadline is believed (1 at the start;
+    /// lowered for good by every missed deadline when `deadline_feedback`
+    /// is on; §7.12, deadlines.rs).
+    credibility: f64,
 }
 
 impl ReviewState {
@@ -28,7 +32,13 @@ impl ReviewState {
             pilot_plan,
             slips: 0,
             missed_without_replan: false,
+            credibility: 1.0,
         }
+    }
+
+    /// Credibility of the programme's deadlines (0..1).
+    pub fn credibility(&self) -> f64 {
+        self.credibility
     }
 }
 
@@ -75,9 +85,13 @@ impl World<'_> {
             return;
         }
         let rp = &params.replanning;
-        let mut projected: Vec<f64> = Vec::with_capacity(self.eas.len());
-        for e in 0..self.eas.len() {
-            projected.push(self.projected_go_live_weeks(e));
+        // Early adopters with nothing observed to project from are left out;
+        // with no projection at all the plan stands (§7.13).
+        let mut projected: Vec<f64> = (0..self.eas.len())
+            .filter_map(|e| self.projected_go_live_weeks(e))
+            .collect();
+        if projected.is_empty() {
+            return;
         }
         projected.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
         let k = if rp.reference_rank == 0 {
@@ -150,28 +164,38 @@ impl World<'_> {
     }
 
     fn register_slip(&mut self) {
+        let params = self.plan.params();
         self.review.slips += 1;
         self.shocks
-            .register_slip(&self.plan.params().engagement, self.review.slips);
+            .register_slip(&params.engagement, self.review.slips);
+        if params.switches.deadline_feedback {
+            self.review.credibility = super::deadlines::eroded_credibility(
+                self.review.credibility,
+                params.engagement.credibility_loss,
+            );
+        }
     }
 
-    /// Weeks from now until early adopter `e` is projected to go live (0 if live).
-    fn projected_go_live_weeks(&self, e: usize) -> f64 {
+    /// Weeks from now until early adopter `e` is projected to go live (0 if
+    /// live), from observed progress only (C3, a.3, a.4): its own work rate
+    /// once it has `MIN_HISTORY_WEEKS` of it; before that, the programme's
+    /// observed design progress (`design_projection_weeks`) plus the
+    /// planners' assumed preparation time, less the weeks since its sign-off.
+    /// `None` when nothing observed supports a projection.
+    fn projected_go_live_weeks(&self, e: usize) -> Option<f64> {
         let plan = self.plan;
         let params = plan.params();
         let t = self.tick;
         let s = &self.eas[e];
         if s.achieved[plan.pilot_live].is_some() {
-            return 0.0;
+            return Some(0.0);
         }
         let prep = params.timetable.assumed_preparation_weeks as f64;
-        let Some(signed) = s.signed_off else {
-            let ready = plan.eas[e].application_ready.max(t);
-            return (ready - t) as f64 + prep;
-        };
-        let window = params.replanning.projection_window_weeks.min(t - signed);
-        if window < 4 {
-            return (prep - (t - signed) as f64).max(1.0);
+        let since = s.signed_off.map_or(0, |signed| t - signed);
+        let window = params.replanning.projection_window_weeks.min(since);
+        if s.signed_off.is_none() || window < MIN_HISTORY_WEEKS {
+            let design = self.design_projection_weeks()?;
+            return Some((design + prep - since as f64).max(1.0));
         }
         let rate = (s.cumulative_work[t as usize] - s.cumulative_work[(t - window) as usize])
             / window as f64;
@@ -180,11 +204,34 @@ impl World<'_> {
             .map(|m| (s.required[m] - s.progress[m]).max(0.0))
             .sum();
         if rate <= 1e-9 {
-            return plan.calendar.weeks() as f64 * 2.0;
+            return Some(plan.calendar.weeks() as f64 * 2.0);
         }
-        (remaining / rate).max(1.0)
+        Some((remaining / rate).max(1.0))
+    }
+
+    /// Weeks until co-design is projected to be complete, extrapolating its
+    /// observed progress since it started at the average rate so far: with
+    /// a share `f` of its slowest part done after `w` weeks,
+    /// `w × (1 − f) / f` (0 once complete). `None` before it has run
+    /// `MIN_HISTORY_WEEKS` or while nothing is done.
+    fn design_projection_weeks(&self) -> Option<f64> {
+        if self.achieved(ProgrammeMilestone::CodesignComplete) {
+            return Some(0.0);
+        }
+        let plan = self.plan;
+        let cd = &plan.params().codesign;
+        let elapsed = self.tick as i64 - plan.calendar.tick_of(cd.start);
+        let f = self.codesign.completion(cd);
+        if elapsed < MIN_HISTORY_WEEKS as i64 || f <= 0.0 {
+            return None;
+        }
+        Some(elapsed as f64 * (1.0 - f) / f)
     }
 }
+
+/// Weeks of observed work a rate needs before the review projects from it
+/// (assumption: a month).
+const MIN_HISTORY_WEEKS: u32 = 4;
 
 #[cfg(test)]
 mod tests {

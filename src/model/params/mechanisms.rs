@@ -39,6 +39,8 @@ pub struct Engagement {
     pub leadership_loss: f64,
     pub reversion_rate: f64,
     pub lay_deadline_multiplier: f64,
+    pub momentum_gain: f64,
+    pub credibility_loss: f64,
 }
 
 /// Meeting mechanics.
@@ -83,6 +85,8 @@ pub struct Leadership {
     pub capacity_loss: f64,
     /// Weeks until a departed leader is replaced (weeks).
     pub replacement_weeks: u32,
+    /// Share of the transactional decision rate lost per departed leader (0..1).
+    pub decision_loss: f64,
 }
 
 /// One key leader.

@@ -149,11 +149,13 @@ pub struct Switches {
     pub budget_cap: bool,
     pub enrolment_capacity: bool,
     pub local_workarounds: bool,
+    pub deadline_momentum: bool,
+    pub leader_decisions: bool,
 }
 
 impl Switches {
     /// Every switch with its scenario key, in declaration order.
-    pub fn named(&self) -> [(&'static str, bool); 21] {
+    pub fn named(&self) -> [(&'static str, bool); 23] {
         [
             ("deadline_feedback", self.deadline_feedback),
             ("national_barriers", self.national_barriers),
@@ -176,6 +178,8 @@ impl Switches {
             ("budget_cap", self.budget_cap),
             ("enrolment_capacity", self.enrolment_capacity),
             ("local_workarounds", self.local_workarounds),
+            ("deadline_momentum", self.deadline_momentum),
+            ("leader_decisions", self.leader_decisions),
         ]
     }
 }
