@@ -61,6 +61,10 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
         calendar: CalendarParams {
             start: raw.calendar.start.0,
             horizon: raw.calendar.horizon.0,
+            financial_year_start_month: raw
+                .calendar
+                .financial_year_start_month()
+                .expect("validated"),
         },
         switches: Switches {
             deadline_feedback: s.deadline_feedback,
@@ -82,6 +86,8 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             funding_gateway: s.funding_gateway,
             bias_adaptation: s.bias_adaptation,
             budget_cap: s.budget_cap,
+            wind_down: s.wind_down,
+            consultant_local_effectiveness: s.consultant_local_effectiveness,
         },
         organisations: Organisations { by_kind },
         programme: ProgrammeParams {
@@ -97,6 +103,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             hours_per_day: raw.consultancy.hours_per_day,
             relational_bias: raw.consultancy.relational_bias,
             handover_fraction: raw.consultancy.handover_fraction,
+            local_support_effectiveness: raw.consultancy.local_support_effectiveness,
             contracts: raw
                 .consultancy
                 .contracts

@@ -120,6 +120,8 @@ pub struct CalendarParams {
     pub start: NaiveDate,
     /// Last simulated date (inclusive).
     pub horizon: NaiveDate,
+    /// Month (1–12) on whose first day the financial year starts.
+    pub financial_year_start_month: u32,
 }
 
 /// Mechanism switches (all on by default); see `scenario::raw::Switches`.
@@ -145,11 +147,13 @@ pub struct Switches {
     pub funding_gateway: bool,
     pub bias_adaptation: bool,
     pub budget_cap: bool,
+    pub wind_down: bool,
+    pub consultant_local_effectiveness: bool,
 }
 
 impl Switches {
     /// Every switch with its scenario key, in declaration order.
-    pub fn named(&self) -> [(&'static str, bool); 19] {
+    pub fn named(&self) -> [(&'static str, bool); 21] {
         [
             ("deadline_feedback", self.deadline_feedback),
             ("national_barriers", self.national_barriers),
@@ -170,6 +174,11 @@ impl Switches {
             ("funding_gateway", self.funding_gateway),
             ("bias_adaptation", self.bias_adaptation),
             ("budget_cap", self.budget_cap),
+            ("wind_down", self.wind_down),
+            (
+                "consultant_local_effectiveness",
+                self.consultant_local_effectiveness,
+            ),
         ]
     }
 }
