@@ -883,6 +883,9 @@ fn every_switch_has_a_test() {
         "deadline_feedback",
         "leadership_loss",
         "replanning",
+        // Paired tests in tests/money_accounting.rs.
+        "wind_down",
+        "consultant_local_effectiveness",
     ];
     let mut tested: Vec<String> = tested.iter().map(|s| s.to_string()).collect();
     tested.sort();
