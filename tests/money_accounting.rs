@@ -41,7 +41,11 @@ fn run(s: &Scenario, replications: u32) -> (Plan, Vec<ReplicationResult>) {
 }
 
 /// Spend of `categories` by financial year (the scenario's year start).
-fn spend_by_year(plan: &Plan, r: &ReplicationResult, categories: &[SpendCategory]) -> BTreeMap<i32, f64> {
+fn spend_by_year(
+    plan: &Plan,
+    r: &ReplicationResult,
+    categories: &[SpendCategory],
+) -> BTreeMap<i32, f64> {
     let mut out = BTreeMap::new();
     for m in 0..plan.months {
         let fy = plan
@@ -54,7 +58,13 @@ fn spend_by_year(plan: &Plan, r: &ReplicationResult, categories: &[SpendCategory
 }
 
 /// Total of a programme metric over the periods whose start is in [from, to).
-fn programme_total(plan: &Plan, r: &ReplicationResult, metric: Metric, from: NaiveDate, to: NaiveDate) -> f64 {
+fn programme_total(
+    plan: &Plan,
+    r: &ReplicationResult,
+    metric: Metric,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> f64 {
     let n = plan.series.len();
     let i = SeriesLayout::programme_metric(metric);
     let period = plan.params().record.timeseries_every;
@@ -85,7 +95,10 @@ fn local_spend_of_a_year_never_exceeds_its_local_budget() {
     for r in &results {
         for (fy, spent) in spend_by_year(&plan, r, &LOCAL) {
             let budget = s.parameters().budget_of(fy).map_or(0.0, |b| b.local_gbp);
-            assert!(spent <= budget + 1e-3, "{fy}: local spend {spent} > budget {budget}");
+            assert!(
+                spent <= budget + 1e-3,
+                "{fy}: local spend {spent} > budget {budget}"
+            );
         }
     }
 }
@@ -99,7 +112,10 @@ fn central_spend_of_a_year_includes_the_team_and_stays_within_the_central_budget
     for r in &results {
         for (fy, spent) in spend_by_year(&plan, r, &CENTRAL) {
             let budget = s.parameters().budget_of(fy).map_or(0.0, |b| b.central_gbp);
-            assert!(spent <= budget + 1e-3, "{fy}: central spend {spent} > budget {budget}");
+            assert!(
+                spent <= budget + 1e-3,
+                "{fy}: central spend {spent} > budget {budget}"
+            );
         }
     }
 }
@@ -111,8 +127,16 @@ fn one_week_never_pays_two_back_to_back_consultancy_contracts() {
     let s = scenario(|doc| doc["switches"]["budget_cap"] = toml_edit::value(false));
     let (plan, results) = run(&s, 1);
     let by_year = spend_by_year(&plan, &results[0], &[SpendCategory::Consultancy]);
-    assert!((by_year[&2013] - 3_500_000.0).abs() < 1e-3, "2013/14: {}", by_year[&2013]);
-    assert!((by_year[&2014] - 4_400_000.0).abs() < 1e-3, "2014/15: {}", by_year[&2014]);
+    assert!(
+        (by_year[&2013] - 3_500_000.0).abs() < 1e-3,
+        "2013/14: {}",
+        by_year[&2013]
+    );
+    assert!(
+        (by_year[&2014] - 4_400_000.0).abs() < 1e-3,
+        "2014/15: {}",
+        by_year[&2014]
+    );
 }
 
 #[test]
@@ -127,7 +151,10 @@ fn no_local_support_is_bought_before_an_early_adopter_exists_or_with_local_fundi
             .filter(|&m| plan.calendar.period_start(m, Period::Month) < d("2013-12-01"))
             .map(|m| r.spend_in(m, SpendCategory::LocalSupport))
             .sum();
-        assert_eq!(before, 0.0, "local support booked before any early adopter exists");
+        assert_eq!(
+            before, 0.0,
+            "local support booked before any early adopter exists"
+        );
     }
     let off = scenario(|doc| doc["switches"]["local_funding"] = toml_edit::value(false));
     let (plan, results) = run(&off, 2);
@@ -146,7 +173,10 @@ fn unspent_money_is_recorded_and_closes_each_years_books() {
         let central = spend_by_year(&plan, r, &CENTRAL);
         assert!(!r.unspent.is_empty());
         for u in &r.unspent {
-            let b = s.parameters().budget_of(u.financial_year).expect("budgeted year");
+            let b = s
+                .parameters()
+                .budget_of(u.financial_year)
+                .expect("budgeted year");
             assert!(u.local_gbp >= -1e-6 && u.central_gbp >= -1e-6, "{u:?}");
             assert!((local[&u.financial_year] + u.local_gbp - b.local_gbp).abs() < 1e-3);
             assert!((central[&u.financial_year] + u.central_gbp - b.central_gbp).abs() < 1e-3);
@@ -198,8 +228,20 @@ fn a_year_without_a_budget_funds_nothing_and_central_hours_go_to_zero() {
     for r in &results {
         let all = spend_by_year(&plan, r, &SpendCategory::ALL);
         assert_eq!(all[&2016], 0.0, "money spent in 2016/17 without a budget");
-        let after = programme_total(&plan, r, Metric::CentralHoursAvailable, d("2016-05-01"), d("2099-01-01"));
-        let before = programme_total(&plan, r, Metric::CentralHoursAvailable, d("2015-04-01"), d("2016-03-01"));
+        let after = programme_total(
+            &plan,
+            r,
+            Metric::CentralHoursAvailable,
+            d("2016-05-01"),
+            d("2099-01-01"),
+        );
+        let before = programme_total(
+            &plan,
+            r,
+            Metric::CentralHoursAvailable,
+            d("2015-04-01"),
+            d("2016-03-01"),
+        );
         assert_eq!(after, 0.0);
         assert!(before > 0.0);
     }
@@ -222,7 +264,13 @@ fn switch_wind_down_off_carries_the_last_budget_forward() {
         assert_eq!(team(&plan_on, a), 0.0);
         assert!(team(&plan_off, b) > 0.0);
         let hours = |plan: &Plan, r: &ReplicationResult| {
-            programme_total(plan, r, Metric::CentralHoursAvailable, d("2016-05-01"), d("2099-01-01"))
+            programme_total(
+                plan,
+                r,
+                Metric::CentralHoursAvailable,
+                d("2016-05-01"),
+                d("2099-01-01"),
+            )
         };
         assert!(hours(&plan_off, b) > hours(&plan_on, a));
     }
@@ -242,7 +290,10 @@ fn a_january_year_start_switches_budgets_and_anchors_replans_on_1_january() {
     assert_eq!(plan.funding_ends, Some(d("2016-01-01")));
     let month = |r: &ReplicationResult, y: i32, mo: u32| -> f64 {
         let m = (0..plan.months)
-            .find(|&m| plan.calendar.period_start(m, Period::Month) == NaiveDate::from_ymd_opt(y, mo, 1).unwrap())
+            .find(|&m| {
+                plan.calendar.period_start(m, Period::Month)
+                    == NaiveDate::from_ymd_opt(y, mo, 1).unwrap()
+            })
             .unwrap();
         r.spend_in(m, SpendCategory::ProgrammeTeam)
     };
@@ -252,7 +303,12 @@ fn a_january_year_start_switches_budgets_and_anchors_replans_on_1_january() {
         assert_eq!(month(r, 2016, 2), 0.0);
         for x in r.replans.iter().filter(|x| x.milestone == "pilot_live") {
             replans += 1;
-            assert_eq!((x.new.format("%m-%d")).to_string(), "01-01", "re-plan to {}", x.new);
+            assert_eq!(
+                (x.new.format("%m-%d")).to_string(),
+                "01-01",
+                "re-plan to {}",
+                x.new
+            );
         }
     }
     assert!(replans > 0, "no re-plan to check");
@@ -271,7 +327,9 @@ fn the_old_policy_name_next_april_is_still_accepted() {
 fn a_financial_year_start_that_is_not_the_first_of_a_month_is_rejected() {
     let mut doc: toml_edit::DocumentMut = DEFAULT.parse().unwrap();
     doc["calendar"]["financial_year_start"] = toml_edit::value("04-15");
-    let err = Scenario::from_toml(&doc.to_string(), "x.toml").unwrap_err().to_string();
+    let err = Scenario::from_toml(&doc.to_string(), "x.toml")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("calendar.financial_year_start"), "{err}");
 }
 
@@ -284,17 +342,24 @@ fn switch_consultant_local_effectiveness_off_brings_go_live_forward() {
     // adopters get more effective support and go live no later on average.
     // Tolerance: the paired mean must clear three standard errors.
     let on = Scenario::default_nwl();
-    let off = scenario(|doc| {
-        doc["switches"]["consultant_local_effectiveness"] = toml_edit::value(false)
-    });
+    let off =
+        scenario(|doc| doc["switches"]["consultant_local_effectiveness"] = toml_edit::value(false));
     let reps = 60;
     let (plan, r_on) = run(&on, reps);
     let (_, r_off) = run(&off, reps);
     let horizon = plan.calendar.weeks() as f64;
     let mean_go_live = |r: &ReplicationResult| {
-        r.go_live.iter().map(|g| g.map_or(horizon, |t| t as f64)).sum::<f64>() / r.go_live.len() as f64
+        r.go_live
+            .iter()
+            .map(|g| g.map_or(horizon, |t| t as f64))
+            .sum::<f64>()
+            / r.go_live.len() as f64
     };
-    let diffs: Vec<f64> = r_on.iter().zip(&r_off).map(|(a, b)| mean_go_live(b) - mean_go_live(a)).collect();
+    let diffs: Vec<f64> = r_on
+        .iter()
+        .zip(&r_off)
+        .map(|(a, b)| mean_go_live(b) - mean_go_live(a))
+        .collect();
     let n = diffs.len() as f64;
     let mean = diffs.iter().sum::<f64>() / n;
     let se = (diffs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() / n.sqrt();

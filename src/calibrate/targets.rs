@@ -202,7 +202,11 @@ impl Target {
                 let fy = s.financial_year.unwrap_or(0);
                 let (mut central, mut total) = (0.0, 0.0);
                 for m in 0..plan.months {
-                    if plan.calendar.financial_year(plan.calendar.period_start(m, Period::Month)) != fy {
+                    if plan
+                        .calendar
+                        .financial_year(plan.calendar.period_start(m, Period::Month))
+                        != fy
+                    {
                         continue;
                     }
                     for cat in SpendCategory::ALL.iter() {

@@ -43,7 +43,11 @@ impl Calendar {
     }
     /// A calendar whose financial year starts on the first day of
     /// `year_start_month` (1–12).
-    pub fn with_year_start(start: NaiveDate, horizon: NaiveDate, year_start_month: u32) -> Calendar {
+    pub fn with_year_start(
+        start: NaiveDate,
+        horizon: NaiveDate,
+        year_start_month: u32,
+    ) -> Calendar {
         assert!((1..=12).contains(&year_start_month), "validated month");
         let monday0 = start.week(Weekday::Mon).first_day();
         let days = (horizon - monday0).num_days().max(0);

@@ -194,7 +194,11 @@ fn apply_budgets(
         }
         let team = team_year[&fy];
         if team > b.central_gbp {
-            let f = if team > 0.0 { b.central_gbp / team } else { 0.0 };
+            let f = if team > 0.0 {
+                b.central_gbp / team
+            } else {
+                0.0
+            };
             team_funded[t] = f;
             team_cost[t] *= f;
         }
