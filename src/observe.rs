@@ -34,6 +34,20 @@ pub enum Metric {
     AdmissionsReduction,
     /// Promised reduction in emergency admissions (share) due by the end of the period.
     AdmissionsReductionPromised,
+    /// Central hours available in the period: the programme team's funded
+    /// desk hours, consultant hours and the team's meeting seats (ODD §7.4).
+    CentralHoursAvailable,
+    /// Central hours on co-design working groups' design work.
+    CentralHoursCodesign,
+    /// Central hours on writing the toolkit.
+    CentralHoursToolkit,
+    /// Central hours reaching early adopters as support.
+    CentralHoursEaSupport,
+    /// Central hours on programme management: the team's governance meeting
+    /// seats and the coordination lost to spreading support thin (E8).
+    CentralHoursManagement,
+    /// Central hours with nothing to work on (no open product, no active early adopter).
+    CentralHoursIdle,
 }
 
 impl Metric {
@@ -52,6 +66,12 @@ impl Metric {
             Metric::MilestonesAchieved => "milestones_achieved",
             Metric::AdmissionsReduction => "admissions_reduction_delivered",
             Metric::AdmissionsReductionPromised => "admissions_reduction_promised",
+            Metric::CentralHoursAvailable => "central_hours_available",
+            Metric::CentralHoursCodesign => "central_hours_codesign",
+            Metric::CentralHoursToolkit => "central_hours_toolkit",
+            Metric::CentralHoursEaSupport => "central_hours_ea_support",
+            Metric::CentralHoursManagement => "central_hours_management",
+            Metric::CentralHoursIdle => "central_hours_idle",
         }
     }
 }
@@ -65,12 +85,27 @@ pub const KIND_METRICS: [Metric; 5] = [
     Metric::MeetingHours,
 ];
 /// Programme-wide metrics (agent kind `all`).
-pub const PROGRAMME_METRICS: [Metric; 5] = [
+pub const PROGRAMME_METRICS: [Metric; 11] = [
     Metric::EasLive,
     Metric::EasSignedOff,
     Metric::PeopleEnrolled,
     Metric::AdmissionsReduction,
     Metric::AdmissionsReductionPromised,
+    Metric::CentralHoursAvailable,
+    Metric::CentralHoursCodesign,
+    Metric::CentralHoursToolkit,
+    Metric::CentralHoursEaSupport,
+    Metric::CentralHoursManagement,
+    Metric::CentralHoursIdle,
+];
+/// Where central hours go (ODD §7.4): these add up to
+/// [`Metric::CentralHoursAvailable`] in every period.
+pub const CENTRAL_HOUR_USES: [Metric; 5] = [
+    Metric::CentralHoursCodesign,
+    Metric::CentralHoursToolkit,
+    Metric::CentralHoursEaSupport,
+    Metric::CentralHoursManagement,
+    Metric::CentralHoursIdle,
 ];
 /// Per early adopter metrics (agent kind `all`).
 pub const EA_METRICS: [Metric; 4] = [
@@ -328,6 +363,23 @@ pub struct ReplicationResult {
     pub applied_transactional_hours: [f64; AgentKind::COUNT],
     /// Local barrier workarounds, early adopters in order, then barriers.
     pub workarounds: Vec<WorkaroundRecord>,
+    /// Money left unspent in each budgeted financial year that closed within
+    /// the horizon (returned, not carried over).
+    pub unspent: Vec<UnspentRecord>,
+}
+
+/// Money of one financial year left unspent when it closed (GBP). Central:
+/// the central budget less team and consultancy spend (negative only if
+/// `budget_cap` is off and the year overspent). Local: the local pot left,
+/// including tranches held back for but not paid to early adopters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnspentRecord {
+    /// The calendar year in which the financial year starts.
+    pub financial_year: i32,
+    /// Central budget not spent.
+    pub central_gbp: f64,
+    /// Local pot not spent.
+    pub local_gbp: f64,
 }
 
 impl ReplicationResult {

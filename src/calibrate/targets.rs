@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::milestone_ref::MilestoneRef;
 use crate::engine::plan::Plan;
-use crate::model::calendar::financial_year;
 use crate::model::calendar::Period;
 use crate::observe::{ReplicationResult, SpendCategory};
 use crate::scenario::error::did_you_mean;
@@ -203,7 +202,11 @@ impl Target {
                 let fy = s.financial_year.unwrap_or(0);
                 let (mut central, mut total) = (0.0, 0.0);
                 for m in 0..plan.months {
-                    if financial_year(plan.calendar.period_start(m, Period::Month)) != fy {
+                    if plan
+                        .calendar
+                        .financial_year(plan.calendar.period_start(m, Period::Month))
+                        != fy
+                    {
                         continue;
                     }
                     for cat in SpendCategory::ALL.iter() {

@@ -1,6 +1,8 @@
 //! Ticks and calendar dates. One tick is one week; tick 0 is the week that
-//! contains the scenario's start date (weeks start on Monday). The NHS
-//! financial year starts on 1 April.
+//! contains the scenario's start date (weeks start on Monday). The financial
+//! (planning) year starts on the first day of a scenario month
+//! (`calendar.financial_year_start`; 1 April for the NHS, S2, I4); a week
+//! belongs to the financial year of its Monday.
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use schemars::JsonSchema;
@@ -26,16 +28,58 @@ pub type Tick = u32;
 pub struct Calendar {
     monday0: NaiveDate,
     weeks: u32,
+    /// Month (1–12) on whose first day the financial year starts.
+    year_start_month: u32,
 }
 
+/// The NHS financial year starts on 1 April (S2, I4).
+pub const NHS_YEAR_START_MONTH: u32 = 4;
+
 impl Calendar {
-    /// A calendar from `start` to `horizon` inclusive.
+    /// A calendar from `start` to `horizon` inclusive, with the NHS
+    /// financial year (1 April).
     pub fn new(start: NaiveDate, horizon: NaiveDate) -> Calendar {
+        Calendar::with_year_start(start, horizon, NHS_YEAR_START_MONTH)
+    }
+    /// A calendar whose financial year starts on the first day of
+    /// `year_start_month` (1–12).
+    pub fn with_year_start(
+        start: NaiveDate,
+        horizon: NaiveDate,
+        year_start_month: u32,
+    ) -> Calendar {
+        assert!((1..=12).contains(&year_start_month), "validated month");
         let monday0 = start.week(Weekday::Mon).first_day();
         let days = (horizon - monday0).num_days().max(0);
         Calendar {
             monday0,
             weeks: (days / 7 + 1) as u32,
+            year_start_month,
+        }
+    }
+    /// Month (1–12) on whose first day the financial year starts.
+    pub fn year_start_month(&self) -> u32 {
+        self.year_start_month
+    }
+    /// The calendar year in which the financial year containing `date` starts.
+    pub fn financial_year(&self, date: NaiveDate) -> i32 {
+        financial_year_starting(date, self.year_start_month)
+    }
+    /// First day of financial year `fy` (the calendar year it starts in).
+    pub fn year_start(&self, fy: i32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(fy, self.year_start_month, 1).expect("valid date")
+    }
+    /// Whether `date` is the first day of a financial year.
+    pub fn is_year_start(&self, date: NaiveDate) -> bool {
+        date.day() == 1 && date.month() == self.year_start_month
+    }
+    /// The first financial year start on or after `date`.
+    pub fn next_year_start(&self, date: NaiveDate) -> NaiveDate {
+        let this_year = self.year_start(date.year());
+        if date <= this_year {
+            this_year
+        } else {
+            self.year_start(date.year() + 1)
         }
     }
     /// Number of ticks simulated.
@@ -89,19 +133,17 @@ impl Calendar {
     }
 }
 
-/// The first 1 April on or after `date`.
-pub fn next_april_first(date: NaiveDate) -> NaiveDate {
-    let this_year = NaiveDate::from_ymd_opt(date.year(), 4, 1).expect("valid date");
-    if date <= this_year {
-        this_year
-    } else {
-        NaiveDate::from_ymd_opt(date.year() + 1, 4, 1).expect("valid date")
-    }
+/// The calendar year in which the NHS financial year (from 1 April)
+/// containing `date` starts. Scenario code uses [`Calendar::financial_year`],
+/// which honours `calendar.financial_year_start`.
+pub fn financial_year(date: NaiveDate) -> i32 {
+    financial_year_starting(date, NHS_YEAR_START_MONTH)
 }
 
-/// The calendar year in which the financial year containing `date` starts.
-pub fn financial_year(date: NaiveDate) -> i32 {
-    if date.month() >= 4 {
+/// The calendar year in which the financial year containing `date` starts,
+/// for years starting on the first day of `month`.
+pub fn financial_year_starting(date: NaiveDate, month: u32) -> i32 {
+    if date.month() >= month {
         date.year()
     } else {
         date.year() - 1
@@ -128,16 +170,27 @@ mod tests {
     }
 
     #[test]
-    fn next_april_is_inclusive_and_rolls_over() {
-        assert_eq!(next_april_first(d(2014, 4, 1)), d(2014, 4, 1));
-        assert_eq!(next_april_first(d(2014, 4, 2)), d(2015, 4, 1));
-        assert_eq!(next_april_first(d(2014, 1, 15)), d(2014, 4, 1));
+    fn next_year_start_is_inclusive_and_rolls_over() {
+        let c = Calendar::new(d(2013, 6, 28), d(2016, 3, 31));
+        assert_eq!(c.next_year_start(d(2014, 4, 1)), d(2014, 4, 1));
+        assert_eq!(c.next_year_start(d(2014, 4, 2)), d(2015, 4, 1));
+        assert_eq!(c.next_year_start(d(2014, 1, 15)), d(2014, 4, 1));
+        let july = Calendar::with_year_start(d(2013, 6, 28), d(2016, 3, 31), 7);
+        assert_eq!(july.next_year_start(d(2014, 4, 2)), d(2014, 7, 1));
+        assert_eq!(july.next_year_start(d(2014, 7, 1)), d(2014, 7, 1));
+        assert_eq!(july.next_year_start(d(2014, 7, 2)), d(2015, 7, 1));
+        assert!(july.is_year_start(d(2015, 7, 1)));
+        assert!(!july.is_year_start(d(2015, 4, 1)));
     }
 
     #[test]
-    fn financial_years_turn_on_first_of_april() {
+    fn financial_years_turn_on_the_year_start() {
         assert_eq!(financial_year(d(2014, 3, 31)), 2013);
         assert_eq!(financial_year(d(2014, 4, 1)), 2014);
+        let jan = Calendar::with_year_start(d(2013, 6, 28), d(2016, 3, 31), 1);
+        assert_eq!(jan.financial_year(d(2013, 12, 31)), 2013);
+        assert_eq!(jan.financial_year(d(2014, 1, 1)), 2014);
+        assert_eq!(jan.financial_year(d(2014, 3, 31)), 2014);
     }
 
     #[test]

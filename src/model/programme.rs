@@ -89,8 +89,10 @@ impl<T> std::ops::IndexMut<ProgrammeMilestone> for PerProgrammeMilestone<T> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReplanPolicy {
-    /// The first 1 April on or after the projected date (the NHS planning cycle).
-    NextApril,
+    /// The first financial year start on or after the projected date (the
+    /// planning cycle; 1 April for the NHS). `next_april` is its old name.
+    #[serde(alias = "next_april")]
+    NextYearStart,
     /// The old date plus whole steps of `slip_weeks`.
     FixedSlip,
     /// The projected date itself.

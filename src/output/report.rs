@@ -99,6 +99,35 @@ pub fn report_html(
             c.live_mean
         ));
     }
+    h.push_str("</table>\n<h2>Central hours</h2>\n<table><tr><th>use</th><th>mean hours</th><th>mean share</th></tr>\n");
+    for c in &summary.central_hours {
+        h.push_str(&format!(
+            "<tr><td>{}</td><td class=\"n\">{:.0}</td><td class=\"n\">{:.1}%</td></tr>\n",
+            escape(&c.category),
+            c.hours_mean,
+            c.share_mean * 100.0
+        ));
+    }
+    h.push_str("</table>\n<h2>Money</h2>\n");
+    let f = &summary.funding;
+    h.push_str(&format!(
+        "<p>Last budget year: {}. {}</p>\n",
+        escape(f.last_budget_year.as_deref().unwrap_or("none given")),
+        match (f.wound_down_from, f.last_budget_carried_forward) {
+            (Some(d), _) => format!("No budget after it: the programme winds down from {d} (no team, consultancy or local money); later results show the wind-down, not inputs."),
+            (None, true) => "The horizon runs past it: the last budget is carried forward (an assumption, switch <code>wind_down</code> off).".to_string(),
+            (None, false) => "Funded to the horizon.".to_string(),
+        }
+    ));
+    h.push_str("<table><tr><th>financial year</th><th>central unspent (mean)</th><th>local unspent (mean)</th></tr>\n");
+    for u in &summary.unspent {
+        h.push_str(&format!(
+            "<tr><td>{}</td><td class=\"n\">£{:.0}</td><td class=\"n\">£{:.0}</td></tr>\n",
+            escape(&u.financial_year),
+            u.central_gbp_mean,
+            u.local_gbp_mean
+        ));
+    }
     h.push_str("</table>\n<h2>Charts</h2>\n");
     for c in charts {
         h.push_str(&format!(

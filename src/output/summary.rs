@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::engine::plan::Plan;
-use crate::model::calendar::financial_year;
-use crate::observe::{MilestoneStatus, ReplicationResult, SpendCategory};
+use crate::observe::{
+    Metric, MilestoneStatus, ReplicationResult, SeriesLayout, SpendCategory, CENTRAL_HOUR_USES,
+};
 use crate::util::stats::{mean, nearest_rank, quantile_sorted};
 
 /// Distribution of one milestone's dates across replications.
@@ -59,6 +60,43 @@ pub struct SpendSummary {
     pub quantiles_gbp: Vec<f64>,
 }
 
+/// Money left unspent in one financial year (means across replications).
+#[derive(Debug, Clone, Serialize)]
+pub struct UnspentSummary {
+    /// Financial year, e.g. `2013/14`.
+    pub financial_year: String,
+    /// Central budget not spent on the team or consultancy (GBP).
+    pub central_gbp_mean: f64,
+    /// Local pot not spent (GBP), including tranches held back but not paid.
+    pub local_gbp_mean: f64,
+}
+
+/// When the money runs out (ODD §7.4, §7.9).
+#[derive(Debug, Clone, Serialize)]
+pub struct FundingSummary {
+    /// The last financial year with a `[[budget]]` line, e.g. `2015/16` (None: no budget given).
+    pub last_budget_year: Option<String>,
+    /// First day of the first simulated year without a budget: the programme
+    /// winds down (no team, consultancy or local money). None: funded to the horizon.
+    pub wound_down_from: Option<NaiveDate>,
+    /// Whether the horizon runs past the last budget year (later results
+    /// rest on the wind-down or carry-forward rule, not on inputs).
+    pub horizon_past_last_budget: bool,
+    /// Whether later years carry the last budget forward (`wind_down` off).
+    pub last_budget_carried_forward: bool,
+}
+
+/// Where central hours went over the whole horizon (ODD §7.4).
+#[derive(Debug, Clone, Serialize)]
+pub struct CentralHoursSummary {
+    /// Use: `codesign`, `toolkit`, `ea_support`, `management`, `idle`.
+    pub category: String,
+    /// Mean hours across replications.
+    pub hours_mean: f64,
+    /// Mean share of the central hours available.
+    pub share_mean: f64,
+}
+
 /// Everything `summary.json` holds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -76,6 +114,12 @@ pub struct Summary {
     pub replans_quantiles: Vec<f64>,
     /// Spend by financial year and category.
     pub spend: Vec<SpendSummary>,
+    /// Money unspent (returned) by financial year.
+    pub unspent: Vec<UnspentSummary>,
+    /// When funding ends.
+    pub funding: FundingSummary,
+    /// Where central hours went.
+    pub central_hours: Vec<CentralHoursSummary>,
 }
 
 impl Summary {
@@ -176,7 +220,10 @@ impl Summary {
                     .period_start(m, crate::model::calendar::Period::Month)
             })
             .collect();
-        let mut years: Vec<i32> = month_starts.iter().map(|&d| financial_year(d)).collect();
+        let mut years: Vec<i32> = month_starts
+            .iter()
+            .map(|&d| plan.calendar.financial_year(d))
+            .collect();
         years.dedup();
         let mut spend = Vec::new();
         for &fy in &years {
@@ -185,7 +232,7 @@ impl Summary {
                     .iter()
                     .map(|r| {
                         (0..plan.months)
-                            .filter(|&m| financial_year(month_starts[m]) == fy)
+                            .filter(|&m| plan.calendar.financial_year(month_starts[m]) == fy)
                             .map(|m| r.spend_in(m, *cat))
                             .sum()
                     })
@@ -204,6 +251,31 @@ impl Summary {
                 });
             }
         }
+        let fy_name = |fy: i32| format!("{}/{:02}", fy, (fy + 1) % 100);
+        let mut unspent = Vec::new();
+        if let Some(first) = results.first() {
+            for (i, u) in first.unspent.iter().enumerate() {
+                let (c, l): (Vec<f64>, Vec<f64>) = results
+                    .iter()
+                    .map(|r| (r.unspent[i].central_gbp, r.unspent[i].local_gbp))
+                    .unzip();
+                unspent.push(UnspentSummary {
+                    financial_year: fy_name(u.financial_year),
+                    central_gbp_mean: mean(&c),
+                    local_gbp_mean: mean(&l),
+                });
+            }
+        }
+        let last_budget = params.budget.iter().map(|b| b.starts).max();
+        let horizon_fy = plan.calendar.financial_year(params.calendar.horizon);
+        let funding = FundingSummary {
+            last_budget_year: last_budget.map(fy_name),
+            wound_down_from: plan.funding_ends,
+            horizon_past_last_budget: last_budget.is_some_and(|y| horizon_fy > y),
+            last_budget_carried_forward: !params.switches.wind_down
+                && last_budget.is_some_and(|y| horizon_fy > y),
+        };
+        let central_hours = central_hours_summary(plan, results);
         Summary {
             scenario: params.meta.name.clone(),
             replications: n,
@@ -212,6 +284,39 @@ impl Summary {
             go_live,
             replans_quantiles,
             spend,
+            unspent,
+            funding,
+            central_hours,
         }
     }
+}
+
+/// Totals of each central-hour use over the horizon, as means across
+/// replications and as shares of the hours available.
+fn central_hours_summary(plan: &Plan, results: &[ReplicationResult]) -> Vec<CentralHoursSummary> {
+    let n_series = plan.series.len();
+    let total = |r: &ReplicationResult, m: Metric| -> f64 {
+        let i = SeriesLayout::programme_metric(m);
+        (0..plan.periods).map(|p| r.series[p * n_series + i]).sum()
+    };
+    let available: Vec<f64> = results
+        .iter()
+        .map(|r| total(r, Metric::CentralHoursAvailable))
+        .collect();
+    CENTRAL_HOUR_USES
+        .iter()
+        .map(|&m| {
+            let hours: Vec<f64> = results.iter().map(|r| total(r, m)).collect();
+            let shares: Vec<f64> = hours
+                .iter()
+                .zip(&available)
+                .map(|(h, a)| if *a > 0.0 { h / a } else { 0.0 })
+                .collect();
+            CentralHoursSummary {
+                category: m.id().trim_start_matches("central_hours_").to_string(),
+                hours_mean: mean(&hours),
+                share_mean: mean(&shares),
+            }
+        })
+        .collect()
 }

@@ -109,5 +109,27 @@ pub fn render(summary: &Summary, seed: u64) -> String {
             summary.replans_quantiles[hi]
         );
     }
+    if !summary.central_hours.is_empty() {
+        let _ = write!(out, "\nCentral hours (mean share):");
+        for c in &summary.central_hours {
+            let _ = write!(out, " {} {:.0}%", c.category, c.share_mean * 100.0);
+        }
+        let _ = writeln!(out);
+    }
+    let f = &summary.funding;
+    if let Some(d) = f.wound_down_from {
+        let _ = writeln!(
+            out,
+            "Funding ends: no budget after {}; the programme winds down from {}",
+            f.last_budget_year.as_deref().unwrap_or("-"),
+            d.format("%Y-%m-%d")
+        );
+    } else if f.last_budget_carried_forward {
+        let _ = writeln!(
+            out,
+            "Funding: the horizon runs past the last budget ({}); it is carried forward",
+            f.last_budget_year.as_deref().unwrap_or("-")
+        );
+    }
     out
 }

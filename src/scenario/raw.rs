@@ -104,6 +104,22 @@ pub struct CalendarSpec {
     pub start: IsoDate,
     /// Last simulated date (inclusive). Unit: ISO date. Source: user.
     pub horizon: IsoDate,
+    /// First day of the financial (planning) year as `"MM-DD"`; must be the first of a month (spend is booked by calendar month). Drives budgets by year, the weeks left in a year, tranche reservation and re-plans anchored to the year start. Unit: month-day. Source: S2 ch.6 (I4: the NHS 12-month planning cycle starts on 1 April).
+    #[serde(default = "default_financial_year_start")]
+    pub financial_year_start: String,
+}
+
+fn default_financial_year_start() -> String {
+    "04-01".to_string()
+}
+
+impl CalendarSpec {
+    /// The month (1–12) of `financial_year_start`, if it is a valid `"MM-01"`.
+    pub fn financial_year_start_month(&self) -> Option<u32> {
+        let (m, d) = self.financial_year_start.split_once('-')?;
+        let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+        ((1..=12).contains(&m) && d == 1).then_some(m)
+    }
 }
 
 /// Switches for every mechanism. Turning one off gives a counterfactual run.
@@ -156,6 +172,10 @@ pub struct Switches {
     pub deadline_momentum: bool,
     /// Key leaders hold transactional decisions: while one is gone and not replaced, transactional work (budgets, contracts, the business plan's prerequisites) goes slower. Unit: on/off. Source: S3, S2 ch.6 (F2).
     pub leader_decisions: bool,
+    /// A financial year with no `[[budget]]` line funds nothing (no team, consultancy, tranches or local support): the programme winds down. Off: the last budget line given is carried forward to later years. Unit: on/off. Source: S2 Box 1 (c.2: budgets to 2015/16 only) — the rule is an assumption.
+    pub wind_down: bool,
+    /// Consultant hours given to early adopter support count at `consultancy.local_support_effectiveness` of a programme team hour. Off: consultant and team hours count the same. Unit: on/off. Source: S2 ch.5, ch.6 (E6, F3).
+    pub consultant_local_effectiveness: bool,
 }
 
 impl Default for Switches {
@@ -184,6 +204,8 @@ impl Default for Switches {
             local_workarounds: true,
             deadline_momentum: true,
             leader_decisions: true,
+            wind_down: true,
+            consultant_local_effectiveness: true,
         }
     }
 }
@@ -267,6 +289,9 @@ pub struct ConsultancySpec {
     /// Share of consultants' accumulated contribution to unfinished work that stays when a contract ends. Unit: share 0..1. Source: S2 ch.5 (E6) — magnitude assumption.
     #[serde(default = "default_handover")]
     pub handover_fraction: f64,
+    /// How much one consultant hour of early adopter (local implementation) support is worth relative to a programme team hour; consultants design central products at full value but are outsiders to local relationships. Unit: share 0..1. Source: S2 ch.5, ch.6 (E6: pushed a pre-set model, clashed with local culture; F3: the consultant-heavy way versus support tailored to each locality) — magnitude assumption.
+    #[serde(default = "default_local_support_effectiveness")]
+    pub local_support_effectiveness: f64,
     /// Contracts: money spent evenly over a period.
     #[serde(default)]
     pub contracts: Vec<ConsultancyContract>,
@@ -284,6 +309,9 @@ fn default_consultant_bias() -> f64 {
 fn default_handover() -> f64 {
     0.5
 }
+fn default_local_support_effectiveness() -> f64 {
+    0.5
+}
 
 /// One consultancy contract.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -296,7 +324,7 @@ pub struct ConsultancyContract {
     pub amount_gbp: f64,
 }
 
-/// The programme budget of one financial year (1 April to 31 March).
+/// The programme budget of one financial year (from `calendar.financial_year_start`, 1 April by default, for twelve months).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct BudgetYear {
     /// The calendar year in which the financial year starts (2013 means 2013/14). Unit: year. Source: S2 Box 1.
@@ -400,7 +428,7 @@ pub struct ReplanSpec {
     pub review_every_weeks: u32,
     /// First review date. Unit: ISO date. Source: S2 ch.4 (first re-plan December 2013).
     pub first_review: Option<IsoDate>,
-    /// Rule for the new pilot start date: `next_april` (first 1 April after the projection), `fixed_slip` (add slip_weeks until past the projection) or `projected` (the projection itself). Unit: enum. Source: S2 ch.4 (C3, anchored to 1 April).
+    /// Rule for the new pilot start date: `next_year_start` (the first financial year start, `calendar.financial_year_start`, on or after the projection; `next_april` is accepted as its old name), `fixed_slip` (add slip_weeks until past the projection) or `projected` (the projection itself). Unit: enum. Source: S2 ch.4 (C3, anchored to 1 April); S2 ch.6 (I4).
     pub policy: ReplanPolicy,
     /// Slip added per step by the `fixed_slip` policy. Unit: weeks. Source: assumption.
     pub slip_weeks: u32,
@@ -419,7 +447,7 @@ impl Default for ReplanSpec {
         ReplanSpec {
             review_every_weeks: 13,
             first_review: None,
-            policy: ReplanPolicy::NextApril,
+            policy: ReplanPolicy::NextYearStart,
             slip_weeks: 13,
             optimism: 0.3,
             tolerance_weeks: 4,

@@ -60,6 +60,10 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
         calendar: CalendarParams {
             start: raw.calendar.start.0,
             horizon: raw.calendar.horizon.0,
+            financial_year_start_month: raw
+                .calendar
+                .financial_year_start_month()
+                .expect("validated"),
         },
         switches: Switches {
             deadline_feedback: s.deadline_feedback,
@@ -85,6 +89,8 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             local_workarounds: s.local_workarounds,
             deadline_momentum: s.deadline_momentum,
             leader_decisions: s.leader_decisions,
+            wind_down: s.wind_down,
+            consultant_local_effectiveness: s.consultant_local_effectiveness,
         },
         organisations: Organisations { by_kind },
         programme: ProgrammeParams {
@@ -100,6 +106,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             hours_per_day: raw.consultancy.hours_per_day,
             relational_bias: raw.consultancy.relational_bias,
             handover_fraction: raw.consultancy.handover_fraction,
+            local_support_effectiveness: raw.consultancy.local_support_effectiveness,
             contracts: raw
                 .consultancy
                 .contracts

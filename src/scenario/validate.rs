@@ -203,6 +203,16 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         raw.calendar.horizon,
         "calendar.start",
     );
+    if raw.calendar.financial_year_start_month().is_none() {
+        c.push(
+            cal.key("financial_year_start"),
+            "the first day of a month as \"MM-01\", e.g. \"04-01\" for 1 April",
+            Some(format!("{:?}", raw.calendar.financial_year_start)),
+            Some(
+                "spend is booked by calendar month, so a financial year must start on the first of a month".into(),
+            ),
+        );
+    }
     let years = (raw.calendar.horizon.0 - raw.calendar.start.0).num_days() as f64 / 365.25;
     if years > 30.0 {
         c.push(
@@ -287,6 +297,10 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
     c.unit(
         cons.key("handover_fraction"),
         raw.consultancy.handover_fraction,
+    );
+    c.unit(
+        cons.key("local_support_effectiveness"),
+        raw.consultancy.local_support_effectiveness,
     );
     for (i, k) in raw.consultancy.contracts.iter().enumerate() {
         let p = cons.key("contracts").index(i);

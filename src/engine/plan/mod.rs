@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::model::calendar::Period;
-use crate::model::calendar::{financial_year, Calendar, Tick};
+use crate::model::calendar::{Calendar, Tick};
 use crate::model::journey::Milestone;
 use crate::model::journey::Scope;
 use crate::model::params::Parameters;
@@ -18,6 +18,7 @@ use crate::scenario::raw::RawScenario;
 use crate::scenario::Scenario;
 
 mod money;
+pub use money::{year_budget, YearBudget};
 mod roster;
 
 pub use crate::model::units::{AgentId, EarlyAdopterId};
@@ -127,17 +128,23 @@ pub struct Plan {
     pub consultant_spend: Vec<f64>,
     /// Ticks on which a consultancy contract ends.
     pub contract_ends: Vec<Tick>,
-    /// Local budget per financial year (keyed by the year it starts).
-    pub local_budget: BTreeMap<i32, f64>,
+    /// Budget of every simulated financial year that has one after the
+    /// wind-down rule (keyed by the year it starts).
+    pub budget_by_year: BTreeMap<i32, money::YearBudget>,
+    /// Whether the scenario gives any budget line (without one, money is
+    /// not a constraint: nothing is capped and there is no local pot).
+    pub budgeted: bool,
     /// Financial year of each tick.
     pub fy_of_tick: Vec<i32>,
     /// Weeks left in the financial year at each tick (including it).
     pub fy_weeks_left: Vec<u32>,
-    /// Local money held back at each tick for date-triggered tranches still due
-    /// later in the same financial year (GBP, for every early adopter).
-    pub tranches_reserved: Vec<f64>,
-    /// Programme team cost per tick (GBP).
-    pub team_cost_per_tick: f64,
+    /// Programme team cost per tick (GBP), after the central budget.
+    pub team_cost: Vec<f64>,
+    /// Share of the programme team the central budget pays for, per tick (0..1).
+    pub team_funded: Vec<f64>,
+    /// Start of the first financial year without a budget after a budgeted
+    /// one (the programme winds down), if within the horizon.
+    pub funding_ends: Option<NaiveDate>,
     /// Ticks of progress reviews.
     pub review_ticks: Vec<Tick>,
     /// Go-live checkpoints (dates).
@@ -162,7 +169,11 @@ impl Plan {
     /// Compiles a validated scenario.
     pub fn new(scenario: &Scenario) -> Plan {
         let params: &Parameters = scenario.parameters();
-        let calendar = Calendar::new(params.calendar.start, params.calendar.horizon);
+        let calendar = Calendar::with_year_start(
+            params.calendar.start,
+            params.calendar.horizon,
+            params.calendar.financial_year_start_month,
+        );
         let weeks = calendar.weeks();
         let t_of = |d: NaiveDate| calendar.tick_of(d);
         let in_range = |t: i64| t >= 0 && t < weeks as i64;
@@ -194,11 +205,13 @@ impl Plan {
             consultant_hours,
             consultant_spend,
             contract_ends,
-            local_budget,
+            budget_by_year,
+            budgeted,
             fy_of_tick,
             fy_weeks_left,
-            tranches_reserved,
-            team_cost_per_tick,
+            team_cost,
+            team_funded,
+            funding_ends,
         } = money::build(params, &calendar);
         let first_review = params
             .replanning
@@ -213,9 +226,9 @@ impl Plan {
 
         let checkpoints = if params.record.checkpoints.is_empty() {
             let mut v = Vec::new();
-            let mut fy = financial_year(calendar.date(0));
+            let mut fy = calendar.financial_year(calendar.date(0));
             loop {
-                let end = NaiveDate::from_ymd_opt(fy + 1, 3, 31).expect("valid");
+                let end = calendar.year_start(fy + 1).pred_opt().expect("valid");
                 if end > params.calendar.horizon {
                     break;
                 }
@@ -274,11 +287,13 @@ impl Plan {
             consultant_hours,
             consultant_spend,
             contract_ends,
-            local_budget,
+            budget_by_year,
+            budgeted,
             fy_of_tick,
             fy_weeks_left,
-            tranches_reserved,
-            team_cost_per_tick,
+            team_cost,
+            team_funded,
+            funding_ends,
             review_ticks,
             checkpoints,
             leader_departs,

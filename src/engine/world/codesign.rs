@@ -49,14 +49,16 @@ impl CodesignState {
 
     /// Central relational hours split equally over the groups whose central
     /// work is unfinished; `consultant_fraction` of them are consultants'.
-    pub fn add_central_hours(&mut self, need: f64, hours: f64, consultant_fraction: f64) {
+    /// Returns the hours that went to a group (none when every group's
+    /// central work is done).
+    pub fn add_central_hours(&mut self, need: f64, hours: f64, consultant_fraction: f64) -> f64 {
         let open = self
             .group_central_work
             .iter()
             .filter(|&&h| h < need)
             .count();
         if open == 0 {
-            return;
+            return 0.0;
         }
         let each = hours / open as f64;
         for (w, done) in self.group_central_work.iter_mut().enumerate() {
@@ -66,6 +68,7 @@ impl CodesignState {
             *done += each;
             self.group_consultant_work[w] += each * consultant_fraction;
         }
+        hours
     }
 
     /// Central transactional hours on the toolkit.

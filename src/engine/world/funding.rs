@@ -1,23 +1,31 @@
-//! ODD §7.9: funding. Each financial year opens a local pot (unspent money
-//! does not carry over). Tranches are paid to signed-off early adopters at
+//! ODD §7.9: funding. Each financial year (from `calendar.financial_year_start`)
+//! opens a local pot from that year's budget (none in a year without one:
+//! the programme winds down). Money is spent only from the pot and only on
+//! something that exists: tranches are paid to signed-off early adopters at
 //! sign-off, on their date, or — behind the gateway — once the business plan
-//! is approved (E15); a tranche's capacity share buys local hours spread
-//! over its weeks. The rest of the pot, less what is held back for dated
-//! tranches still due this year, is spent evenly over the year's remaining
-//! weeks as local support (E13). Temporary project managers add hours while
-//! in post (E7).
+//! is approved (E15), and only when the pot holds the whole tranche (else the
+//! payment waits, deferred, until a pot can pay it); a tranche's capacity
+//! share buys local hours spread over its weeks. The rest of the pot, less
+//! what is held back for every unpaid tranche that could fall due this year,
+//! is spent evenly over the year's remaining weeks as local support (E13),
+//! only while an early adopter is active and `local_funding` is on. What is
+//! left when the year closes is recorded as unspent (returned, not carried
+//! over), as is the central budget the team and consultancy did not use.
+//! Temporary project managers add hours while in post (E7).
 
 use super::World;
 use crate::model::programme::TrancheTrigger;
-use crate::observe::SpendCategory;
+use crate::observe::{SpendCategory, UnspentRecord};
 
-/// The local pot of the current financial year.
+/// The money of the current financial year.
 #[derive(Debug, Clone)]
 pub(super) struct LocalPot {
-    /// Money left (GBP).
+    /// Local money left (GBP); never below zero.
     pot: f64,
     /// The financial year it belongs to.
     year: i32,
+    /// Central money spent so far this year (GBP).
+    central_spent: f64,
 }
 
 impl Default for LocalPot {
@@ -25,19 +33,38 @@ impl Default for LocalPot {
         LocalPot {
             pot: 0.0,
             year: i32::MIN,
+            central_spent: 0.0,
         }
     }
 }
 
 impl World<'_> {
-    /// On the first week of a financial year, a new local pot.
+    /// On the first week of a financial year, the year that closed records
+    /// what it left unspent and a new local pot opens.
     pub(super) fn start_financial_year(&mut self) {
         let plan = self.plan;
         let fy = plan.fy_of_tick[self.tick as usize];
-        if fy != self.funding.year {
-            self.funding.year = fy;
-            self.funding.pot = plan.local_budget.get(&fy).copied().unwrap_or(0.0);
+        if fy == self.funding.year {
+            return;
         }
+        if let Some(b) = plan.budget_by_year.get(&self.funding.year) {
+            self.record.result.unspent.push(UnspentRecord {
+                financial_year: self.funding.year,
+                central_gbp: b.central_gbp - self.funding.central_spent,
+                local_gbp: self.funding.pot,
+            });
+        }
+        self.funding = LocalPot {
+            pot: plan.budget_by_year.get(&fy).map_or(0.0, |b| b.local_gbp),
+            year: fy,
+            central_spent: 0.0,
+        };
+    }
+
+    /// Central money booked this week (team and consultancy), for the
+    /// year's unspent record.
+    pub(super) fn add_central_spent(&mut self, gbp: f64) {
+        self.funding.central_spent += gbp;
     }
 
     /// Pays every tranche of a signed-off early adopter that has fallen due:
@@ -65,11 +92,46 @@ impl World<'_> {
                         && (!params.switches.funding_gateway || self.eas[e].business_plan.is_some())
                 }
             };
-            if due {
+            if due && self.can_pay(tr.amount_gbp) {
                 self.eas[e].tranches_paid[k] = true;
                 self.pay_tranche(e, k);
             }
         }
+    }
+
+    /// Whether a payment of `gbp` can be made from the local pot now: it
+    /// must hold all of it (a pot never goes below zero), and with
+    /// `local_funding` off nothing is paid from it. A scenario without any
+    /// budget line does not constrain money: payments are made as due.
+    fn can_pay(&self, gbp: f64) -> bool {
+        if !self.plan.budgeted {
+            return true;
+        }
+        self.sw().local_funding && self.funding.pot + 1e-6 >= gbp
+    }
+
+    /// Local money held back this week for tranches still unpaid that could
+    /// fall due in this financial year: sign-off tranches, and dated or
+    /// business-plan tranches whose date lies in this year or earlier (or
+    /// that have none), for every early adopter not yet paid them.
+    fn tranches_held_back(&self) -> f64 {
+        let plan = self.plan;
+        let cal = &plan.calendar;
+        let fy = self.funding.year;
+        plan.params()
+            .funding
+            .tranches
+            .iter()
+            .enumerate()
+            .filter(|(_, tr)| {
+                tr.trigger == TrancheTrigger::SignOff
+                    || tr.date.is_none_or(|d| cal.financial_year(d) <= fy)
+            })
+            .map(|(k, tr)| {
+                let unpaid = self.eas.iter().filter(|s| !s.tranches_paid[k]).count();
+                tr.amount_gbp * unpaid as f64
+            })
+            .sum()
     }
 
     fn pay_tranche(&mut self, e: usize, k: usize) {
@@ -77,7 +139,7 @@ impl World<'_> {
         let tr = &params.funding.tranches[k];
         let t = self.tick;
         self.book(SpendCategory::EaTranches, tr.amount_gbp);
-        self.funding.pot -= tr.amount_gbp;
+        self.funding.pot = (self.funding.pot - tr.amount_gbp).max(0.0);
         if params.switches.local_funding && tr.capacity_share > 0.0 {
             let hours = tr.amount_gbp * tr.capacity_share
                 / params.effort.local_hour_cost_gbp
@@ -96,14 +158,17 @@ impl World<'_> {
         let sw = &params.switches;
         let t = self.tick;
         let weeks_left = plan.fy_weeks_left[t as usize];
-        let weekly_local = if weeks_left > 0 {
-            ((self.funding.pot - plan.tranches_reserved[t as usize]) / weeks_left as f64).max(0.0)
+        // Local support is bought only for early adopters that exist (are
+        // active), only with `local_funding` on, and never from money held
+        // back for tranches.
+        let weekly_local = if plan.budgeted && sw.local_funding && n_active > 0 && weeks_left > 0 {
+            ((self.funding.pot - self.tranches_held_back()) / weeks_left as f64).max(0.0)
         } else {
             0.0
         };
         self.funding.pot -= weekly_local;
         self.book(SpendCategory::LocalSupport, weekly_local);
-        let local_hours = if sw.local_funding && n_active > 0 {
+        let local_hours = if weekly_local > 0.0 {
             weekly_local * params.effort.local_funding_efficiency
                 / params.effort.local_hour_cost_gbp
                 / n_active as f64

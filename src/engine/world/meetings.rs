@@ -76,7 +76,12 @@ impl World<'_> {
                 } else {
                     ag.spare_hours()
                 };
-                let p = attendance_probability(ag.engagement, spare, hours);
+                let mut p = attendance_probability(ag.engagement, spare, hours);
+                if ag.kind == AgentKind::ProgrammeTeam {
+                    // Only the part of the team the central budget pays for
+                    // takes its seat (none once the programme winds down, §7.4).
+                    p *= plan.team_funded[t as usize];
+                }
                 let came = ag.attend_rng.random::<f64>() < p;
                 if came {
                     counts[ag.kind.index()] += 1;

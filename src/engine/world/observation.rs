@@ -4,6 +4,7 @@
 //! replication's series (the layout is declared in `crate::observe`). At the
 //! horizon every milestone's plan and achievement becomes a record.
 
+use super::programme_team::CentralHours;
 use super::World;
 use crate::engine::plan::Plan;
 use crate::model::journey::kind_id;
@@ -22,6 +23,8 @@ pub(super) struct Recorder {
     relational: [f64; AgentKind::COUNT],
     transactional: [f64; AgentKind::COUNT],
     meeting: [f64; AgentKind::COUNT],
+    /// Where this week's central desk hours went (ODD §7.4).
+    pub central: CentralHours,
 }
 
 impl Recorder {
@@ -39,11 +42,13 @@ impl Recorder {
                 go_live: vec![None; plan.eas.len()],
                 applied_transactional_hours: [0.0; AgentKind::COUNT],
                 workarounds: Vec::new(),
+                unspent: Vec::new(),
             },
             detail,
             relational: [0.0; AgentKind::COUNT],
             transactional: [0.0; AgentKind::COUNT],
             meeting: [0.0; AgentKind::COUNT],
+            central: CentralHours::default(),
         }
     }
 
@@ -52,6 +57,7 @@ impl Recorder {
         self.relational = [0.0; AgentKind::COUNT];
         self.transactional = [0.0; AgentKind::COUNT];
         self.meeting = [0.0; AgentKind::COUNT];
+        self.central = CentralHours::default();
     }
 
     /// Hours of desk work by an agent of `kind`.
@@ -109,6 +115,20 @@ impl World<'_> {
                 row[SeriesLayout::kind_metric(kind, Metric::InvolvedShare)] =
                     involved as f64 / n as f64;
             }
+        }
+        // Central hours (ODD §7.4): the team's meeting seats are programme
+        // management and come on top of its desk hours.
+        let c = rec.central;
+        let seats = rec.meeting[AgentKind::ProgrammeTeam.index()];
+        for (metric, h) in [
+            (Metric::CentralHoursAvailable, c.desk + seats),
+            (Metric::CentralHoursCodesign, c.codesign),
+            (Metric::CentralHoursToolkit, c.toolkit),
+            (Metric::CentralHoursEaSupport, c.ea_support),
+            (Metric::CentralHoursManagement, c.spread_overhead + seats),
+            (Metric::CentralHoursIdle, c.idle),
+        ] {
+            row[SeriesLayout::programme_metric(metric)] += h;
         }
         if last_in_period {
             self.close_period(base);

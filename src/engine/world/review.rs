@@ -1,7 +1,8 @@
 //! ODD §7.13: review and re-planning. On review weeks the programme projects
 //! when its reference early adopter will go live — from the work rate of the
 //! last weeks, discounted by optimism — and, if that is past the plan by more
-//! than the tolerance, moves the pilot start (to the next 1 April, by fixed
+//! than the tolerance, moves the pilot start (to the next financial year
+//! start — 1 April for the NHS, `calendar.financial_year_start` — by fixed
 //! slips, or to the projection) and every plan that follows it. Each slip is
 //! a missed deadline for engagement (§7.12). With re-planning off, the first
 //! timetable stands and is missed once when it passes.
@@ -9,7 +10,6 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::World;
-use crate::model::calendar::next_april_first;
 use crate::model::programme::ReplanPolicy;
 use crate::model::ProgrammeMilestone;
 use crate::observe::ReplanRecord;
@@ -44,11 +44,6 @@ impl ReviewState {
 
 fn date_add_weeks(d: NaiveDate, weeks: f64) -> NaiveDate {
     d + Duration::days((weeks * 7.0).round() as i64)
-}
-
-/// Whether a date is 1 April (the start of the NHS financial year).
-pub(super) fn is_first_of_april(d: NaiveDate) -> bool {
-    d.month() == 4 && d.day() == 1
 }
 
 /// A slip in days rounded to whole years (a 3-month slip is 0 years, 9 months is 1).
@@ -109,7 +104,7 @@ impl World<'_> {
         }
         let old = self.review.pilot_plan;
         let new = match rp.policy {
-            ReplanPolicy::NextApril => next_april_first(believed),
+            ReplanPolicy::NextYearStart => self.plan.calendar.next_year_start(believed),
             ReplanPolicy::Projected => believed,
             ReplanPolicy::FixedSlip => {
                 let mut d = old;
@@ -134,10 +129,10 @@ impl World<'_> {
             let st = &mut self.programme[pm];
             if pm.follows_pilot_start() && st.achieved.is_none() {
                 let o = st.planned;
-                let n = if rp.policy == ReplanPolicy::NextApril
-                    && is_first_of_april(st.first_planned)
+                let n = if rp.policy == ReplanPolicy::NextYearStart
+                    && self.plan.calendar.is_year_start(st.first_planned)
                 {
-                    // April-anchored dates (the NHS planning cycle) move in whole years.
+                    // Dates anchored to the year start (the planning cycle) move in whole years.
                     add_years(o, whole_years(delta.num_days()))
                 } else {
                     o + delta
@@ -240,10 +235,9 @@ mod tests {
     #[test]
     fn april_anchored_dates_move_in_whole_years() {
         let d = NaiveDate::from_ymd_opt(2015, 4, 1).unwrap();
-        assert!(is_first_of_april(d));
-        assert!(!is_first_of_april(
-            NaiveDate::from_ymd_opt(2015, 4, 2).unwrap()
-        ));
+        let cal = crate::model::calendar::Calendar::new(d, d);
+        assert!(cal.is_year_start(d));
+        assert!(!cal.is_year_start(NaiveDate::from_ymd_opt(2015, 4, 2).unwrap()));
         assert_eq!(whole_years(90), 0);
         assert_eq!(whole_years(270), 1);
         assert_eq!(

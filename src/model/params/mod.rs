@@ -122,6 +122,8 @@ pub struct CalendarParams {
     pub start: NaiveDate,
     /// Last simulated date (inclusive).
     pub horizon: NaiveDate,
+    /// Month (1–12) on whose first day the financial year starts.
+    pub financial_year_start_month: u32,
 }
 
 /// Mechanism switches (all on by default); see `scenario::raw::Switches`.
@@ -151,11 +153,13 @@ pub struct Switches {
     pub local_workarounds: bool,
     pub deadline_momentum: bool,
     pub leader_decisions: bool,
+    pub wind_down: bool,
+    pub consultant_local_effectiveness: bool,
 }
 
 impl Switches {
     /// Every switch with its scenario key, in declaration order.
-    pub fn named(&self) -> [(&'static str, bool); 23] {
+    pub fn named(&self) -> [(&'static str, bool); 25] {
         [
             ("deadline_feedback", self.deadline_feedback),
             ("national_barriers", self.national_barriers),
@@ -180,6 +184,11 @@ impl Switches {
             ("local_workarounds", self.local_workarounds),
             ("deadline_momentum", self.deadline_momentum),
             ("leader_decisions", self.leader_decisions),
+            ("wind_down", self.wind_down),
+            (
+                "consultant_local_effectiveness",
+                self.consultant_local_effectiveness,
+            ),
         ]
     }
 }

@@ -57,6 +57,9 @@ pub struct ConsultancyParams {
     pub relational_bias: f64,
     /// Share of consultants' contribution kept when a contract ends (0..1).
     pub handover_fraction: f64,
+    /// Value of a consultant hour of early adopter support relative to a
+    /// programme team hour (0..1).
+    pub local_support_effectiveness: f64,
     /// Contracts, in scenario order.
     pub contracts: Vec<ConsultancyContract>,
 }
@@ -72,7 +75,7 @@ pub struct ConsultancyContract {
     pub amount_gbp: f64,
 }
 
-/// The budget of one financial year (1 April to 31 March).
+/// The budget of one financial year (from `calendar.financial_year_start`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BudgetYear {
     /// Calendar year in which the financial year starts.
