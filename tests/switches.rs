@@ -883,6 +883,9 @@ fn every_switch_has_a_test() {
         "deadline_feedback",
         "leadership_loss",
         "replanning",
+        // Tested in tests/meetings_memberships.rs.
+        "delegation",
+        "meetings_first",
     ];
     let mut tested: Vec<String> = tested.iter().map(|s| s.to_string()).collect();
     tested.sort();

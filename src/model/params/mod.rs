@@ -145,11 +145,13 @@ pub struct Switches {
     pub funding_gateway: bool,
     pub bias_adaptation: bool,
     pub budget_cap: bool,
+    pub delegation: bool,
+    pub meetings_first: bool,
 }
 
 impl Switches {
     /// Every switch with its scenario key, in declaration order.
-    pub fn named(&self) -> [(&'static str, bool); 19] {
+    pub fn named(&self) -> [(&'static str, bool); 21] {
         [
             ("deadline_feedback", self.deadline_feedback),
             ("national_barriers", self.national_barriers),
@@ -170,6 +172,8 @@ impl Switches {
             ("funding_gateway", self.funding_gateway),
             ("bias_adaptation", self.bias_adaptation),
             ("budget_cap", self.budget_cap),
+            ("delegation", self.delegation),
+            ("meetings_first", self.meetings_first),
         ]
     }
 }
