@@ -1,5 +1,5 @@
-//! Meetings, attendance, meeting burden, involvement and memberships
-//! (issue 9, defects 7 and 8; docs/ODD.md §5, §7.6, §7.12, §4.11).
+//! Meetings, attendance, meeting burden and involvement (issue 9, defect 7;
+//! docs/ODD.md §7.6, §7.12, §4.11).
 //!
 //! Paired tests use common random numbers: both arms share the master seed
 //! and replication indices, so every agent sees the same draws until the
@@ -10,8 +10,6 @@
 //! tests/switches.rs: a null effect passes a one-sided 3-SE test by chance
 //! about 0.1% of the time, and the seed is fixed so the tests are
 //! deterministic).
-
-use std::collections::BTreeMap;
 
 use sim::{simulate, Run};
 
@@ -85,7 +83,9 @@ mod sim {
                     .meetings
                     .iter()
                     .filter(|m| {
-                        plan.bodies[m.body as usize].id.starts_with("steering_committee:")
+                        plan.bodies[m.body as usize]
+                            .id
+                            .starts_with("steering_committee:")
                             && m.attendees.iter().any(|&n| n > 0)
                             && !m.quorate
                     })
@@ -100,23 +100,6 @@ mod sim {
                     involved_by_kind: per_kind(Metric::InvolvedShare),
                     attendees_by_kind,
                 }
-            })
-            .collect()
-    }
-
-    /// The plan's early adopters: id and the member organisations' names
-    /// (`kind:name`, or `kind#index` for unnamed agents).
-    pub fn memberships(text: &str) -> Vec<(String, Vec<String>)> {
-        let scenario = Scenario::from_toml(text, "tests/meetings_memberships.rs")
-            .unwrap_or_else(|e| panic!("valid scenario: {e}"));
-        let plan = Plan::new(&scenario);
-        plan.eas
-            .iter()
-            .map(|e| {
-                (
-                    e.id.clone(),
-                    e.members.iter().map(|&a| format!("{a:?}")).collect(),
-                )
             })
             .collect()
     }
@@ -144,10 +127,6 @@ fn set_off(doc: &mut toml_edit::DocumentMut, switches: &[&str]) {
     for s in switches {
         doc["switches"][*s] = toml_edit::value(false);
     }
-}
-
-fn total(series: &BTreeMap<String, Vec<f64>>, kind: &str) -> f64 {
-    series[kind].iter().sum()
 }
 
 fn mean_go_live(r: &Run) -> f64 {
@@ -194,7 +173,12 @@ fn desk_work_does_not_crowd_out_attendance() {
     };
     let a = simulate(&arm(0.0), 20);
     let b = simulate(&arm(1.0), 20);
-    for kind in ["acute_trust", "community_trust", "gp_practice", "third_sector"] {
+    for kind in [
+        "acute_trust",
+        "community_trust",
+        "gp_practice",
+        "third_sector",
+    ] {
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(
                 x.meeting_hours_by_kind[kind], y.meeting_hours_by_kind[kind],
@@ -235,7 +219,10 @@ fn meeting_burden_does_not_bite_when_meetings_fit_in_capacity() {
     let on = simulate(&arm(true), 20);
     let off = simulate(&arm(false), 20);
     for (i, (a, b)) in on.iter().zip(&off).enumerate() {
-        assert!(a == b, "replication {i}: meeting burden acted although meetings fit");
+        assert!(
+            a == b,
+            "replication {i}: meeting burden acted although meetings fit"
+        );
     }
 }
 
@@ -327,6 +314,38 @@ fn involvement_is_relative_to_own_capacity() {
     for r in &runs {
         let gp = &r.involved_by_kind["gp_practice"];
         // Monthly periods from June 2013: index 13 is July 2014.
-        assert!(gp[13] > 0.5, "GP practices involved in July 2014: {}", gp[13]);
+        assert!(
+            gp[13] > 0.5,
+            "GP practices involved in July 2014: {}",
+            gp[13]
+        );
     }
+}
+
+/// The new meeting keys are validated with their key path; the removed
+/// `effort.involvement_hours` is an unknown key (replaced by
+/// `effort.involvement_share`).
+#[test]
+fn meeting_and_involvement_keys_are_validated() {
+    let bad_kind = scenario(|d| {
+        d["meetings"]["delegating_kinds"] =
+            toml_edit::value(toml_edit::Array::from_iter(["acute_trusts"]));
+    });
+    let e = sim::errors(&bad_kind);
+    assert!(e.contains("meetings.delegating_kinds[0]"), "{e}");
+    let lay = scenario(|d| {
+        d["meetings"]["delegating_kinds"] =
+            toml_edit::value(toml_edit::Array::from_iter(["lay_partner"]));
+    });
+    assert!(sim::errors(&lay).contains("meetings.delegating_kinds[0]"));
+    let weight = scenario(|d| d["meetings"]["delegate_weight"] = toml_edit::value(1.5));
+    assert!(sim::errors(&weight).contains("meetings.delegate_weight"));
+    let old = scenario(|d| {
+        d["effort"]["involvement_hours"] = toml_edit::value(4.0);
+    });
+    let e = sim::errors(&old);
+    assert!(
+        e.contains("involvement_hours") && e.contains("unknown key"),
+        "{e}"
+    );
 }

@@ -608,7 +608,10 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
                 path,
                 "an organisation kind with staff to delegate to",
                 Some(format!("`{k}`")),
-                Some("lay partners and the programme team attend in person; remove this entry".into()),
+                Some(
+                    "lay partners and the programme team attend in person; remove this entry"
+                        .into(),
+                ),
             ),
             Some(_) if raw.meetings.delegating_kinds[..i].contains(k) => c.push(
                 path,
