@@ -934,6 +934,9 @@ fn every_switch_has_a_test() {
         // Paired tests in tests/money_accounting.rs.
         "wind_down",
         "consultant_local_effectiveness",
+        // Tested in tests/meetings_memberships.rs.
+        "delegation",
+        "meetings_first",
     ];
     let mut tested: Vec<String> = tested.iter().map(|s| s.to_string()).collect();
     tested.sort();

@@ -144,7 +144,7 @@ pub struct Switches {
     pub outcome_feedback: bool,
     /// Visible progress raises engagement. Unit: on/off. Source: S2 ch.4 (I1).
     pub progress_feedback: bool,
-    /// Meeting hours beyond an agent's spare capacity lower its engagement. Unit: on/off. Source: S0 (D1, E2).
+    /// Meeting hours attended in person beyond what an organisation can give to the programme (its capacity after workload, averaged over the last four weeks) lower its engagement. Unit: on/off. Source: S0 (D1, E2).
     pub meeting_burden: bool,
     /// Churn in meeting attendees forces debates to be rehashed. Unit: on/off. Source: S2 ch.3 (E4).
     pub meeting_churn: bool,
@@ -176,6 +176,10 @@ pub struct Switches {
     pub wind_down: bool,
     /// Consultant hours given to early adopter support count at `consultancy.local_support_effectiveness` of a programme team hour. Off: consultant and team hours count the same. Unit: on/off. Source: S2 ch.5, ch.6 (E6, F3).
     pub consultant_local_effectiveness: bool,
+    /// Organisations that delegate may send a junior delegate when no senior person can come; a delegate counts for attendance but carries `meetings.delegate_weight` of an attendee's output and gives its organisation no contact gain. Unit: on/off. Source: S2 ch.3 (b.6); S0 (A3).
+    pub delegation: bool,
+    /// Meetings come first: the hours of this week's meetings attended in person are reserved before desk work is split. Off: desk work ignores meetings. Unit: on/off. Source: S2 ch.3, ch.4 (b.5: scheduled meetings); S0 (E2).
+    pub meetings_first: bool,
 }
 
 impl Default for Switches {
@@ -206,6 +210,8 @@ impl Default for Switches {
             leader_decisions: true,
             wind_down: true,
             consultant_local_effectiveness: true,
+            delegation: true,
+            meetings_first: true,
         }
     }
 }
@@ -479,8 +485,8 @@ pub struct EffortSpec {
     pub local_hour_cost_gbp: f64,
     /// Share of local funding (after tranches) that reaches early adopters as capacity. Unit: share 0..1. Source: S2 ch.6 (E13) — assumption.
     pub local_funding_efficiency: f64,
-    /// Hours per month above which an agent counts as actively involved. Unit: hours/month. Source: assumption.
-    pub involvement_hours: f64,
+    /// Share of its own programme capacity (capacity × (1 − workload) over the recording period) that an organisation must give (desk work plus meetings attended in person) to count as actively involved. Unit: share 0..1. Source: assumption (a definition, not fitted to any survey).
+    pub involvement_share: f64,
     /// Engagement a GP practice needs to take part in a pilot (piloting at its own expense, E14). Unit: 0..1. Source: S2 ch.4 (C1, E14) — assumption.
     pub pilot_willing_engagement: f64,
     /// Multiplier on an early adopter's effort per unit of prior relationships: effort × (1 − w/2 + w × prior_relationships). Unit: multiplier. Source: S2 ch.4 (H1, H2) — magnitude assumption.
@@ -499,7 +505,7 @@ impl Default for EffortSpec {
             project_manager_relational_bias: 0.6,
             local_hour_cost_gbp: 60.0,
             local_funding_efficiency: 0.5,
-            involvement_hours: 4.0,
+            involvement_share: 0.25,
             pilot_willing_engagement: 0.3,
             prior_relationship_weight: 1.0,
         }
@@ -567,6 +573,10 @@ pub struct MeetingSpec {
     pub steering_meeting_hours: f64,
     /// Share of steering committee attendee-hours that counts as relational progress on the early adopter. Unit: share. Source: assumption.
     pub steering_output_share: f64,
+    /// Output (attendee-hours) of a delegate relative to a senior attendee. Unit: share 0..1. Source: S2 ch.3 (b.6: attendance delegated down); S0 (A3: engagement not rooted back into organisations) — magnitude assumption.
+    pub delegate_weight: f64,
+    /// Organisation kinds that send a delegate when no senior person can attend. Unit: agent kind ids. Source: S2 ch.3 (b.6: NHS providers delegated down).
+    pub delegating_kinds: Vec<String>,
 }
 
 impl Default for MeetingSpec {
@@ -577,6 +587,8 @@ impl Default for MeetingSpec {
             steering_every_weeks: 4,
             steering_meeting_hours: 3.0,
             steering_output_share: 0.5,
+            delegate_weight: 0.5,
+            delegating_kinds: vec!["acute_trust".into(), "community_trust".into()],
         }
     }
 }

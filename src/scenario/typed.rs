@@ -91,6 +91,8 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             leader_decisions: s.leader_decisions,
             wind_down: s.wind_down,
             consultant_local_effectiveness: s.consultant_local_effectiveness,
+            delegation: s.delegation,
+            meetings_first: s.meetings_first,
         },
         organisations: Organisations { by_kind },
         programme: ProgrammeParams {
@@ -188,7 +190,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             project_manager_relational_bias: e.project_manager_relational_bias,
             local_hour_cost_gbp: e.local_hour_cost_gbp,
             local_funding_efficiency: e.local_funding_efficiency,
-            involvement_hours: e.involvement_hours,
+            involvement_share: e.involvement_share,
             pilot_willing_engagement: e.pilot_willing_engagement,
             prior_relationship_weight: e.prior_relationship_weight,
         },
@@ -211,6 +213,8 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             steering_every_weeks: m.steering_every_weeks,
             steering_meeting_hours: m.steering_meeting_hours,
             steering_output_share: m.steering_output_share,
+            delegate_weight: m.delegate_weight,
+            delegates: AgentKind::ALL.map(|k| m.delegating_kinds.iter().any(|d| d == k.id())),
         },
         barriers: raw
             .barriers

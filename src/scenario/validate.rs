@@ -550,11 +550,7 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         ef.key("local_funding_efficiency"),
         e.local_funding_efficiency,
     );
-    c.non_negative(
-        ef.key("involvement_hours"),
-        e.involvement_hours,
-        "number of hours",
-    );
+    c.unit(ef.key("involvement_share"), e.involvement_share);
     c.unit(
         ef.key("pilot_willing_engagement"),
         e.pilot_willing_engagement,
@@ -617,6 +613,34 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         mt.key("steering_output_share"),
         raw.meetings.steering_output_share,
     );
+    c.unit(mt.key("delegate_weight"), raw.meetings.delegate_weight);
+    for (i, k) in raw.meetings.delegating_kinds.iter().enumerate() {
+        let path = mt.key("delegating_kinds").index(i);
+        match AgentKind::from_id(k) {
+            None => c.push(
+                path,
+                "an agent kind",
+                Some(format!("`{k}`")),
+                Some(did_you_mean(k, AgentKind::ALL.iter().map(|k| k.id()))),
+            ),
+            Some(AgentKind::ProgrammeTeam | AgentKind::LayPartner) => c.push(
+                path,
+                "an organisation kind with staff to delegate to",
+                Some(format!("`{k}`")),
+                Some(
+                    "lay partners and the programme team attend in person; remove this entry"
+                        .into(),
+                ),
+            ),
+            Some(_) if raw.meetings.delegating_kinds[..i].contains(k) => c.push(
+                path,
+                "each kind listed once",
+                Some(format!("`{k}` again")),
+                Some("remove the duplicate".into()),
+            ),
+            Some(_) => {}
+        }
+    }
 
     // Barriers.
     unique_ids(

@@ -9,6 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::progress::{can_use_relational, can_use_transactional};
+use super::meetings::MEETING_WINDOW_WEEKS;
 use super::World;
 use crate::engine::plan::Plan;
 use crate::engine::rng::{stream, Purpose};
@@ -37,8 +38,13 @@ pub(super) struct Agent {
     pub rel: f64,
     /// Transactional hours intended (then spent) this week.
     pub trans: f64,
-    /// Meeting hours attended this week.
+    /// Meeting hours attended in person this week (settled before desk work).
     pub meeting_hours: f64,
+    /// Meeting hours attended by a delegate on its behalf this week.
+    pub delegated_hours: f64,
+    /// In-person meeting hours of the last `MEETING_WINDOW_WEEKS` weeks,
+    /// indexed by week modulo the window (attendance room, meeting burden).
+    pub recent_meeting_hours: [f64; MEETING_WINDOW_WEEKS],
     /// Achievements it saw this week.
     pub progress_events: u32,
     /// Programme hours in the current recording period (involvement).
@@ -46,10 +52,15 @@ pub(super) struct Agent {
 }
 
 impl Agent {
-    /// Hours left this week after day-to-day work and the programme work
-    /// already intended or attended.
-    pub fn spare_hours(&self) -> f64 {
-        self.capacity * (1.0 - self.workload) - self.rel - self.trans - self.meeting_hours
+    /// Hours a week the organisation can give the programme: its capacity
+    /// after day-to-day work.
+    pub fn programme_capacity(&self) -> f64 {
+        self.capacity * (1.0 - self.workload)
+    }
+
+    /// Mean weekly in-person meeting hours over the meeting window.
+    pub fn meeting_load(&self) -> f64 {
+        self.recent_meeting_hours.iter().sum::<f64>() / MEETING_WINDOW_WEEKS as f64
     }
 }
 
@@ -88,6 +99,8 @@ pub(super) fn initial_agents(plan: &Plan, master_seed: u64, replication: u64) ->
                 rel: 0.0,
                 trans: 0.0,
                 meeting_hours: 0.0,
+                delegated_hours: 0.0,
+                recent_meeting_hours: [0.0; MEETING_WINDOW_WEEKS],
                 progress_events: 0,
                 period_hours: 0.0,
             }
@@ -102,8 +115,10 @@ pub(super) fn availability_shock<R: rand::Rng>(rng: &mut R, cv: f64) -> f64 {
 }
 
 impl World<'_> {
-    /// Phase 2 (parallel over agents): available hours and their split.
+    /// Phase 2: who comes to this week's meetings (sequential, §7.6), then
+    /// (parallel over agents) available hours and their split into desk work.
     pub(super) fn decide(&mut self, parallel: bool) {
+        self.attend();
         let plan = self.plan;
         let params = plan.params();
         let eas = &self.eas;
@@ -113,6 +128,7 @@ impl World<'_> {
             0.0
         };
         let noise = params.effort.availability_noise;
+        let meetings_first = params.switches.meetings_first;
         let leader_factor = self.leadership_capacity_factor();
         let decide_one = |(i, a): (usize, &mut Agent)| {
             let plan_a = &plan.agents[i];
@@ -133,13 +149,19 @@ impl World<'_> {
             let available = if is_team {
                 a.capacity * leader_factor * a.engagement * shock
             } else if active > 0 {
-                a.capacity * (1.0 - a.workload) * a.engagement * shock
+                a.programme_capacity() * a.engagement * shock
             } else {
                 0.0
             };
-            a.rel = available * a.relational_bias;
-            a.trans = available - a.rel;
-            a.meeting_hours = 0.0;
+            // Meetings come first: the hours of this week's meetings attended
+            // in person are reserved before desk work is split (b.5, E2).
+            let desk = if meetings_first && !is_team {
+                (available - a.meeting_hours).max(0.0)
+            } else {
+                available
+            };
+            a.rel = desk * a.relational_bias;
+            a.trans = desk - a.rel;
             a.progress_events = 0;
         };
         if parallel {

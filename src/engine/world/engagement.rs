@@ -76,10 +76,14 @@ impl World<'_> {
             }
             d += g.contact_gain * a.meeting_hours.min(12.0);
             if sw.meeting_burden && a.kind != AgentKind::ProgrammeTeam {
-                let spare = a.capacity * (1.0 - a.workload);
-                let used = a.rel + a.trans + a.meeting_hours;
-                if spare > 0.0 && used > spare {
-                    d -= g.burden_loss * (used - spare) / spare;
+                // Burden bites only where the meetings an organisation
+                // attends in person exceed what it can give the programme,
+                // averaged over the meeting window (D1, E2); desk work is
+                // sized to fit its capacity and delegates' hours are not its own.
+                let can_give = a.programme_capacity();
+                let load = a.meeting_load();
+                if can_give > 0.0 && load > can_give {
+                    d -= g.burden_loss * (load - can_give) / can_give;
                 }
             }
             let missed = if a.kind == AgentKind::LayPartner {

@@ -80,6 +80,13 @@ impl Recorder {
     }
 }
 
+/// Whether an organisation that gave `hours` to the programme in a period
+/// in which it could give `could_give` hours was actively involved: it gave
+/// something, and at least `share` of what it could give.
+pub(super) fn is_involved(hours: f64, could_give: f64, share: f64) -> bool {
+    hours > 0.0 && hours >= share * could_give
+}
+
 impl World<'_> {
     /// Phase 8: this week into the current recording period.
     pub(super) fn observe(&mut self) {
@@ -107,10 +114,14 @@ impl World<'_> {
                 rec.transactional[k];
             row[SeriesLayout::kind_metric(kind, Metric::MeetingHours)] += rec.meeting[k];
             if last_in_period {
-                let threshold = params.effort.involvement_hours * weeks / (365.25 / 12.0 / 7.0);
+                // Actively involved: the organisation gave at least
+                // `effort.involvement_share` of what it could give the
+                // programme over the period (its own capacity after workload),
+                // in desk work and meetings attended in person (docs/ODD.md §4.11).
+                let share = params.effort.involvement_share;
                 let involved = agents
                     .iter()
-                    .filter(|a| a.period_hours >= threshold && a.period_hours > 0.0)
+                    .filter(|a| is_involved(a.period_hours, a.programme_capacity() * weeks, share))
                     .count();
                 row[SeriesLayout::kind_metric(kind, Metric::InvolvedShare)] =
                     involved as f64 / n as f64;

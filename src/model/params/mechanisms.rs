@@ -19,8 +19,8 @@ pub struct Effort {
     /// Cost of one hour of bought local capacity (GBP/hour).
     pub local_hour_cost_gbp: f64,
     pub local_funding_efficiency: f64,
-    /// Hours per month to count as involved (hours/month).
-    pub involvement_hours: f64,
+    /// Share of own programme capacity to count as involved (0..1).
+    pub involvement_share: f64,
     pub pilot_willing_engagement: f64,
     pub prior_relationship_weight: f64,
 }
@@ -44,7 +44,7 @@ pub struct Engagement {
 }
 
 /// Meeting mechanics.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Meetings {
     /// Output lost per unit of attendee churn (0..1).
     pub churn_penalty: f64,
@@ -56,6 +56,10 @@ pub struct Meetings {
     pub steering_meeting_hours: f64,
     /// Share of steering attendee-hours counted as relational progress.
     pub steering_output_share: f64,
+    /// Output of a delegate relative to a senior attendee (0..1).
+    pub delegate_weight: f64,
+    /// Whether each agent kind (by `AgentKind::index`) delegates.
+    pub delegates: [bool; crate::model::AgentKind::COUNT],
 }
 
 /// A national barrier.

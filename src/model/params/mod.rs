@@ -155,11 +155,13 @@ pub struct Switches {
     pub leader_decisions: bool,
     pub wind_down: bool,
     pub consultant_local_effectiveness: bool,
+    pub delegation: bool,
+    pub meetings_first: bool,
 }
 
 impl Switches {
     /// Every switch with its scenario key, in declaration order.
-    pub fn named(&self) -> [(&'static str, bool); 25] {
+    pub fn named(&self) -> [(&'static str, bool); 27] {
         [
             ("deadline_feedback", self.deadline_feedback),
             ("national_barriers", self.national_barriers),
@@ -189,6 +191,8 @@ impl Switches {
                 "consultant_local_effectiveness",
                 self.consultant_local_effectiveness,
             ),
+            ("delegation", self.delegation),
+            ("meetings_first", self.meetings_first),
         ]
     }
 }
