@@ -24,8 +24,8 @@ pub(super) fn eroded_credibility(credibility: f64, loss: f64) -> f64 {
 }
 
 impl World<'_> {
-    /// Focus multiplier on the members' hours pooled for early adopter `e`
-    /// this week (1 with `deadline_momentum` off): the deadline is near when
+    /// Focus multiplier on the effect of the hours pooled for early adopter
+    /// `e` this week (read by the progress phase, §7.7) (1 with `deadline_momentum` off): the deadline is near when
     /// the early adopter is active, not yet live and its planned pilot start
     /// is at most `replanning.review_every_weeks` weeks ahead (before the
     /// next review); it is as credible as the programme's record of missed
@@ -47,23 +47,6 @@ impl World<'_> {
             self.review.credibility(),
             near,
         )
-    }
-
-    /// Phase 3, after the organisations' hours are pooled and before the
-    /// central and local hours are added: members' hours on each early
-    /// adopter are multiplied by its deadline focus.
-    pub(super) fn focus_member_hours(&mut self) {
-        for e in 0..self.eas.len() {
-            let f = self.deadline_focus(e);
-            if f == 1.0 {
-                continue;
-            }
-            let s = &mut self.eas[e];
-            s.rel_pool *= f;
-            for h in &mut s.trans_pool {
-                *h *= f;
-            }
-        }
     }
 }
 

@@ -182,7 +182,6 @@ impl World<'_> {
         }
         self.record.start_week();
         self.spread_organisation_hours();
-        self.focus_member_hours(); // deadline momentum (§7.12, deadlines.rs)
         let n_active = self.eas.iter().filter(|e| e.active).count();
         self.spread_central_hours(n_active);
         self.add_local_capacity(n_active);

@@ -151,6 +151,7 @@ impl World<'_> {
         let toolkit_live = self.toolkit_live();
         let toolkit_gain = 1.0 / (1.0 - params.codesign.toolkit_reduction).max(0.05);
         let decisions = self.leadership_decision_factor(); // F2 (§7.12, leadership.rs)
+        let focus = self.deadline_focus(e); // I1, I4 (§7.12, deadlines.rs)
         let journey = &plan.journey;
         let ea_plan = &plan.eas[e];
         let applied = &mut self.record.result.applied_transactional_hours;
@@ -165,10 +166,12 @@ impl World<'_> {
         if !s.active {
             return;
         }
+        // Prior relationships (H1) and a near, credible deadline (I1) make
+        // the hours pooled for the early adopter count for more.
         let prior = prior_relationship_multiplier(
             ea_plan.prior_relationships,
             params.effort.prior_relationship_weight,
-        );
+        ) * focus;
         let mut rel_remaining = 0.0;
         let mut all_remaining = 0.0;
         for m in 0..journey.len() {
