@@ -8,8 +8,8 @@
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::progress::{can_use_relational, can_use_transactional};
 use super::meetings::MEETING_WINDOW_WEEKS;
+use super::progress::{can_use_relational, can_use_transactional};
 use super::World;
 use crate::engine::plan::Plan;
 use crate::engine::rng::{stream, Purpose};
