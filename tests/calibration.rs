@@ -63,7 +63,6 @@ fn synthetic_targets(truth: &Scenario) -> String {
 }
 
 #[test]
-#[ignore = "model v2 (issue 9, journey branch): barriers now hold milestones until worked around; re-enable with the re-calibration"]
 fn abc_recovers_known_parameters() {
     let base = Scenario::default_nwl();
     let truth_values = [2.5, 2000.0];
@@ -191,7 +190,6 @@ fn abc_is_deterministic_across_threads_and_resumes_exactly() {
 /// the time per target through sampling noise alone, and the seed is fixed,
 /// so the outcome is reproducible.
 #[test]
-#[ignore = "model v2 (issue 9, journey branch): calibrated values predate the new journey mechanisms; re-enable with the re-calibration"]
 fn default_scenario_meets_the_published_timeline() {
     let s = Scenario::default_nwl();
     let text = std::fs::read_to_string(root_path("scenarios/targets/nwl_2015.toml")).unwrap();

@@ -214,6 +214,9 @@ fn absent_signing_kind_does_not_block_sign_off() {
     let text = scenario(|doc| {
         doc["effort"]["signer_complementarity"] = toml_edit::value(1.0);
         doc["switches"]["national_barriers"] = toml_edit::value(false);
+        // The last budget carried forward: the horizon is not cut short by
+        // the programme winding down (§7.9).
+        doc["switches"]["wind_down"] = toml_edit::value(false);
     });
     for r in simulate(&text, 12) {
         assert!(
@@ -377,14 +380,23 @@ fn a_barrier_holds_its_milestones_until_worked_around() {
 /// Defect 3 (issue 9), G1: the workaround's cost grows with the parties
 /// that must share data: information governance in Brent involves its CCG,
 /// council, community trust and 67 practices (the kinds that sign the
-/// milestones it governs), 150 + 4 × 70 hours in the default scenario. A
-/// higher cost per party delays Brent's workaround (paired, same seed).
+/// milestones it governs): `workaround_hours + workaround_hours_per_party ×
+/// 70` hours. Doubling the cost per party delays Brent's workaround (paired,
+/// same seed).
 #[test]
 fn workaround_cost_grows_with_parties() {
     let on = simulate(DEFAULT, REPS);
     let brent = &on[0].workarounds["brent/information_governance"];
     assert_eq!(brent.parties, 1 + 1 + 1 + 67);
-    assert_eq!(brent.hours, 150.0 + 4.0 * 70.0);
+    let doc: toml_edit::DocumentMut = DEFAULT.parse().expect("TOML");
+    let ig = &doc["barriers"][0];
+    let (fixed, per_party) = (
+        ig["workaround_hours"].as_float().expect("a number"),
+        ig["workaround_hours_per_party"]
+            .as_float()
+            .expect("a number"),
+    );
+    assert_eq!(brent.hours, fixed + per_party * 70.0);
     let mh = &on[0].workarounds["mental_health/information_governance"];
     assert!(mh.parties < brent.parties && mh.hours < brent.hours);
 
@@ -395,7 +407,7 @@ fn workaround_cost_grows_with_parties() {
                 .expect("barriers")
                 .iter_mut()
             {
-                b["workaround_hours_per_party"] = toml_edit::value(8.0);
+                b["workaround_hours_per_party"] = toml_edit::value(2.0 * per_party);
             }
         }),
         REPS,

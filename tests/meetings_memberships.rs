@@ -300,9 +300,12 @@ fn switch_meetings_first_off_brings_go_live_forward() {
 /// Involvement is relative to an organisation's own capacity (§4.11). GP
 /// practices give about half an hour a week; with every practice fully
 /// engaged (engagement 0.9, no spread, no weekly noise) each practice in an
-/// active early adopter gives 90% of what it can, so in mid-2014 (most early
-/// adopters active) most practices must count as involved. Under the old
-/// absolute threshold (4 hours a month) almost none did.
+/// active early adopter with work it can do gives 90% of what it can, so in
+/// mid-2014 (most early adopters active) a large share of practices must
+/// count as involved: not all, since hours go only to work an organisation
+/// can do (§7.3), and a practice whose early adopter has no open work it
+/// signs gives its transactional hours to nothing. Under the old absolute
+/// threshold (4 hours a month, more than a practice can give) almost none did.
 #[test]
 fn involvement_is_relative_to_own_capacity() {
     let text = scenario(|d| {
@@ -315,7 +318,7 @@ fn involvement_is_relative_to_own_capacity() {
         let gp = &r.involved_by_kind["gp_practice"];
         // Monthly periods from June 2013: index 13 is July 2014.
         assert!(
-            gp[13] > 0.5,
+            gp[13] > 0.3,
             "GP practices involved in July 2014: {}",
             gp[13]
         );

@@ -68,7 +68,6 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 #[test]
-#[ignore = "model v2 (issue 9, journey branch): the first go-live slip is a calibrated pattern (C1); re-enable with the re-calibration"]
 fn design_finishes_near_plan_while_pilots_are_a_year_late() {
     let s = Scenario::default_nwl();
     let (plan, results) = run(&s, REPS);
