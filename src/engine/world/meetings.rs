@@ -35,8 +35,11 @@ pub(super) enum Presence {
 #[derive(Debug, Clone)]
 pub(super) struct MeetingState {
     previous_attendance: Vec<Vec<bool>>,
-    /// Presence of every member at this week's meeting, if the body meets.
-    this_week: Vec<Option<Vec<Presence>>>,
+    /// Whether each body meets this week.
+    meets: Vec<bool>,
+    /// Presence of every member at the body's meeting this week (a buffer
+    /// per body, reused week after week; read only when the body meets).
+    this_week: Vec<Vec<Presence>>,
 }
 
 impl MeetingState {
@@ -47,7 +50,12 @@ impl MeetingState {
                 .iter()
                 .map(|b| vec![false; b.members.len()])
                 .collect(),
-            this_week: vec![None; plan.bodies.len()],
+            meets: vec![false; plan.bodies.len()],
+            this_week: plan
+                .bodies
+                .iter()
+                .map(|b| Vec::with_capacity(b.members.len()))
+                .collect(),
         }
     }
 }
@@ -132,13 +140,15 @@ impl World<'_> {
             a.recent_meeting_hours[slot] = 0.0;
         }
         for b in 0..plan.bodies.len() {
-            if !self.body_meets(b) {
-                self.meetings.this_week[b] = None;
+            let meets = self.body_meets(b);
+            self.meetings.meets[b] = meets;
+            if !meets {
                 continue;
             }
             let body = &plan.bodies[b];
             let hours = body.meeting_hours;
-            let mut presence_of = Vec::with_capacity(body.members.len());
+            let presence_of = &mut self.meetings.this_week[b];
+            presence_of.clear();
             for &a in &body.members {
                 let ag = &mut self.agents[a.index()];
                 let room = if ag.kind == AgentKind::ProgrammeTeam {
@@ -147,8 +157,8 @@ impl World<'_> {
                     plan.team_funded[self.tick as usize]
                 } else {
                     meeting_room(
-                        ag.capacity * (1.0 - ag.workload),
-                        ag.recent_meeting_hours.iter().sum(),
+                        ag.programme_capacity(),
+                        ag.meeting_load() * MEETING_WINDOW_WEEKS as f64,
                         hours,
                     )
                 };
@@ -165,7 +175,6 @@ impl World<'_> {
                 }
                 presence_of.push(p);
             }
-            self.meetings.this_week[b] = Some(presence_of);
         }
     }
 
@@ -177,15 +186,16 @@ impl World<'_> {
         let sw = &params.switches;
         let t = self.tick;
         for (b, body) in plan.bodies.iter().enumerate() {
-            let Some(presence_of) = self.meetings.this_week[b].take() else {
+            if !self.meetings.meets[b] {
                 continue;
-            };
+            }
+            let presence_of = &self.meetings.this_week[b];
             let hours = body.meeting_hours;
             let mut counts = [0u16; AgentKind::COUNT];
             let (mut n, mut new_faces, mut lay) = (0u32, 0u32, false);
             let mut weight = 0.0;
             let previous = &mut self.meetings.previous_attendance[b];
-            for (j, (&a, &p)) in body.members.iter().zip(&presence_of).enumerate() {
+            for (j, (&a, &p)) in body.members.iter().zip(presence_of).enumerate() {
                 let came = p != Presence::Absent;
                 if came {
                     let ag = &mut self.agents[a.index()];

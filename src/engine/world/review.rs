@@ -82,8 +82,10 @@ impl World<'_> {
         let rp = &params.replanning;
         // Early adopters with nothing observed to project from are left out;
         // with no projection at all the plan stands (§7.13).
+        // The design projection is the same for every early adopter: once.
+        let design = self.design_projection_weeks();
         let mut projected: Vec<f64> = (0..self.eas.len())
-            .filter_map(|e| self.projected_go_live_weeks(e))
+            .filter_map(|e| self.projected_go_live_weeks(e, design))
             .collect();
         if projected.is_empty() {
             return;
@@ -177,7 +179,7 @@ impl World<'_> {
     /// observed design progress (`design_projection_weeks`) plus the
     /// planners' assumed preparation time, less the weeks since its sign-off.
     /// `None` when nothing observed supports a projection.
-    fn projected_go_live_weeks(&self, e: usize) -> Option<f64> {
+    fn projected_go_live_weeks(&self, e: usize, design: Option<f64>) -> Option<f64> {
         let plan = self.plan;
         let params = plan.params();
         let t = self.tick;
@@ -189,7 +191,7 @@ impl World<'_> {
         let since = s.signed_off.map_or(0, |signed| t - signed);
         let window = params.replanning.projection_window_weeks.min(since);
         if s.signed_off.is_none() || window < MIN_HISTORY_WEEKS {
-            let design = self.design_projection_weeks()?;
+            let design = design?;
             return Some((design + prep - since as f64).max(1.0));
         }
         let rate = (s.cumulative_work[t as usize] - s.cumulative_work[(t - window) as usize])
