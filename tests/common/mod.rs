@@ -1,0 +1,382 @@
+//! Shared helpers of the integration tests that simulate scenarios: the one
+//! place that touches the library's simulation API (`mod sim`, which maps
+//! results into the plain struct `Run`), the paired common-random-numbers
+//! statistics (`paired`, `assert_moves`) and outcome functions of `Run`.
+//! Each test file that needs them declares `mod common;`; not every file uses
+//! every helper, hence the `dead_code` allowance.
+//!
+//! **Paired design.** Both arms run the same master seed and replication
+//! indices (common random numbers: every agent's streams are keyed by seed,
+//! replication, agent and purpose, so two arms see the same shocks until
+//! their dynamics diverge). `assert_moves` asserts that the mean paired
+//! difference `off − on` lies beyond `K = 3` standard errors in the expected
+//! direction and that at least one replication differs. Three standard errors
+//! is the house tolerance: an effect-free mechanism passes a one-sided 3-SE
+//! test by chance with probability about 0.1%, and with a fixed seed the
+//! tests are deterministic.
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+pub use sim::{simulate, switch_names, week_of, MonthSpend, Run};
+
+// ===================================================================== API
+// The only place that touches the library's API (names like `Plan`,
+// `run_ensemble`, `EnsembleSpec` and `ReplicationResult`'s fields may be
+// renamed; adjust this block only).
+mod sim {
+    use std::collections::BTreeMap;
+
+    use chrono::{Datelike, NaiveDate};
+    use pioneer::model::calendar::financial_year;
+    use pioneer::model::calendar::Period;
+    use pioneer::observe::{Metric, MilestoneStatus, SpendCategory};
+    use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
+
+    /// Master seed shared by every arm (common random numbers).
+    const SEED: u64 = 20_130_628;
+
+    /// Spend of one calendar month, GBP by category id (`consultancy`,
+    /// `programme_team`, `ea_tranches`, `local_support`).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct MonthSpend {
+        pub year: i32,
+        pub month: u32,
+        /// NHS financial year (the calendar year in which it starts).
+        pub financial_year: i32,
+        pub by_category: BTreeMap<String, f64>,
+    }
+
+    /// What one replication produced, in plain terms. Times are in weeks
+    /// from the scenario's first week (tick 0).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Run {
+        /// Weeks simulated (an unreached milestone can be counted here).
+        pub horizon_weeks: f64,
+        /// Week each early adopter went live (`pilot_live`), in scenario order.
+        pub go_live_weeks: Vec<Option<f64>>,
+        /// Week each milestone was achieved, keyed `"<ea id>/<milestone>"` or
+        /// `"programme/<milestone>"`; skipped milestones are absent.
+        pub milestone_weeks: BTreeMap<String, Option<f64>>,
+        /// Latest planned week of each milestone (same keys).
+        pub final_plan_weeks: BTreeMap<String, f64>,
+        /// Number of re-plans of the programme's pilot start.
+        pub replans: usize,
+        /// Spend by calendar month.
+        pub spend: Vec<MonthSpend>,
+        /// First week of each recording period.
+        pub period_start_weeks: Vec<f64>,
+        /// Mean engagement per recording period, by agent kind id.
+        pub engagement_by_kind: BTreeMap<String, Vec<f64>>,
+        /// Transactional hours per recording period, by agent kind id.
+        pub transactional_hours_by_kind: BTreeMap<String, Vec<f64>>,
+        /// People enrolled under the new model at the end of each recording
+        /// period, across the programme.
+        pub people_enrolled: Vec<f64>,
+    }
+
+    /// Runs `replications` replications of the scenario `text` with the
+    /// shared master seed.
+    pub fn simulate(text: &str, replications: u32) -> Vec<Run> {
+        let scenario = Scenario::from_toml(text, "tests/common").expect("valid scenario");
+        let plan = Plan::new(&scenario);
+        let cal = &plan.calendar;
+        let weeks_of = |d: NaiveDate| cal.tick_of(d) as f64;
+        let results = run_ensemble(
+            &plan,
+            EnsembleSpec {
+                seed: SEED,
+                replications,
+            },
+            || {},
+        );
+        let period = scenario.raw().record.timeseries_every;
+        let period_start_weeks: Vec<f64> = (0..plan.periods)
+            .map(|p| weeks_of(cal.period_start(p, period)).max(0.0))
+            .collect();
+        let n_series = plan.series.len();
+        results
+            .iter()
+            .map(|r| {
+                let mut milestone_weeks = BTreeMap::new();
+                let mut final_plan_weeks = BTreeMap::new();
+                for m in &r.milestones {
+                    if m.status == MilestoneStatus::Skipped {
+                        continue;
+                    }
+                    let scope = m.ea.map_or("programme", |e| plan.eas[e].id.as_str());
+                    let key = format!("{scope}/{}", plan.milestone_id(m.milestone));
+                    milestone_weeks.insert(key.clone(), m.achieved.map(weeks_of));
+                    if let Some(p) = m.planned {
+                        final_plan_weeks.insert(key, weeks_of(p));
+                    }
+                }
+                let spend = (0..plan.months)
+                    .map(|mo| {
+                        let start = cal.period_start(mo, Period::Month);
+                        MonthSpend {
+                            year: start.year(),
+                            month: start.month(),
+                            financial_year: financial_year(start),
+                            by_category: SpendCategory::ALL
+                                .iter()
+                                .map(|&cat| (cat.id().to_string(), r.spend_in(mo, cat)))
+                                .collect(),
+                        }
+                    })
+                    .collect();
+                let per_kind = |metric: Metric| -> BTreeMap<String, Vec<f64>> {
+                    plan.series
+                        .defs
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, d)| d.scope.is_none() && d.metric == metric)
+                        .filter_map(|(i, d)| d.kind.map(|k| (i, k)))
+                        .map(|(i, k)| {
+                            let v = (0..plan.periods)
+                                .map(|p| r.series[p * n_series + i])
+                                .collect();
+                            (k.id().to_string(), v)
+                        })
+                        .collect()
+                };
+                Run {
+                    horizon_weeks: cal.weeks() as f64,
+                    go_live_weeks: r.go_live.iter().map(|g| g.map(|t| t as f64)).collect(),
+                    milestone_weeks,
+                    final_plan_weeks,
+                    replans: r
+                        .replans
+                        .iter()
+                        .filter(|x| x.milestone == "pilot_live")
+                        .count(),
+                    spend,
+                    period_start_weeks: period_start_weeks.clone(),
+                    engagement_by_kind: per_kind(Metric::Engagement),
+                    transactional_hours_by_kind: per_kind(Metric::TransactionalHours),
+                    people_enrolled: plan
+                        .series
+                        .defs
+                        .iter()
+                        .position(|d| {
+                            d.scope.is_none()
+                                && d.kind.is_none()
+                                && d.metric == Metric::PeopleEnrolled
+                        })
+                        .map(|i| {
+                            (0..plan.periods)
+                                .map(|p| r.series[p * n_series + i])
+                                .collect()
+                        })
+                        .expect("a programme-wide people_enrolled series"),
+                }
+            })
+            .collect()
+    }
+
+    /// Names of every switch in the scenario schema.
+    pub fn switch_names() -> Vec<String> {
+        let v = toml::Value::try_from(pioneer::scenario::raw::Switches::default())
+            .expect("switches serialise");
+        v.as_table().expect("a table").keys().cloned().collect()
+    }
+
+    /// The week (from tick 0 of the default scenario's calendar, which every
+    /// scenario here shares) containing an ISO date.
+    pub fn week_of(iso_date: &str) -> f64 {
+        let s = Scenario::default_nwl();
+        let cal = pioneer::model::calendar::Calendar::new(
+            s.raw().calendar.start.0,
+            s.raw().calendar.horizon.0,
+        );
+        let d = NaiveDate::parse_from_str(iso_date, "%Y-%m-%d").expect("ISO date");
+        cal.tick_of(d) as f64
+    }
+}
+// ================================================================ end API
+
+/// The shipped default scenario (North West London).
+pub const DEFAULT: &str = include_str!("../../scenarios/nwl_wsic_2013.toml");
+
+/// Replications per arm (see the module comment for the choice).
+pub const REPS: u32 = 150;
+
+/// Standard errors the paired mean must clear (house default; see the
+/// module comment).
+pub const K: f64 = 3.0;
+
+/// The default scenario with `change` applied to its TOML document and the
+/// `off` switches set to false in its `[switches]` table (created if absent,
+/// edited if present, so this works whether or not the file has one).
+pub fn scenario(off: &[&str], change: impl FnOnce(&mut toml_edit::DocumentMut)) -> String {
+    let mut doc: toml_edit::DocumentMut = DEFAULT.parse().expect("default scenario is TOML");
+    change(&mut doc);
+    for name in off {
+        doc["switches"][*name] = toml_edit::value(false);
+    }
+    doc.to_string()
+}
+
+/// The default scenario with one switch off.
+pub fn default_without(switch: &str) -> String {
+    scenario(&[switch], |_| {})
+}
+
+/// The default scenario, all switches on: simulated once, shared.
+pub fn default_on() -> &'static [Run] {
+    static RUNS: OnceLock<Vec<Run>> = OnceLock::new();
+    RUNS.get_or_init(|| simulate(DEFAULT, REPS))
+}
+
+// ============================================================= statistics
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Direction {
+    /// Off gives a larger value (later, more).
+    Up,
+    /// Off gives a smaller value (earlier, less).
+    Down,
+}
+
+/// Mean, standard error and number of non-zero per-replication paired
+/// differences `off − on` of an outcome.
+pub struct Paired {
+    pub mean: f64,
+    pub se: f64,
+    pub differing: usize,
+    pub n: usize,
+}
+
+pub fn paired(on: &[Run], off: &[Run], outcome: impl Fn(&Run) -> f64) -> Paired {
+    assert_eq!(on.len(), off.len(), "arms must have the same replications");
+    let d: Vec<f64> = on
+        .iter()
+        .zip(off)
+        .map(|(a, b)| outcome(b) - outcome(a))
+        .collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    Paired {
+        mean,
+        se: sd / n.sqrt(),
+        differing: d.iter().filter(|x| **x != 0.0).count(),
+        n: d.len(),
+    }
+}
+
+/// Asserts that switching off moved `outcome` in direction `dir` by more
+/// than `K` standard errors, and that it changed at least one replication.
+pub fn assert_moves(
+    switch: &str,
+    what: &str,
+    on: &[Run],
+    off: &[Run],
+    dir: Direction,
+    outcome: impl Fn(&Run) -> f64,
+) {
+    let p = paired(on, off, outcome);
+    // A difference that is the same in every replication (a structural
+    // consequence, e.g. a spend cap) has an SE of rounding size only.
+    let ratio = if p.se > 1e-9 * p.mean.abs() {
+        format!("{:+.1} SE", p.mean / p.se)
+    } else {
+        "the same in every replication".to_string()
+    };
+    println!(
+        "{switch}: {what}: mean paired difference off − on {:+.4} (SE {:.4}, {ratio}; {}/{} replications differ)",
+        p.mean, p.se, p.differing, p.n
+    );
+    assert!(
+        p.differing > 0,
+        "{switch} off: {what} is identical in every replication (the switch had no effect)"
+    );
+    let signed = match dir {
+        Direction::Up => p.mean,
+        Direction::Down => -p.mean,
+    };
+    assert!(
+        signed > 0.0 && signed > K * p.se,
+        "{switch} off: {what} should go {dir:?} by more than {K} SE: mean paired difference {:+.4}, SE {:.4}",
+        p.mean,
+        p.se
+    );
+}
+
+// =============================================================== outcomes
+// Functions of the local `Run` only.
+
+/// Mean week of go-live across the early adopters (not live: the horizon).
+pub fn mean_go_live(r: &Run) -> f64 {
+    r.go_live_weeks
+        .iter()
+        .map(|g| g.unwrap_or(r.horizon_weeks))
+        .sum::<f64>()
+        / r.go_live_weeks.len() as f64
+}
+
+/// Week a programme milestone was achieved (not reached: the horizon).
+pub fn programme_week(r: &Run, id: &str) -> f64 {
+    r.milestone_weeks
+        .get(&format!("programme/{id}"))
+        .unwrap_or_else(|| panic!("no programme milestone {id}"))
+        .unwrap_or(r.horizon_weeks)
+}
+
+/// Mean week a journey milestone was achieved across the early adopters to
+/// which it applies (not reached: the horizon).
+pub fn mean_ea_week(r: &Run, id: &str) -> f64 {
+    let suffix = format!("/{id}");
+    let weeks: Vec<f64> = r
+        .milestone_weeks
+        .iter()
+        .filter(|(k, _)| !k.starts_with("programme/") && k.ends_with(&suffix))
+        .map(|(_, w)| w.unwrap_or(r.horizon_weeks))
+        .collect();
+    assert!(!weeks.is_empty(), "no early adopter milestone {id}");
+    weeks.iter().sum::<f64>() / weeks.len() as f64
+}
+
+/// Mean engagement over the given agent kinds (all if empty), unweighted
+/// across kinds, averaged over the recording periods starting at or after
+/// `from_week`.
+pub fn mean_engagement(r: &Run, kinds: &[&str], from_week: f64) -> f64 {
+    let (mut sum, mut n) = (0.0, 0.0);
+    for (kind, series) in &r.engagement_by_kind {
+        if !kinds.is_empty() && !kinds.contains(&kind.as_str()) {
+            continue;
+        }
+        for (p, e) in series.iter().enumerate() {
+            if r.period_start_weeks[p] >= from_week {
+                sum += e;
+                n += 1.0;
+            }
+        }
+    }
+    assert!(n > 0.0, "no engagement values selected");
+    sum / n
+}
+
+/// Total spend of a category in the months selected by `month`.
+pub fn spend(r: &Run, category: &str, month: impl Fn(&sim::MonthSpend) -> bool) -> f64 {
+    r.spend
+        .iter()
+        .filter(|m| month(m))
+        .map(|m| m.by_category[category])
+        .sum()
+}
+
+/// Transactional hours over the whole run of the given agent kinds.
+pub fn transactional_hours(r: &Run, kinds: &[&str]) -> f64 {
+    kinds
+        .iter()
+        .map(|k| r.transactional_hours_by_kind[*k].iter().sum::<f64>())
+        .sum()
+}
+
+pub const PROVIDERS: [&str; 4] = [
+    "acute_trust",
+    "community_trust",
+    "gp_practice",
+    "third_sector",
+];
