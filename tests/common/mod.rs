@@ -3,7 +3,7 @@
 //! results into the plain struct `Run`), the paired common-random-numbers
 //! statistics (`paired`, `assert_moves`) and outcome functions of `Run`.
 //! Each test file that needs them declares `mod common;`; not every file uses
-//! every helper, hence the `dead_code` allowance.
+//! every helper, hence the `dead_code` and `unused_imports` allowances.
 //!
 //! **Paired design.** Both arms run the same master seed and replication
 //! indices (common random numbers: every agent's streams are keyed by seed,
@@ -14,7 +14,7 @@
 //! is the house tolerance: an effect-free mechanism passes a one-sided 3-SE
 //! test by chance with probability about 0.1%, and with a fixed seed the
 //! tests are deterministic.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::sync::OnceLock;
 
