@@ -17,6 +17,10 @@ use pioneer::model::calendar::Period;
 use pioneer::observe::{Metric, ReplicationResult, SeriesLayout, SpendCategory, CENTRAL_HOUR_USES};
 use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
 
+mod common;
+
+use common::{assert_moves, Direction};
+
 const DEFAULT: &str = include_str!("../scenarios/nwl_wsic_2013.toml");
 const SEED: u64 = 20_130_628;
 
@@ -355,14 +359,103 @@ fn switch_consultant_local_effectiveness_off_brings_go_live_forward() {
             .sum::<f64>()
             / r.go_live.len() as f64
     };
-    let diffs: Vec<f64> = r_on
-        .iter()
-        .zip(&r_off)
-        .map(|(a, b)| mean_go_live(b) - mean_go_live(a))
-        .collect();
-    let n = diffs.len() as f64;
-    let mean = diffs.iter().sum::<f64>() / n;
-    let se = (diffs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() / n.sqrt();
-    assert!(diffs.iter().any(|&x| x != 0.0), "the switch had no effect");
-    assert!(mean < -3.0 * se, "off − on {mean:+.3} weeks (SE {se:.3})");
+    assert_moves(
+        "consultant_local_effectiveness",
+        "mean go-live week",
+        &r_on,
+        &r_off,
+        Direction::Down,
+        mean_go_live,
+    );
+}
+
+// ------------------------------------------------- absorptive capacity
+
+#[test]
+fn switch_absorptive_capacity_off_spends_the_whole_free_pot_as_soon_as_schemes_exist() {
+    // Paired (common random numbers, 60 replications). With the switch on an
+    // early adopter takes bought local hours only up to `absorption_share` ×
+    // its members' own programme hours (E14, H7), so in 2013/14, when the
+    // first schemes exist for a few weeks only, far less local support is
+    // bought than the free pot offers; off, the pot is spent regardless.
+    // Tolerance: the paired mean must clear three standard errors.
+    let on = Scenario::default_nwl();
+    let off = scenario(|doc| doc["switches"]["absorptive_capacity"] = toml_edit::value(false));
+    let reps = 60;
+    let (plan, r_on) = run(&on, reps);
+    let (_, r_off) = run(&off, reps);
+    let local_2013 = |r: &ReplicationResult| {
+        spend_by_year(&plan, r, &[SpendCategory::LocalSupport])
+            .get(&2013)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    assert_moves(
+        "absorptive_capacity",
+        "2013/14 local support spend",
+        &r_on,
+        &r_off,
+        Direction::Up,
+        local_2013,
+    );
+}
+
+#[test]
+fn absorption_limits_local_support_to_what_the_schemes_can_direct() {
+    // Halving `absorption_share` can only lower what is bought in a year in
+    // which absorption binds (2013/14), and in every replication, since the
+    // offer is the same; doubling it cannot lower it.
+    let base = Scenario::default_nwl();
+    let half = scenario(|doc| doc["effort"]["absorption_share"] = toml_edit::value(0.5));
+    let (plan, r_base) = run(&base, 10);
+    let (_, r_half) = run(&half, 10);
+    let local = |r: &ReplicationResult| {
+        spend_by_year(&plan, r, &[SpendCategory::LocalSupport])
+            .get(&2013)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    for (a, b) in r_base.iter().zip(&r_half) {
+        assert!(
+            local(b) < local(a),
+            "half the absorption bought {:.0} GBP, the default {:.0} GBP",
+            local(b),
+            local(a)
+        );
+    }
+}
+
+#[test]
+fn the_central_share_of_spend_varies_between_replications() {
+    // Issue 9 defect 6: the C5 spend shares must come from the dynamics, not
+    // from the inputs alone. In 2013/14 (absorption binds) and 2015/16 (the
+    // implementation tranche waits for approved business plans) the central
+    // share must differ between replications.
+    let (plan, runs) = run(&Scenario::default_nwl(), 40);
+    for year in [2013, 2015] {
+        let shares: Vec<f64> = runs
+            .iter()
+            .map(|r| {
+                let central = spend_by_year(
+                    &plan,
+                    r,
+                    &[SpendCategory::Consultancy, SpendCategory::ProgrammeTeam],
+                )[&year];
+                let local = spend_by_year(
+                    &plan,
+                    r,
+                    &[SpendCategory::EaTranches, SpendCategory::LocalSupport],
+                )[&year];
+                central / (central + local)
+            })
+            .collect();
+        let (lo, hi) = shares
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+        assert!(
+            hi - lo > 1e-4,
+            "{year}/{}: central share {lo:.5} – {hi:.5} is the same in every replication",
+            (year + 1) % 100
+        );
+    }
 }

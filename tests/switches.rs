@@ -559,6 +559,7 @@ fn every_switch_has_a_test() {
         // Paired tests in tests/money_accounting.rs.
         "wind_down",
         "consultant_local_effectiveness",
+        "absorptive_capacity",
         // Tested in tests/meetings_memberships.rs.
         "delegation",
         "meetings_first",

@@ -180,6 +180,8 @@ pub struct Switches {
     pub delegation: bool,
     /// Meetings come first: the hours of this week's meetings attended in person are reserved before desk work is split. Off: desk work ignores meetings. Unit: on/off. Source: S2 ch.3, ch.4 (b.5: scheduled meetings); S0 (E2).
     pub meetings_first: bool,
+    /// Local support money is spent only as far as the active early adopters can absorb it: each takes at most `effort.absorption_share` bought hours per hour of its members' own programme capacity (plus its project manager's hours); what no one can absorb stays in the pot and is returned at the year's end. Off: the year's free local money is spent evenly over its remaining weeks whenever an early adopter is active. Unit: on/off. Source: S2 ch.4 (E13, E14, H7).
+    pub absorptive_capacity: bool,
 }
 
 impl Default for Switches {
@@ -212,6 +214,7 @@ impl Default for Switches {
             consultant_local_effectiveness: true,
             delegation: true,
             meetings_first: true,
+            absorptive_capacity: true,
         }
     }
 }
@@ -485,6 +488,8 @@ pub struct EffortSpec {
     pub local_hour_cost_gbp: f64,
     /// Share of local funding (after tranches) that reaches early adopters as capacity. Unit: share 0..1. Source: S2 ch.6 (E13) — assumption.
     pub local_funding_efficiency: f64,
+    /// Bought local hours an active early adopter can put to use per hour of its members' own programme capacity (capacity × (1 − workload), an organisation in several early adopters split evenly between them, plus its project manager's hours): bought help needs people with time to direct it (switch `absorptive_capacity`). Unit: hours per hour. Source: S2 ch.4 (H7: "busy day jobs"; E14) — value assumption.
+    pub absorption_share: f64,
     /// Share of its own programme capacity (capacity × (1 − workload) over the recording period) that an organisation must give (desk work plus meetings attended in person) to count as actively involved. Unit: share 0..1. Source: assumption (a definition, not fitted to any survey).
     pub involvement_share: f64,
     /// Engagement a GP practice needs to take part in a pilot (piloting at its own expense, E14). Unit: 0..1. Source: S2 ch.4 (C1, E14) — assumption.
@@ -505,6 +510,7 @@ impl Default for EffortSpec {
             project_manager_relational_bias: 0.6,
             local_hour_cost_gbp: 60.0,
             local_funding_efficiency: 0.5,
+            absorption_share: 1.0,
             involvement_share: 0.25,
             pilot_willing_engagement: 0.3,
             prior_relationship_weight: 1.0,

@@ -93,6 +93,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             consultant_local_effectiveness: s.consultant_local_effectiveness,
             delegation: s.delegation,
             meetings_first: s.meetings_first,
+            absorptive_capacity: s.absorptive_capacity,
         },
         organisations: Organisations { by_kind },
         programme: ProgrammeParams {
@@ -190,6 +191,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             project_manager_relational_bias: e.project_manager_relational_bias,
             local_hour_cost_gbp: e.local_hour_cost_gbp,
             local_funding_efficiency: e.local_funding_efficiency,
+            absorption_share: e.absorption_share,
             involvement_share: e.involvement_share,
             pilot_willing_engagement: e.pilot_willing_engagement,
             prior_relationship_weight: e.prior_relationship_weight,

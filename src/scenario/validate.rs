@@ -550,6 +550,13 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         ef.key("local_funding_efficiency"),
         e.local_funding_efficiency,
     );
+    c.range(
+        ef.key("absorption_share"),
+        e.absorption_share,
+        0.0,
+        100.0,
+        "bought hours per own programme hour",
+    );
     c.unit(ef.key("involvement_share"), e.involvement_share);
     c.unit(
         ef.key("pilot_willing_engagement"),

@@ -247,7 +247,7 @@ pub struct Paired {
     pub n: usize,
 }
 
-pub fn paired(on: &[Run], off: &[Run], outcome: impl Fn(&Run) -> f64) -> Paired {
+pub fn paired<T>(on: &[T], off: &[T], outcome: impl Fn(&T) -> f64) -> Paired {
     assert_eq!(on.len(), off.len(), "arms must have the same replications");
     let d: Vec<f64> = on
         .iter()
@@ -267,13 +267,13 @@ pub fn paired(on: &[Run], off: &[Run], outcome: impl Fn(&Run) -> f64) -> Paired 
 
 /// Asserts that switching off moved `outcome` in direction `dir` by more
 /// than `K` standard errors, and that it changed at least one replication.
-pub fn assert_moves(
+pub fn assert_moves<T>(
     switch: &str,
     what: &str,
-    on: &[Run],
-    off: &[Run],
+    on: &[T],
+    off: &[T],
     dir: Direction,
-    outcome: impl Fn(&Run) -> f64,
+    outcome: impl Fn(&T) -> f64,
 ) {
     let p = paired(on, off, outcome);
     // A difference that is the same in every replication (a structural

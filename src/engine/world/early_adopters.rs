@@ -57,6 +57,10 @@ pub(super) struct EaState {
     pub enrolments: Vec<(Tick, f64)>,
     /// Cumulative effective work up to each week (for the review's projection).
     pub cumulative_work: Vec<f64>,
+    /// Its members' own programme capacity (hours/week; a member of several
+    /// early adopters split evenly between them): what can direct bought
+    /// help (`funding::own_programme_hours`).
+    pub own_programme_hours: f64,
     /// Capacity bought by tranches: (from, until, hours per week).
     pub capacity_grants: Vec<(Tick, Tick, f64)>,
     /// Tranches already paid.
@@ -185,6 +189,7 @@ pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
                 next_rollout: 0,
                 enrolments: Vec::with_capacity(16),
                 cumulative_work: vec![0.0; weeks + 1],
+                own_programme_hours: 0.0,
                 capacity_grants: Vec::with_capacity(params.funding.tranches.len()),
                 tranches_paid: vec![false; params.funding.tranches.len()],
                 needed_relational_share: 0.5,

@@ -7,13 +7,17 @@
 //! payment waits, deferred, until a pot can pay it); a tranche's capacity
 //! share buys local hours spread over its weeks. The rest of the pot, less
 //! what is held back for every unpaid tranche that could fall due this year,
-//! is spent evenly over the year's remaining weeks as local support (E13),
-//! only while an early adopter is active and `local_funding` is on. What is
+//! is offered evenly over the year's remaining weeks as local support in
+//! equal shares (E13, c.3), only while an early adopter is active and
+//! `local_funding` is on; each early adopter takes only what its own people
+//! can direct (`absorptive_capacity`: E14, H7). What is
 //! left when the year closes is recorded as unspent (returned, not carried
 //! over), as is the central budget the team and consultancy did not use.
 //! Temporary project managers add hours while in post (E7).
 
+use super::effort::Agent;
 use super::World;
+use crate::engine::plan::Plan;
 use crate::model::programme::TrancheTrigger;
 use crate::observe::{SpendCategory, UnspentRecord};
 
@@ -158,36 +162,48 @@ impl World<'_> {
         let sw = &params.switches;
         let t = self.tick;
         let weeks_left = plan.fy_weeks_left[t as usize];
-        // Local support is bought only for early adopters that exist (are
+        // Local support is offered only for early adopters that exist (are
         // active), only with `local_funding` on, and never from money held
-        // back for tranches.
-        let weekly_local = if plan.budgeted && sw.local_funding && n_active > 0 && weeks_left > 0 {
+        // back for tranches: the year's free money spread evenly over its
+        // remaining weeks, in equal shares (c.3: "akin to equal shares").
+        let allowance = if plan.budgeted && sw.local_funding && n_active > 0 && weeks_left > 0 {
             ((self.funding.pot - self.tranches_held_back()) / weeks_left as f64).max(0.0)
         } else {
             0.0
         };
-        self.funding.pot -= weekly_local;
-        self.book(SpendCategory::LocalSupport, weekly_local);
-        let local_hours = if weekly_local > 0.0 {
-            weekly_local * params.effort.local_funding_efficiency
-                / params.effort.local_hour_cost_gbp
-                / n_active as f64
+        let gbp_per_hour =
+            params.effort.local_hour_cost_gbp / params.effort.local_funding_efficiency;
+        let offered_hours = if allowance > 0.0 {
+            allowance / gbp_per_hour / n_active as f64
         } else {
             0.0
         };
+        let mut weekly_local = 0.0;
         for (e, ea) in plan.eas.iter().enumerate() {
-            let s = &mut self.eas[e];
-            if !s.active {
+            if !self.eas[e].active {
                 continue;
             }
-            if sw.project_managers
+            let pm_in_post = sw.project_managers
                 && ea.pm_from.is_some_and(|f| t >= f)
-                && ea.pm_until.is_none_or(|u| t < u)
-            {
-                let h = params.effort.project_manager_hours;
-                s.rel_pool += h * params.effort.project_manager_relational_bias;
-                s.support_trans += h * (1.0 - params.effort.project_manager_relational_bias);
-            }
+                && ea.pm_until.is_none_or(|u| t < u);
+            let pm_hours = if pm_in_post {
+                params.effort.project_manager_hours
+            } else {
+                0.0
+            };
+            // E13, E14, H7: an early adopter takes bought help only as far
+            // as its own people can direct it; the rest is not bought.
+            let local_hours = if sw.absorptive_capacity {
+                let absorbable =
+                    params.effort.absorption_share * (self.eas[e].own_programme_hours + pm_hours);
+                offered_hours.min(absorbable)
+            } else {
+                offered_hours
+            };
+            weekly_local += local_hours * gbp_per_hour;
+            let s = &mut self.eas[e];
+            s.rel_pool += pm_hours * params.effort.project_manager_relational_bias;
+            s.support_trans += pm_hours * (1.0 - params.effort.project_manager_relational_bias);
             let grants: f64 = s
                 .capacity_grants
                 .iter()
@@ -198,5 +214,21 @@ impl World<'_> {
             s.rel_pool += extra * 0.5;
             s.support_trans += extra * 0.5;
         }
+        self.funding.pot = (self.funding.pot - weekly_local).max(0.0);
+        self.book(SpendCategory::LocalSupport, weekly_local);
     }
+}
+
+/// Early adopter `e`'s members' own programme capacity (hours/week): each
+/// member's capacity × (1 − workload), split evenly over the early adopters
+/// it belongs to. Capacity is drawn once per replication, so this is too.
+pub(super) fn own_programme_hours(plan: &Plan, agents: &[Agent], e: usize) -> f64 {
+    plan.eas[e]
+        .members
+        .iter()
+        .map(|a| {
+            let shared_by = plan.agents[a.index()].eas.len().max(1) as f64;
+            agents[a.index()].programme_capacity() / shared_by
+        })
+        .sum()
 }

@@ -80,11 +80,16 @@ impl<'p> World<'p> {
                 achieved: None,
             }
         }));
+        let agents = effort::initial_agents(plan, master_seed, rep);
+        let mut eas = early_adopters::initial_states(plan);
+        for (e, s) in eas.iter_mut().enumerate() {
+            s.own_programme_hours = funding::own_programme_hours(plan, &agents, e);
+        }
         World {
             plan,
             tick: 0,
-            agents: effort::initial_agents(plan, master_seed, rep),
-            eas: early_adopters::initial_states(plan),
+            agents,
+            eas,
             programme,
             codesign: codesign::CodesignState::new(params.codesign.working_groups.len()),
             meetings: meetings::MeetingState::new(plan),

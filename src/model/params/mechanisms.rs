@@ -19,6 +19,8 @@ pub struct Effort {
     /// Cost of one hour of bought local capacity (GBP/hour).
     pub local_hour_cost_gbp: f64,
     pub local_funding_efficiency: f64,
+    /// Bought local hours an early adopter can use per own programme hour.
+    pub absorption_share: f64,
     /// Share of own programme capacity to count as involved (0..1).
     pub involvement_share: f64,
     pub pilot_willing_engagement: f64,

@@ -157,12 +157,13 @@ pub struct Switches {
     pub consultant_local_effectiveness: bool,
     pub delegation: bool,
     pub meetings_first: bool,
+    pub absorptive_capacity: bool,
 }
 
 impl Switches {
     /// Every switch with its scenario key, in declaration order.
-    pub fn named(&self) -> [(&'static str, bool); 27] {
-        [
+    pub fn named(&self) -> Vec<(&'static str, bool)> {
+        vec![
             ("deadline_feedback", self.deadline_feedback),
             ("national_barriers", self.national_barriers),
             ("leadership_loss", self.leadership_loss),
@@ -193,6 +194,7 @@ impl Switches {
             ),
             ("delegation", self.delegation),
             ("meetings_first", self.meetings_first),
+            ("absorptive_capacity", self.absorptive_capacity),
         ]
     }
 }
