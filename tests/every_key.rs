@@ -117,6 +117,41 @@ const CONSTRAINED: &[(&str, &str)] = &[
         "journey[11].full_scope_only",
         "`pilot_live` cannot be skipped by a scaled-back scope",
     ),
+    // Names label agents in `memberships.csv` only; early adopters reference
+    // every listed name (or a later one), so no shortened list validates.
+    // Renaming the memberships moves outputs through
+    // `early_adopters[*].organisations`.
+    (
+        "organisations.ccg.names",
+        "labels only; every CCG name is referenced by an early adopter",
+    ),
+    (
+        "organisations.local_authority.names",
+        "labels only; the last council name is referenced by an early adopter",
+    ),
+    (
+        "organisations.acute_trust.names",
+        "labels only; the last named acute trust is referenced by an early adopter",
+    ),
+    (
+        "organisations.community_trust.names",
+        "labels only; the last named community trust is referenced by an early adopter",
+    ),
+    // Areas that an early adopter fills exactly while the areas sum to the
+    // whole pool: one more exceeds the pool, one fewer is too small for the
+    // early adopter (the other areas' keys move outputs).
+    (
+        "organisations.gp_practice.per_ccg.brent",
+        "Brent's 67 practices (b.3) are all in the Brent EA and the areas sum to the pool",
+    ),
+    (
+        "organisations.gp_practice.per_ccg.harrow",
+        "the Harrow EA takes every practice of its area and the areas sum to the pool",
+    ),
+    (
+        "organisations.third_sector.per_ccg.hillingdon",
+        "Hillingdon's consortium of 5 (d) fills its area and the areas sum to the pool",
+    ),
 ];
 
 fn default_text() -> String {

@@ -182,6 +182,18 @@ const CASES: &[Case] = &[
         bug: None,
     },
     Case {
+        name: "memberships",
+        syntax: false,
+        errors: &[
+            want("organisations.acute_trust.names[6]", "\"imperial\"]", Some("its own name")),
+            want("organisations.gp_practice.per_ccg.harow", "harow = 0", Some("did you mean `harrow`?")),
+            want("early_adopters[1].organisations[1]", "\"acute_trust:hillingdon_hospital\"", Some("did you mean `hillingdon_hospitals`?")),
+            want("early_adopters[1].organisations[2]", "\"gp_practice:one\"", Some("count `gp_practice` in `members`")),
+            want("early_adopters[2].members.local_authority", "local_authority = 1", Some("in `organisations`")),
+        ],
+        bug: None,
+    },
+    Case {
         name: "unknown_barrier",
         syntax: false,
         errors: &[want("journey[10].barrier", "\"payment_system\"", Some("did you mean `payment_systems`?"))],

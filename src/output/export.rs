@@ -82,6 +82,30 @@ pub fn milestones_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<
     finish(w)
 }
 
+/// `memberships.csv`: who sits where, fixed across replications (docs/ODD.md,
+/// "Memberships"): every member of every early adopter
+/// (`early_adopter:<id>`) and of every body (its id), agents labelled
+/// `kind:name` (`organisations.<kind>.names`) or `kind#i` if unnamed.
+pub fn memberships_csv(plan: &Plan) -> Result<Vec<u8>, ExportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["group", "agent", "agent_kind"])?;
+    let eas = plan
+        .eas
+        .iter()
+        .map(|e| (format!("early_adopter:{}", e.id), &e.members));
+    let bodies = plan.bodies.iter().map(|b| (b.id.clone(), &b.members));
+    for (group, members) in eas.chain(bodies) {
+        for &a in members {
+            w.write_record([
+                group.as_str(),
+                &plan.agent_label(a),
+                plan.agents[a.index()].kind.id(),
+            ])?;
+        }
+    }
+    finish(w)
+}
+
 /// `workarounds.csv`: every early adopter's local workaround of every
 /// national barrier that governs a milestone in its scope, every
 /// replication: its parties and hours, when work on it started, when it was
@@ -319,6 +343,7 @@ pub fn all_files(
             "workarounds.csv".to_string(),
             workarounds_csv(plan, results)?,
         ),
+        ("memberships.csv".to_string(), memberships_csv(plan)?),
         ("summary.json".to_string(), summary_json(summary)?),
     ];
     let charts = super::chart::run_charts(plan, results)?;

@@ -18,6 +18,7 @@ use crate::model::calendar::Period;
 use crate::model::journey::{MilestoneKind, Scope};
 use crate::model::programme::{ReplanPolicy, TrancheTrigger};
 use crate::model::recording::TimeseriesMode;
+use crate::model::AgentKind;
 
 /// A whole scenario: one integration programme, its organisations, its plan and
 /// the parameters of the mechanisms that drive it.
@@ -238,6 +239,27 @@ pub struct Organisations {
     pub lay_partner: OrgKindSpec,
 }
 
+/// The parameters of a kind's agents (the programme team has none).
+pub fn org_kind_spec(o: &Organisations, kind: AgentKind) -> Option<&OrgKindSpec> {
+    match kind {
+        AgentKind::Ccg => Some(&o.ccg),
+        AgentKind::LocalAuthority => Some(&o.local_authority),
+        AgentKind::AcuteTrust => Some(&o.acute_trust),
+        AgentKind::CommunityTrust => Some(&o.community_trust),
+        AgentKind::GpPractice => Some(&o.gp_practice),
+        AgentKind::ThirdSector => Some(&o.third_sector),
+        AgentKind::ProgrammeTeam => None,
+        AgentKind::LayPartner => Some(&o.lay_partner),
+    }
+}
+
+/// Splits an `early_adopters[].organisations` reference `kind:id` into its
+/// kind and id (`None` if there is no `:` or the kind is unknown).
+pub fn split_org_ref(r: &str) -> Option<(AgentKind, &str)> {
+    let (k, id) = r.split_once(':')?;
+    Some((AgentKind::from_id(k)?, id))
+}
+
 /// Parameters of all agents of one kind. Each agent draws its own values around these.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct OrgKindSpec {
@@ -254,6 +276,26 @@ pub struct OrgKindSpec {
     pub relational_bias: f64,
     /// Workload pressure: share of capacity absorbed by the day job. Unit: share 0..1. Source: S0 (C1, D1).
     pub workload: f64,
+    /// Ids naming the first agents of this kind, in order (at most `count`; the rest stay unnamed and are labelled `kind#i` in outputs). Early adopters name their `ccg`, `local_authority`, `acute_trust` and `community_trust` members by these ids; outputs label agents `kind:id`. Unit: ids (letters, digits, `_`). Default: none. Source: b.1–b.3, d (docs/evidence.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
+    /// `gp_practice` and `third_sector` only: agents per CCG area (CCG id from `organisations.ccg.names` = count). Agents are laid out in contiguous blocks in the order of `organisations.ccg.names` (CCGs not listed get none; agents beyond the sum belong to no area). Empty: the pool is split into equal contiguous blocks, one per CCG. Early adopters draw these members from their CCGs' areas. Unit: agents. Default: empty. Source: b.3 (Brent 67 practices); other counts assumption.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub per_ccg: std::collections::BTreeMap<String, u32>,
+}
+
+impl OrgKindSpec {
+    /// `per_ccg` as counts in the order of the CCG names (0 for a CCG it
+    /// does not list; empty if `per_ccg` is empty).
+    pub fn per_ccg_in_order(&self, ccg_names: &[String]) -> Vec<u32> {
+        if self.per_ccg.is_empty() {
+            return Vec::new();
+        }
+        ccg_names
+            .iter()
+            .map(|c| self.per_ccg.get(c).copied().unwrap_or(0))
+            .collect()
+    }
 }
 
 fn default_engagement_sd() -> f64 {
@@ -772,7 +814,7 @@ pub struct EarlyAdopterSpec {
     pub population: f64,
     /// Strength of pre-existing relationships and services. Unit: 0..1. Source: S2 ch.4 (H1) — values assumption from the qualitative descriptions.
     pub prior_relationships: f64,
-    /// Member agents by kind (kind = count), allocated in order from each kind's pool. Unit: agents. Source: S2 Table 2.
+    /// Member agents by kind (kind = count). `gp_practice` and `third_sector` members are drawn from the areas of the early adopter's CCGs (`organisations.<kind>.per_ccg`). Other kinds are counted here only when `organisations` is empty, by the default rule: early adopter i (in file order) takes agents i×n … i×n+n−1 of a kind (docs/ODD.md, memberships). Unit: agents. Source: S2 Table 2.
     pub members: std::collections::BTreeMap<String, u32>,
     /// GP practices that pilot first. Unit: practices. Source: a.7 (three-practice prototype).
     pub pilot_practices: u32,
@@ -789,6 +831,9 @@ pub struct EarlyAdopterSpec {
     /// A lay partner chairs the steering committee. Unit: on/off. Source: S2 ch.3 (K4: Hillingdon, West London).
     #[serde(default)]
     pub lay_chair: bool,
+    /// Member organisations named `kind:id` (kinds `ccg`, `local_authority`, `acute_trust`, `community_trust`; ids from `organisations.<kind>.names`). When given, `members` may count only `gp_practice` and `third_sector`, which come from the areas of the named CCGs. Empty: the default rule of `members`. Unit: `kind:id` references. Default: empty. Source: d (S2 Table 2, ch.4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organisations: Vec<String>,
 }
 
 /// What to record.

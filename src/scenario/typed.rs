@@ -38,6 +38,14 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             AgentKind::LayPartner => org(&o.lay_partner),
         };
     }
+    let mut memberships = MembershipParams::default();
+    for kind in AgentKind::ALL {
+        let Some(spec) = raw::org_kind_spec(o, kind) else {
+            continue;
+        };
+        memberships.names[kind.index()] = spec.names.clone();
+        memberships.per_ccg[kind.index()] = spec.per_ccg_in_order(&o.ccg.names);
+    }
     let s = &raw.switches;
     let cd = &raw.codesign;
     let tt = &raw.timetable;
@@ -96,6 +104,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             absorptive_capacity: s.absorptive_capacity,
         },
         organisations: Organisations { by_kind },
+        memberships: memberships.clone(),
         programme: ProgrammeParams {
             team_size: raw.programme.team_size,
             hours_per_person: raw.programme.hours_per_person,
@@ -294,6 +303,18 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
                 project_manager_from: a.project_manager_from.map(|d| d.0),
                 project_manager_until: a.project_manager_until.map(|d| d.0),
                 lay_chair: a.lay_chair,
+                organisations: a
+                    .organisations
+                    .iter()
+                    .map(|r| {
+                        let (kind, id) = raw::split_org_ref(r).expect("validated: kind:id");
+                        let i = memberships.names[kind.index()]
+                            .iter()
+                            .position(|n| n == id)
+                            .expect("validated: named organisation");
+                        (kind, i as u32)
+                    })
+                    .collect(),
             })
             .collect(),
         record: Record {

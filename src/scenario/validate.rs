@@ -12,6 +12,7 @@ use super::locate::KeyPath;
 use super::raw::*;
 use crate::model::journey::{depths, find_cycle, Milestone, MilestoneKind, Scope};
 use crate::model::programme::TrancheTrigger;
+use crate::model::params::{area_blocks, is_local_kind, is_nameable_member_kind};
 use crate::model::AgentKind;
 
 /// Longest pilot test period accepted (weeks): ten years.
@@ -156,17 +157,7 @@ fn pool_size(raw: &RawScenario, kind: AgentKind) -> u32 {
 /// before the typed parameters exist (the engine uses
 /// `Parameters::organisation`).
 fn kind_spec(raw: &RawScenario, kind: AgentKind) -> Option<&OrgKindSpec> {
-    let o = &raw.organisations;
-    match kind {
-        AgentKind::Ccg => Some(&o.ccg),
-        AgentKind::LocalAuthority => Some(&o.local_authority),
-        AgentKind::AcuteTrust => Some(&o.acute_trust),
-        AgentKind::CommunityTrust => Some(&o.community_trust),
-        AgentKind::GpPractice => Some(&o.gp_practice),
-        AgentKind::ThirdSector => Some(&o.third_sector),
-        AgentKind::ProgrammeTeam => None,
-        AgentKind::LayPartner => Some(&o.lay_partner),
-    }
+    org_kind_spec(&raw.organisations, kind)
 }
 
 fn unique_ids<'a>(c: &mut Checker, base: &KeyPath, ids: impl Iterator<Item = &'a str>) {
@@ -185,6 +176,170 @@ fn unique_ids<'a>(c: &mut Checker, base: &KeyPath, ids: impl Iterator<Item = &'a
                 "a unique id",
                 Some(format!("`{id}` again")),
                 Some("each id may appear once".into()),
+            );
+        }
+    }
+}
+
+/// Checks `early_adopters[i].organisations` and returns the references that
+/// resolve, as (kind, index within the kind).
+fn ea_organisations(
+    c: &mut Checker,
+    p: &KeyPath,
+    a: &EarlyAdopterSpec,
+    raw: &RawScenario,
+) -> Vec<(AgentKind, u32)> {
+    let mut out = Vec::new();
+    let nameable: Vec<&str> = AgentKind::ALL
+        .into_iter()
+        .filter(|&k| is_nameable_member_kind(k))
+        .map(|k| k.id())
+        .collect();
+    for (j, r) in a.organisations.iter().enumerate() {
+        let q = p.key("organisations").index(j);
+        let Some((kind, id)) = split_org_ref(r) else {
+            let k = r.split_once(':').map_or(r.as_str(), |(k, _)| k);
+            c.push(
+                q,
+                "a reference `kind:id` with kind one of ccg, local_authority, acute_trust, community_trust",
+                Some(format!("`{r}`")),
+                Some(if r.contains(':') {
+                    did_you_mean(k, nameable.iter().copied())
+                } else {
+                    "write e.g. \"ccg:brent\"".to_string()
+                }),
+            );
+            continue;
+        };
+        if !is_nameable_member_kind(kind) {
+            c.push(
+                q,
+                "a named kind: ccg, local_authority, acute_trust or community_trust",
+                Some(format!("`{r}`")),
+                Some(if is_local_kind(kind) {
+                    format!("count `{}` in `members`: they come from the early adopter's CCG areas", kind.id())
+                } else {
+                    "lay partners join through `lay_chair`; the programme team supports centrally".to_string()
+                }),
+            );
+            continue;
+        }
+        let names = &kind_spec(raw, kind).expect("organisation kind").names;
+        let Some(i) = names.iter().position(|n| n == id) else {
+            c.push(
+                q,
+                format!("an id from `organisations.{}.names`", kind.id()),
+                Some(format!("`{r}`")),
+                Some(if names.is_empty() {
+                    format!("name the agents in `organisations.{}.names`", kind.id())
+                } else {
+                    did_you_mean(id, names.iter().map(String::as_str))
+                }),
+            );
+            continue;
+        };
+        if out.contains(&(kind, i as u32)) {
+            c.push(
+                q,
+                "each organisation named once",
+                Some(format!("`{r}` again")),
+                None,
+            );
+            continue;
+        }
+        out.push((kind, i as u32));
+    }
+    if !a.organisations.is_empty() {
+        for (k, &n) in &a.members {
+            let kind = AgentKind::from_id(k);
+            if n > 0 && kind.is_some_and(|k| !is_local_kind(k)) {
+                c.issues.push(Issue {
+                    path: p.key("members").key(k),
+                    at_key: true,
+                    expected: "only `gp_practice` and `third_sector` in `members` when `organisations` names the members".into(),
+                    found: Some(format!("`{k}`")),
+                    hint: Some(format!("name them in `organisations` as \"{k}:<id>\" instead")),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Checks that early adopter `e`'s memberships can be made: the default
+/// rule (`organisations` empty) does not run out of agents, and its local
+/// members fit in its CCGs' areas.
+fn ea_areas(
+    c: &mut Checker,
+    p: &KeyPath,
+    e: usize,
+    a: &EarlyAdopterSpec,
+    named: &[(AgentKind, u32)],
+    raw: &RawScenario,
+) {
+    let mut ccgs: Vec<u32> = named
+        .iter()
+        .filter(|(k, _)| *k == AgentKind::Ccg)
+        .map(|&(_, i)| i)
+        .collect();
+    if a.organisations.is_empty() {
+        for (k, &n) in &a.members {
+            let Some(kind) = AgentKind::from_id(k) else {
+                continue;
+            };
+            let pool = pool_size(raw, kind);
+            if is_local_kind(kind) || kind == AgentKind::ProgrammeTeam || n > pool {
+                continue; // local kinds below; the rest reported by kind_counts
+            }
+            let end = (e as u64 + 1) * u64::from(n);
+            if end > u64::from(pool) {
+                c.push(
+                    p.key("members").key(k),
+                    format!(
+                        "a count the default rule can meet: early adopter {e} takes `{k}` agents {}…{} but there are {pool}",
+                        e as u64 * u64::from(n),
+                        end - 1
+                    ),
+                    Some(n.to_string()),
+                    Some(format!(
+                        "name its members in `early_adopters[{e}].organisations` (e.g. \"{k}:<id>\"), or raise `organisations.{k}.count`"
+                    )),
+                );
+            } else if kind == AgentKind::Ccg {
+                ccgs.extend(e as u32 * n..e as u32 * n + n);
+            }
+        }
+    }
+    let n_ccg = raw.organisations.ccg.count;
+    for kind in AgentKind::ALL.into_iter().filter(|&k| is_local_kind(k)) {
+        let n = a.members.get(kind.id()).copied().unwrap_or(0);
+        let spec = kind_spec(raw, kind).expect("organisation kind");
+        if n == 0 || n > spec.count {
+            continue;
+        }
+        let blocks = area_blocks(
+            &spec.per_ccg_in_order(&raw.organisations.ccg.names),
+            spec.count,
+            n_ccg,
+        );
+        let room: usize = ccgs
+            .iter()
+            .filter_map(|&c| blocks.get(c as usize))
+            .map(Vec::len)
+            .sum();
+        if (n as usize) > room {
+            c.push(
+                p.key("members").key(kind.id()),
+                format!(
+                    "at most {room} (the `{}` agents in the areas of its {} CCG(s))",
+                    kind.id(),
+                    ccgs.len()
+                ),
+                Some(n.to_string()),
+                Some(format!(
+                    "these members come from its CCGs' areas: name its CCGs, lower the count, or enlarge the areas in `organisations.{}.per_ccg`",
+                    kind.id()
+                )),
             );
         }
     }
@@ -245,6 +400,82 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
                 "at most 1,000,000 agents of a kind",
                 Some(spec.count.to_string()),
                 None,
+            );
+        }
+    }
+
+    // Memberships: names and areas (docs/ODD.md, "Memberships").
+    let ccg_names = &raw.organisations.ccg.names;
+    for kind in AgentKind::ALL {
+        let Some(spec) = kind_spec(raw, kind) else {
+            continue;
+        };
+        let p = orgs.key(kind.id());
+        if spec.names.len() > spec.count as usize {
+            c.push(
+                p.key("names"),
+                format!("at most {} names (its `count`)", spec.count),
+                Some(format!("{} names", spec.names.len())),
+                Some(format!("raise `organisations.{}.count` or remove names", kind.id())),
+            );
+        }
+        let mut seen = HashSet::new();
+        for (i, n) in spec.names.iter().enumerate() {
+            if n.is_empty() || !n.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') {
+                c.push(
+                    p.key("names").index(i),
+                    "an id of letters, digits and `_`",
+                    Some(format!("`{n}`")),
+                    Some("write e.g. \"hammersmith_fulham\"".into()),
+                );
+            } else if !seen.insert(n.as_str()) {
+                c.push(
+                    p.key("names").index(i),
+                    "a name not already used for this kind",
+                    Some(format!("`{n}` again")),
+                    Some("each agent of a kind needs its own name".into()),
+                );
+            }
+        }
+        if spec.per_ccg.is_empty() {
+            continue;
+        }
+        if !is_local_kind(kind) {
+            c.push(
+                p.key("per_ccg"),
+                "`per_ccg` only under `gp_practice` or `third_sector` (the kinds that lie in CCG areas)",
+                Some(format!("`organisations.{}.per_ccg`", kind.id())),
+                Some("remove it; early adopters name these organisations in `organisations`".into()),
+            );
+            continue;
+        }
+        for k in spec.per_ccg.keys() {
+            if !ccg_names.contains(k) {
+                let hint = if ccg_names.is_empty() {
+                    "name the CCGs first in `organisations.ccg.names`".to_string()
+                } else {
+                    did_you_mean(k, ccg_names.iter().map(String::as_str))
+                };
+                c.issues.push(Issue {
+                    path: p.key("per_ccg").key(k),
+                    at_key: true,
+                    expected: "a CCG named in `organisations.ccg.names`".into(),
+                    found: Some(format!("`{k}`")),
+                    hint: Some(hint),
+                });
+            }
+        }
+        let sum: u64 = spec.per_ccg.values().map(|&n| u64::from(n)).sum();
+        if sum > u64::from(spec.count) {
+            c.push(
+                p.key("per_ccg"),
+                format!(
+                    "areas holding at most {} agents in all (`organisations.{}.count`)",
+                    spec.count,
+                    kind.id()
+                ),
+                Some(format!("{sum} in all")),
+                Some(format!("lower the counts or raise `organisations.{}.count`", kind.id())),
             );
         }
     }
@@ -899,6 +1130,8 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         c.non_negative(p.key("population"), a.population, "number of people");
         c.unit(p.key("prior_relationships"), a.prior_relationships);
         c.kind_counts(&p.key("members"), &a.members, raw, false);
+        let named = ea_organisations(&mut c, &p, a, raw);
+        ea_areas(&mut c, &p, i, a, &named, raw);
         let gps = a.members.get("gp_practice").copied().unwrap_or(0);
         if gps == 0 {
             c.push(
@@ -933,9 +1166,10 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
             if ms.kind == MilestoneKind::Relational || skipped || signers[m].is_empty() {
                 continue;
             }
-            let present = signers[m]
-                .iter()
-                .any(|k| a.members.get(k.id()).copied().unwrap_or(0) > 0);
+            let present = signers[m].iter().any(|&k| {
+                a.members.get(k.id()).copied().unwrap_or(0) > 0
+                    || named.iter().any(|&(nk, _)| nk == k)
+            });
             if !present {
                 let kinds: Vec<&str> = signers[m].iter().map(|k| k.id()).collect();
                 c.push(
@@ -947,7 +1181,7 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
                     ),
                     Some(format!("no member of any signing kind of `{}`", ms.id)),
                     Some(format!(
-                        "add one of {} to members, or give the milestone a signer this early adopter has",
+                        "add one of {} to members or organisations, or give the milestone a signer this early adopter has",
                         kinds.join(", ")
                     )),
                 );

@@ -89,6 +89,8 @@ pub struct EarlyAdopterPlan {
 pub struct AgentPlan {
     /// Kind.
     pub kind: AgentKind,
+    /// Its id from `organisations.<kind>.names`, if named.
+    pub name: Option<String>,
     /// Early adopters it belongs to.
     pub eas: Vec<EarlyAdopterId>,
     /// Whether it sits on any co-design working group.
@@ -166,6 +168,20 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// An agent's label in outputs: `kind:name`, or `kind#i` (its index
+    /// within the kind, from 0) if unnamed.
+    pub fn agent_label(&self, a: AgentId) -> String {
+        let ag = &self.agents[a.index()];
+        match &ag.name {
+            Some(n) => format!("{}:{n}", ag.kind.id()),
+            None => format!(
+                "{}#{}",
+                ag.kind.id(),
+                a.0 - self.kind_ranges[ag.kind.index()].0
+            ),
+        }
+    }
+
     /// Compiles a validated scenario.
     pub fn new(scenario: &Scenario) -> Plan {
         let params: &Parameters = scenario.parameters();

@@ -1,21 +1,27 @@
 //! The roster: agents grouped by kind, and who sits where — governance
 //! bodies, co-design working groups, early adopters and their steering
-//! committees. Members are taken from each kind's pool through a rotating
-//! cursor per kind, so consecutive bodies and early adopters get different
-//! agents and small pools are shared once exhausted.
+//! committees (docs/ODD.md, "Memberships"). Memberships follow documented
+//! deterministic rules, never a cursor shared between bodies or early
+//! adopters, so one body's or early adopter's members never depend on
+//! another's:
+//! - an early adopter's commissioners and trusts are named in the scenario
+//!   (`early_adopters[].organisations`, as S2 Table 2 lists them, fact d);
+//!   if it names none, early adopter i takes agents i×n … i×n+n−1 of each
+//!   kind it counts (validation rejects a rule that runs out);
+//! - its GP practices and third-sector members come from its CCGs' areas
+//!   (`organisations.<kind>.per_ccg`, or equal blocks per CCG; b.3), taken
+//!   round-robin over its CCGs in CCG order, the first of each area first;
+//! - a lay-chaired committee (K4) is chaired by lay partner k, k the rank of
+//!   the early adopter's id among the lay-chaired ones;
+//! - a body's n members of a kind are spread evenly over the kind's pool,
+//!   working group w shifted by w.
 
 use chrono::NaiveDate;
 
 use super::{AgentId, AgentPlan, Body, BodyRole, EarlyAdopterId, EarlyAdopterPlan};
 use crate::model::calendar::{Calendar, Tick};
-use crate::model::params::Parameters;
+use crate::model::params::{area_blocks, is_local_kind, member_count, Parameters};
 use crate::model::AgentKind;
-
-/// Agent cursors per kind (the next agent to take from each pool).
-type Cursors = [u32; AgentKind::COUNT];
-
-/// Takes `count` agents of a kind from its pool, advancing its cursor.
-type Take<'a> = dyn FnMut(AgentKind, u32, &mut Cursors) -> Vec<AgentId> + 'a;
 
 /// Agents and memberships.
 pub(super) struct Roster {
@@ -39,8 +45,11 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
     for kind in AgentKind::ALL {
         let n = params.pool_size(kind);
         kind_ranges[kind.index()] = (agents.len() as u32, n);
-        for _ in 0..n {
+        for i in 0..n {
             agents.push(AgentPlan {
+                name: params.memberships.names[kind.index()]
+                    .get(i as usize)
+                    .cloned(),
                 kind,
                 eas: Vec::new(),
                 codesign: false,
@@ -49,28 +58,12 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
     }
     let programme_team = AgentId(kind_ranges[AgentKind::ProgrammeTeam.index()].0);
 
-    // Allocation: take `count` agents of a kind starting at a rotating
-    // cursor per kind, so consecutive bodies/EAs get different agents and
-    // small pools are shared when exhausted.
-    let mut cursor = [0u32; AgentKind::COUNT];
-    let mut take =
-        |kind: AgentKind, count: u32, cursor: &mut [u32; AgentKind::COUNT]| -> Vec<AgentId> {
-            let (first, n) = kind_ranges[kind.index()];
-            if n == 0 {
-                return Vec::new();
-            }
-            let c = &mut cursor[kind.index()];
-            let out = (0..count.min(n))
-                .map(|i| AgentId(first + (*c + i) % n))
-                .collect();
-            *c = (*c + count) % n;
-            out
-        };
-    let members_of = |spec: &[(AgentKind, u32)], cursor: &mut Cursors, take: &mut Take| {
+    let pool = |kind: AgentKind| kind_ranges[kind.index()];
+    let members_of = |spec: &[(AgentKind, u32)], offset: u32| {
         let mut m = Vec::new();
-        // `spec` lists each kind once, in `AgentKind::ALL` order.
         for &(kind, n) in spec {
-            m.extend(take(kind, n, cursor));
+            let (first, size) = pool(kind);
+            m.extend(spread(size, n, offset).map(|j| AgentId(first + j)));
         }
         m.sort_unstable();
         m.dedup();
@@ -79,7 +72,7 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
 
     let mut bodies = Vec::new();
     for b in &params.bodies {
-        let members = members_of(&b.members, &mut cursor, &mut take);
+        let members = members_of(&b.members, 0);
         let mut ticks: Vec<Tick> = Vec::new();
         for p in &b.schedule {
             let (from, to) = (t_of(p.from), t_of(p.to));
@@ -122,7 +115,7 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
     let cd = &params.codesign;
     let cd_start = t_of(cd.start).max(0);
     for (w, name) in cd.working_groups.iter().enumerate() {
-        let members = members_of(&cd.members, &mut cursor, &mut take);
+        let members = members_of(&cd.members, w as u32);
         for &a in &members {
             agents[a.index()].codesign = true;
         }
@@ -144,18 +137,67 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
     }
 
     // Early adopters and their steering committees.
-    let mut ea_cursor = [0u32; AgentKind::COUNT];
+    let n_ccg = pool(AgentKind::Ccg).1;
+    let areas: Vec<(AgentKind, Vec<Vec<u32>>)> = AgentKind::ALL
+        .into_iter()
+        .filter(|&k| is_local_kind(k))
+        .map(|k| {
+            let blocks = area_blocks(&params.memberships.per_ccg[k.index()], pool(k).1, n_ccg);
+            (k, blocks)
+        })
+        .collect();
+    let mut lay_chaired: Vec<&str> = params
+        .early_adopters
+        .iter()
+        .filter(|a| a.lay_chair)
+        .map(|a| a.id.as_str())
+        .collect();
+    lay_chaired.sort_unstable();
     let mut eas = Vec::new();
     for (e, spec) in params.early_adopters.iter().enumerate() {
-        let members = members_of(&spec.members, &mut ea_cursor, &mut take);
-        let mut members = members;
-        if spec.lay_chair {
-            // A lay partner chairs the committee (K4).
-            let lay = take(AgentKind::LayPartner, 1, &mut ea_cursor);
-            members.extend(lay);
-            members.sort_unstable();
-            members.dedup();
+        let mut members: Vec<AgentId> = if spec.organisations.is_empty() {
+            // Default rule: early adopter e takes agents e×n … e×n+n−1.
+            spec.members
+                .iter()
+                .filter(|(k, _)| !is_local_kind(*k))
+                .flat_map(|&(kind, n)| {
+                    let first = pool(kind).0 + e as u32 * n;
+                    (first..first + n).map(AgentId)
+                })
+                .collect()
+        } else {
+            spec.organisations
+                .iter()
+                .map(|&(kind, i)| AgentId(pool(kind).0 + i))
+                .collect()
+        };
+        let mut ccgs: Vec<usize> = members
+            .iter()
+            .filter(|a| agents[a.index()].kind == AgentKind::Ccg)
+            .map(|a| (a.0 - pool(AgentKind::Ccg).0) as usize)
+            .collect();
+        ccgs.sort_unstable();
+        ccgs.dedup();
+        for (kind, blocks) in &areas {
+            let n = member_count(&spec.members, *kind) as usize;
+            let first = pool(*kind).0;
+            let mine: Vec<&[u32]> = ccgs.iter().map(|&c| blocks[c].as_slice()).collect();
+            members.extend(from_areas(&mine, n).map(|j| AgentId(first + j)));
         }
+        if spec.lay_chair {
+            // A lay partner chairs the committee (K4): the k-th lay-chaired
+            // early adopter by id is chaired by lay partner k (mod the pool).
+            let (first, n) = pool(AgentKind::LayPartner);
+            let k = lay_chaired
+                .iter()
+                .position(|&id| id == spec.id)
+                .expect("lay-chaired") as u32;
+            if n > 0 {
+                members.push(AgentId(first + k % n));
+            }
+        }
+        members.sort_unstable();
+        members.dedup();
         for &a in &members {
             agents[a.index()].eas.push(EarlyAdopterId(e as u16));
         }
@@ -213,5 +255,61 @@ pub(super) fn build(params: &Parameters, calendar: &Calendar) -> Roster {
         bodies,
         signoff_body,
         eas,
+    }
+}
+
+/// A body's `n` agents of a pool of `size`: spread evenly over the pool
+/// (agent ⌊i × size / n⌋ for i < n), shifted by `offset` (mod the pool); the
+/// whole pool if `n` covers it.
+fn spread(size: u32, n: u32, offset: u32) -> impl Iterator<Item = u32> {
+    let n = n.min(size);
+    (0..n).map(move |i| {
+        let j = (u64::from(i) * u64::from(size) / u64::from(n)) as u32;
+        (j + offset) % size
+    })
+}
+
+/// `n` agents from the given areas: round-robin over the areas (in the
+/// order given), the first agent of each area first, skipping areas that
+/// are used up (validation ensures the areas hold at least `n`).
+fn from_areas(areas: &[&[u32]], n: usize) -> impl Iterator<Item = u32> {
+    let rounds = areas.iter().map(|a| a.len()).max().unwrap_or(0);
+    let mut out = Vec::with_capacity(n);
+    'fill: for r in 0..rounds {
+        for a in areas {
+            if out.len() == n {
+                break 'fill;
+            }
+            if let Some(&j) = a.get(r) {
+                out.push(j);
+            }
+        }
+    }
+    out.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_come_round_robin_from_the_areas_until_used_up() {
+        let (a, b): (&[u32], &[u32]) = (&[0, 1], &[5, 6, 7, 8]);
+        let got: Vec<u32> = from_areas(&[a, b], 5).collect();
+        assert_eq!(got, vec![0, 5, 1, 6, 7]);
+        // Every agent lies in one of the areas and none twice.
+        let mut sorted = got.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), got.len());
+        assert!(got.iter().all(|j| a.contains(j) || b.contains(j)));
+    }
+
+    #[test]
+    fn spread_covers_the_pool_evenly() {
+        assert_eq!(spread(8, 3, 0).collect::<Vec<_>>(), vec![0, 2, 5]);
+        assert_eq!(spread(8, 3, 1).collect::<Vec<_>>(), vec![1, 3, 6]);
+        assert_eq!(spread(4, 9, 0).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+        assert_eq!(spread(0, 2, 0).count(), 0);
     }
 }

@@ -40,6 +40,8 @@ pub struct Parameters {
     pub switches: Switches,
     /// Organisation agents by kind.
     pub organisations: Organisations,
+    /// Names and areas of organisation agents (memberships).
+    pub memberships: MembershipParams,
     /// The central programme team.
     pub programme: ProgrammeParams,
     /// Consultancy contracts and their conversion to capacity.
@@ -104,6 +106,61 @@ pub fn member_count(members: &[(AgentKind, u32)], kind: AgentKind) -> u32 {
         .iter()
         .find(|(k, _)| *k == kind)
         .map_or(0, |&(_, n)| n)
+}
+
+/// Whether agents of a kind are local organisations that belong to a CCG
+/// area (GP practices and the third sector): early adopters draw them by
+/// count from their CCGs' areas and cannot name them.
+pub fn is_local_kind(kind: AgentKind) -> bool {
+    matches!(kind, AgentKind::GpPractice | AgentKind::ThirdSector)
+}
+
+/// Whether an early adopter may name agents of a kind in
+/// `early_adopters[].organisations`: commissioners and trusts (not local
+/// kinds, lay partners or the programme team).
+pub fn is_nameable_member_kind(kind: AgentKind) -> bool {
+    matches!(
+        kind,
+        AgentKind::Ccg
+            | AgentKind::LocalAuthority
+            | AgentKind::AcuteTrust
+            | AgentKind::CommunityTrust
+    )
+}
+
+/// Names and areas of organisation agents, by `AgentKind::index`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MembershipParams {
+    /// Ids of the first agents of each kind, in order (the rest are unnamed).
+    pub names: [Vec<String>; AgentKind::COUNT],
+    /// Agents of a local kind per CCG area, in CCG index order (empty: equal
+    /// contiguous blocks, one per CCG).
+    pub per_ccg: [Vec<u32>; AgentKind::COUNT],
+}
+
+/// The agents (indices within the kind) of a local kind in each CCG area,
+/// by CCG index: contiguous blocks of `per_ccg` in CCG order, or, when it is
+/// empty, equal contiguous blocks (agent j of N in area ⌊j × C / N⌋).
+/// Agents beyond the areas' sum belong to no area.
+pub fn area_blocks(per_ccg: &[u32], n: u32, n_ccg: u32) -> Vec<Vec<u32>> {
+    let mut blocks = vec![Vec::new(); n_ccg as usize];
+    if n_ccg == 0 {
+        return blocks;
+    }
+    if per_ccg.is_empty() {
+        for j in 0..n {
+            let c = u64::from(j) * u64::from(n_ccg) / u64::from(n);
+            blocks[c as usize].push(j);
+        }
+    } else {
+        let mut next = 0u32;
+        for (block, &size) in blocks.iter_mut().zip(per_ccg) {
+            let end = (next + size).min(n);
+            block.extend(next..end);
+            next = end;
+        }
+    }
+    blocks
 }
 
 /// Scenario identification.
@@ -197,4 +254,23 @@ impl Switches {
             ("absorptive_capacity", self.absorptive_capacity),
         ]
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn area_blocks_are_contiguous_per_ccg_or_equal() {
+        // per_ccg given: contiguous blocks in CCG order; the rest in no area.
+        let b = area_blocks(&[3, 0, 2], 7, 3);
+        assert_eq!(b, vec![vec![0, 1, 2], vec![], vec![3, 4]]);
+        // Empty: equal contiguous blocks covering the pool.
+        let b = area_blocks(&[], 7, 3);
+        assert_eq!(b, vec![vec![0, 1, 2], vec![3, 4], vec![5, 6]]);
+        assert_eq!(b.concat(), (0..7).collect::<Vec<_>>());
+        // No CCGs: no areas.
+        assert!(area_blocks(&[], 5, 0).is_empty());
+    }
+
 }

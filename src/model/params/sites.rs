@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::Members;
+use super::{AgentKind, Members};
 use crate::model::calendar::Period;
 use crate::model::journey::Scope;
 use crate::model::recording::TimeseriesMode;
@@ -34,6 +34,9 @@ pub struct EarlyAdopter {
     pub project_manager_until: Option<NaiveDate>,
     /// A lay partner chairs the steering committee.
     pub lay_chair: bool,
+    /// Named member organisations: kind and index within the kind (empty:
+    /// the default rule of `engine::plan::roster`).
+    pub organisations: Vec<(AgentKind, u32)>,
 }
 
 /// What to record.
