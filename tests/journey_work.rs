@@ -6,144 +6,25 @@
 //!
 //! Behaviour comparisons use common random numbers (same master seed, same
 //! replication indices; only one key differs). Paired statistical checks use
-//! the house tolerance of three standard errors of the paired mean (see
-//! tests/switches.rs for why); the other checks are structural (they hold in
-//! every replication) and need no tolerance.
+//! the house tolerance of three standard errors of the paired mean
+//! (`common::assert_moves`; see tests/common/mod.rs for why); the other
+//! checks are structural (they hold in every replication) and need no
+//! tolerance.
 
-use sim::{load_error, simulate, Run};
+mod common;
+
+use common::{
+    assert_moves, load_error, mean_ea_week, mean_go_live, simulate, Direction, Run, DEFAULT,
+};
 
 /// Replications per arm of the paired checks: the effects checked are many
 /// standard errors at this size (printed by each test), and the file runs in
 /// a few seconds.
 const REPS: u32 = 60;
 
-/// Standard errors a paired mean must clear (house tolerance, tests/switches.rs).
-const K: f64 = 3.0;
-
-/// The library's API is used only here.
-mod sim {
-    use std::collections::BTreeMap;
-
-    use chrono::NaiveDate;
-    use pioneer::model::AgentKind;
-    use pioneer::observe::{Metric, MilestoneStatus, SeriesLayout};
-    use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
-
-    /// Master seed shared by every arm (common random numbers).
-    const SEED: u64 = 20_130_628;
-
-    /// One replication in plain terms. Weeks count from tick 0.
-    #[derive(Debug, Clone)]
-    pub struct Run {
-        pub horizon_weeks: f64,
-        /// Week each early adopter went live, in scenario order.
-        pub go_live_weeks: Vec<Option<f64>>,
-        /// `"<ea>/<milestone>"` → week achieved; skipped milestones absent.
-        pub milestone_weeks: BTreeMap<String, Option<f64>>,
-        /// Transactional hours recorded as spent over the run, by kind id.
-        pub recorded_transactional: BTreeMap<String, f64>,
-        /// Transactional hours that reached milestones and workarounds, by kind id.
-        pub applied_transactional: BTreeMap<String, f64>,
-        /// Local workarounds, keyed `"<ea>/<barrier>"`.
-        pub workarounds: BTreeMap<String, Workaround>,
-    }
-
-    /// One early adopter's local workaround of one barrier.
-    #[derive(Debug, Clone)]
-    pub struct Workaround {
-        pub parties: u32,
-        pub hours: f64,
-        pub started_week: Option<f64>,
-        pub completed_week: Option<f64>,
-    }
-
-    fn week(cal: &pioneer::model::calendar::Calendar, d: NaiveDate) -> f64 {
-        cal.tick_of(d) as f64
-    }
-
-    pub fn simulate(text: &str, replications: u32) -> Vec<Run> {
-        let scenario = Scenario::from_toml(text, "tests/journey_work.rs").expect("valid scenario");
-        let plan = Plan::new(&scenario);
-        let cal = &plan.calendar;
-        let results = run_ensemble(
-            &plan,
-            EnsembleSpec {
-                seed: SEED,
-                replications,
-            },
-            || {},
-        );
-        let n_series = plan.series.len();
-        results
-            .iter()
-            .map(|r| {
-                let mut milestone_weeks = BTreeMap::new();
-                for m in &r.milestones {
-                    if m.status == MilestoneStatus::Skipped {
-                        continue;
-                    }
-                    let Some(e) = m.ea else { continue };
-                    let key = format!("{}/{}", plan.eas[e].id, plan.milestone_id(m.milestone));
-                    milestone_weeks.insert(key, m.achieved.map(|d| week(cal, d)));
-                }
-                let mut recorded_transactional = BTreeMap::new();
-                let mut applied_transactional = BTreeMap::new();
-                for kind in AgentKind::ALL {
-                    let i = SeriesLayout::kind_metric(kind, Metric::TransactionalHours);
-                    let total: f64 = (0..plan.periods).map(|p| r.series[p * n_series + i]).sum();
-                    recorded_transactional.insert(kind.id().to_string(), total);
-                    applied_transactional.insert(
-                        kind.id().to_string(),
-                        r.applied_transactional_hours[kind.index()],
-                    );
-                }
-                let workarounds = r
-                    .workarounds
-                    .iter()
-                    .map(|w| {
-                        let key = format!(
-                            "{}/{}",
-                            plan.eas[w.ea].id,
-                            plan.params().barriers[w.barrier].id
-                        );
-                        let wk = Workaround {
-                            parties: w.parties,
-                            hours: w.hours,
-                            started_week: w.started.map(|d| week(cal, d)),
-                            completed_week: w.completed.map(|d| week(cal, d)),
-                        };
-                        (key, wk)
-                    })
-                    .collect();
-                Run {
-                    workarounds,
-                    horizon_weeks: cal.weeks() as f64,
-                    go_live_weeks: r.go_live.iter().map(|g| g.map(|t| t as f64)).collect(),
-                    milestone_weeks,
-                    recorded_transactional,
-                    applied_transactional,
-                }
-            })
-            .collect()
-    }
-
-    /// The error text of a scenario that must not load.
-    pub fn load_error(text: &str) -> String {
-        match Scenario::from_toml(text, "tests/journey_work.rs") {
-            Ok(_) => panic!("the scenario loaded, but it should have been rejected"),
-            Err(e) => e.to_string(),
-        }
-    }
-}
-
-/// The shipped default scenario (North West London).
-const DEFAULT: &str = include_str!("../scenarios/nwl_wsic_2013.toml");
-
 /// The default scenario with `change` applied to its TOML document.
 fn scenario(change: impl FnOnce(&mut toml_edit::DocumentMut)) -> String {
-    let mut doc: toml_edit::DocumentMut = DEFAULT.parse().expect("default scenario is TOML");
-    change(&mut doc);
-    doc.to_string()
+    common::scenario(&[], change)
 }
 
 /// The index of an early adopter in the default scenario.
@@ -176,13 +57,14 @@ fn effort_accounting_closes_for_the_default_scenario() {
     let runs = simulate(DEFAULT, 12);
     let mut signers_spent = 0.0;
     for r in &runs {
-        for (kind, recorded) in &r.recorded_transactional {
+        for (kind, series) in &r.transactional_hours_by_kind {
+            let recorded = series.iter().sum::<f64>();
             if kind == "programme_team" {
                 // The team's hours go to co-design, the toolkit and EA
                 // support (§7.4), not to an EA's pools.
                 continue;
             }
-            let applied = r.applied_transactional[kind];
+            let applied = r.applied_transactional_by_kind[kind];
             assert!(
                 (recorded - applied).abs() <= 1e-9 * recorded.abs() + 1e-6,
                 "{kind}: {recorded} transactional hours recorded as spent but {applied} reached milestones or workarounds"
@@ -193,8 +75,8 @@ fn effort_accounting_closes_for_the_default_scenario() {
         }
         // Kinds that sign nothing in the default journey cannot use
         // transactional hours: none are recorded.
-        assert_eq!(r.recorded_transactional["third_sector"], 0.0);
-        assert_eq!(r.recorded_transactional["lay_partner"], 0.0);
+        assert_eq!(common::transactional_hours(r, &["third_sector"]), 0.0);
+        assert_eq!(common::transactional_hours(r, &["lay_partner"]), 0.0);
     }
     assert!(
         signers_spent > 0.0,
@@ -285,52 +167,6 @@ fn never_removed(doc: &mut toml_edit::DocumentMut) {
     }
 }
 
-/// Mean over replications of the paired difference `b − a` of `outcome`,
-/// asserted beyond K standard errors in the direction of `sign` (+1: b is
-/// larger), with at least one replication differing.
-fn assert_paired(what: &str, a: &[Run], b: &[Run], sign: f64, outcome: impl Fn(&Run) -> f64) {
-    let d: Vec<f64> = a
-        .iter()
-        .zip(b)
-        .map(|(x, y)| outcome(y) - outcome(x))
-        .collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let se = sd / n.sqrt();
-    println!("{what}: mean paired difference {mean:+.3} (SE {se:.3})");
-    assert!(
-        d.iter().any(|x| *x != 0.0),
-        "{what}: no replication differs"
-    );
-    assert!(
-        sign * mean > K * se,
-        "{what}: {mean:+.3} is not beyond {K} SE ({se:.3}) in the expected direction"
-    );
-}
-
-/// Mean week over the early adopters to which it applies that a milestone
-/// was achieved (not reached: the horizon).
-fn mean_ea_week(r: &Run, milestone: &str) -> f64 {
-    let suffix = format!("/{milestone}");
-    let weeks: Vec<f64> = r
-        .milestone_weeks
-        .iter()
-        .filter(|(k, _)| k.ends_with(&suffix))
-        .map(|(_, w)| w.unwrap_or(r.horizon_weeks))
-        .collect();
-    weeks.iter().sum::<f64>() / weeks.len() as f64
-}
-
-/// Mean go-live week (not live: the horizon).
-fn mean_go_live(r: &Run) -> f64 {
-    r.go_live_weeks
-        .iter()
-        .map(|g| g.unwrap_or(r.horizon_weeks))
-        .sum::<f64>()
-        / r.go_live_weeks.len() as f64
-}
-
 /// Defect 3 (issue 9), G1: a barrier in force holds the milestones it
 /// governs. With no national removal and no local workaround, no early
 /// adopter ever achieves `budgets_identified` (behind information
@@ -418,7 +254,14 @@ fn workaround_cost_grows_with_parties() {
             .completed_week
             .unwrap_or(r.horizon_weeks)
     };
-    assert_paired("brent workaround completion week", &on, &dearer, 1.0, done);
+    assert_moves(
+        "workaround_hours_per_party doubled",
+        "brent workaround completion week",
+        &on,
+        &dearer,
+        Direction::Up,
+        done,
+    );
 }
 
 /// Switch `local_workarounds` (ODD §7.8): off, only a national removal (5%
@@ -430,8 +273,20 @@ fn switch_local_workarounds_off_delays_budgets_and_go_live() {
         &scenario(|doc| doc["switches"]["local_workarounds"] = toml_edit::value(false)),
         REPS,
     );
-    assert_paired("mean week budgets_identified", &on, &off, 1.0, |r| {
-        mean_ea_week(r, "budgets_identified")
-    });
-    assert_paired("mean go-live week", &on, &off, 1.0, mean_go_live);
+    assert_moves(
+        "local_workarounds",
+        "mean week budgets_identified",
+        &on,
+        &off,
+        Direction::Up,
+        |r| mean_ea_week(r, "budgets_identified"),
+    );
+    assert_moves(
+        "local_workarounds",
+        "mean go-live week",
+        &on,
+        &off,
+        Direction::Up,
+        mean_go_live,
+    );
 }

@@ -8,40 +8,25 @@
 //! Money checks are structural (they must hold in every replication), so
 //! they use a few replications; the paired behaviour tests use common random
 //! numbers (same seed, one switch differs) and the house tolerance of three
-//! standard errors of the paired mean difference.
+//! standard errors of the paired mean difference (`common::assert_moves`).
+//! The money checks read the library's plan (calendar, budgets) and results
+//! directly, so they run through `common::ensemble` rather than `Run`.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use pioneer::model::calendar::Period;
 use pioneer::observe::{Metric, ReplicationResult, SeriesLayout, SpendCategory, CENTRAL_HOUR_USES};
-use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
+use pioneer::{Plan, Scenario};
 
 mod common;
 
-use common::{assert_moves, Direction};
+use common::{assert_moves, ensemble, load_error, mean_go_live, simulate, Direction};
 
-const DEFAULT: &str = include_str!("../scenarios/nwl_wsic_2013.toml");
-const SEED: u64 = 20_130_628;
-
-/// The default scenario with `change` applied to its TOML document.
+/// The default scenario with `change` applied to its TOML document, loaded.
 fn scenario(change: impl FnOnce(&mut toml_edit::DocumentMut)) -> Scenario {
-    let mut doc: toml_edit::DocumentMut = DEFAULT.parse().expect("default scenario is TOML");
-    change(&mut doc);
-    Scenario::from_toml(&doc.to_string(), "tests/money_accounting.rs").expect("valid scenario")
-}
-
-fn run(s: &Scenario, replications: u32) -> (Plan, Vec<ReplicationResult>) {
-    let plan = Plan::new(s);
-    let results = run_ensemble(
-        &plan,
-        EnsembleSpec {
-            seed: SEED,
-            replications,
-        },
-        || {},
-    );
-    (plan, results)
+    Scenario::from_toml(&common::scenario(&[], change), "tests/money_accounting.rs")
+        .expect("valid scenario")
 }
 
 /// Spend of `categories` by financial year (the scenario's year start).
@@ -95,7 +80,7 @@ fn local_spend_of_a_year_never_exceeds_its_local_budget() {
     // Old behaviour: local support spent the whole 2015/16 pot evenly and
     // the £750k tranches were then paid on top (the pot went negative).
     let s = Scenario::default_nwl();
-    let (plan, results) = run(&s, 4);
+    let (plan, results) = ensemble(&s, 4);
     for r in &results {
         for (fy, spent) in spend_by_year(&plan, r, &LOCAL) {
             let budget = s.parameters().budget_of(fy).map_or(0.0, |b| b.local_gbp);
@@ -112,7 +97,7 @@ fn central_spend_of_a_year_includes_the_team_and_stays_within_the_central_budget
     // Old behaviour: only consultancy was capped; the team's cost came on
     // top (2013/14: about £4.3m against a £3.7m central budget).
     let s = Scenario::default_nwl();
-    let (plan, results) = run(&s, 2);
+    let (plan, results) = ensemble(&s, 2);
     for r in &results {
         for (fy, spent) in spend_by_year(&plan, r, &CENTRAL) {
             let budget = s.parameters().budget_of(fy).map_or(0.0, |b| b.central_gbp);
@@ -129,7 +114,7 @@ fn one_week_never_pays_two_back_to_back_consultancy_contracts() {
     // Without the cap, each year's consultancy is exactly its contract: the
     // week of 31 Mar 2014 used to pay both (£3.583m booked in 2013/14).
     let s = scenario(|doc| doc["switches"]["budget_cap"] = toml_edit::value(false));
-    let (plan, results) = run(&s, 1);
+    let (plan, results) = ensemble(&s, 1);
     let by_year = spend_by_year(&plan, &results[0], &[SpendCategory::Consultancy]);
     assert!(
         (by_year[&2013] - 3_500_000.0).abs() < 1e-3,
@@ -146,7 +131,7 @@ fn one_week_never_pays_two_back_to_back_consultancy_contracts() {
 #[test]
 fn no_local_support_is_bought_before_an_early_adopter_exists_or_with_local_funding_off() {
     let s = Scenario::default_nwl();
-    let (plan, results) = run(&s, 2);
+    let (plan, results) = ensemble(&s, 2);
     // No early adopter is signed off before December 2013 in the default
     // timetable (the first sign-off body can only act on ready applications
     // from March 2014), so nothing local is spent before then.
@@ -161,7 +146,7 @@ fn no_local_support_is_bought_before_an_early_adopter_exists_or_with_local_fundi
         );
     }
     let off = scenario(|doc| doc["switches"]["local_funding"] = toml_edit::value(false));
-    let (plan, results) = run(&off, 2);
+    let (plan, results) = ensemble(&off, 2);
     for r in &results {
         let total: f64 = spend_by_year(&plan, r, &LOCAL).values().sum();
         assert_eq!(total, 0.0, "local money spent with local_funding off");
@@ -171,7 +156,7 @@ fn no_local_support_is_bought_before_an_early_adopter_exists_or_with_local_fundi
 #[test]
 fn unspent_money_is_recorded_and_closes_each_years_books() {
     let s = Scenario::default_nwl();
-    let (plan, results) = run(&s, 3);
+    let (plan, results) = ensemble(&s, 3);
     for r in &results {
         let local = spend_by_year(&plan, r, &LOCAL);
         let central = spend_by_year(&plan, r, &CENTRAL);
@@ -193,7 +178,7 @@ fn unspent_money_is_recorded_and_closes_each_years_books() {
 #[test]
 fn central_hour_uses_add_up_to_the_hours_available_every_week() {
     let s = scenario(|doc| doc["record"]["timeseries_every"] = toml_edit::value("week"));
-    let (plan, results) = run(&s, 2);
+    let (plan, results) = ensemble(&s, 2);
     let n = plan.series.len();
     let avail = SeriesLayout::programme_metric(Metric::CentralHoursAvailable);
     for r in &results {
@@ -227,7 +212,7 @@ fn central_hour_uses_add_up_to_the_hours_available_every_week() {
 fn a_year_without_a_budget_funds_nothing_and_central_hours_go_to_zero() {
     // The last budget line is 2015/16; the horizon is 31 Mar 2017.
     let s = Scenario::default_nwl();
-    let (plan, results) = run(&s, 2);
+    let (plan, results) = ensemble(&s, 2);
     assert_eq!(plan.funding_ends, Some(d("2016-04-01")));
     for r in &results {
         let all = spend_by_year(&plan, r, &SpendCategory::ALL);
@@ -258,8 +243,8 @@ fn switch_wind_down_off_carries_the_last_budget_forward() {
     // holds in every replication.
     let on = Scenario::default_nwl();
     let off = scenario(|doc| doc["switches"]["wind_down"] = toml_edit::value(false));
-    let (plan_on, r_on) = run(&on, 2);
-    let (plan_off, r_off) = run(&off, 2);
+    let (plan_on, r_on) = ensemble(&on, 2);
+    let (plan_off, r_off) = ensemble(&off, 2);
     assert_eq!(plan_off.funding_ends, None);
     for (a, b) in r_on.iter().zip(&r_off) {
         let team = |plan: &Plan, r: &ReplicationResult| {
@@ -290,7 +275,7 @@ fn a_january_year_start_switches_budgets_and_anchors_replans_on_1_january() {
         doc["calendar"]["financial_year_start"] = toml_edit::value("01-01");
         doc["replanning"]["policy"] = toml_edit::value("next_year_start");
     });
-    let (plan, results) = run(&s, 6);
+    let (plan, results) = ensemble(&s, 6);
     assert_eq!(plan.funding_ends, Some(d("2016-01-01")));
     let month = |r: &ReplicationResult, y: i32, mo: u32| -> f64 {
         let m = (0..plan.months)
@@ -329,11 +314,9 @@ fn the_old_policy_name_next_april_is_still_accepted() {
 
 #[test]
 fn a_financial_year_start_that_is_not_the_first_of_a_month_is_rejected() {
-    let mut doc: toml_edit::DocumentMut = DEFAULT.parse().unwrap();
-    doc["calendar"]["financial_year_start"] = toml_edit::value("04-15");
-    let err = Scenario::from_toml(&doc.to_string(), "x.toml")
-        .unwrap_err()
-        .to_string();
+    let err = load_error(&common::scenario(&[], |doc| {
+        doc["calendar"]["financial_year_start"] = toml_edit::value("04-15");
+    }));
     assert!(err.contains("calendar.financial_year_start"), "{err}");
 }
 
@@ -345,20 +328,12 @@ fn switch_consultant_local_effectiveness_off_brings_go_live_forward() {
     // consultant hour of local support counts as a team hour, so early
     // adopters get more effective support and go live no later on average.
     // Tolerance: the paired mean must clear three standard errors.
-    let on = Scenario::default_nwl();
-    let off =
-        scenario(|doc| doc["switches"]["consultant_local_effectiveness"] = toml_edit::value(false));
     let reps = 60;
-    let (plan, r_on) = run(&on, reps);
-    let (_, r_off) = run(&off, reps);
-    let horizon = plan.calendar.weeks() as f64;
-    let mean_go_live = |r: &ReplicationResult| {
-        r.go_live
-            .iter()
-            .map(|g| g.map_or(horizon, |t| t as f64))
-            .sum::<f64>()
-            / r.go_live.len() as f64
-    };
+    let r_on = simulate(common::DEFAULT, reps);
+    let r_off = simulate(
+        &common::scenario(&["consultant_local_effectiveness"], |_| {}),
+        reps,
+    );
     assert_moves(
         "consultant_local_effectiveness",
         "mean go-live week",
@@ -379,17 +354,12 @@ fn switch_absorptive_capacity_off_spends_the_whole_free_pot_as_soon_as_schemes_e
     // first schemes exist for a few weeks only, far less local support is
     // bought than the free pot offers; off, the pot is spent regardless.
     // Tolerance: the paired mean must clear three standard errors.
-    let on = Scenario::default_nwl();
-    let off = scenario(|doc| doc["switches"]["absorptive_capacity"] = toml_edit::value(false));
     let reps = 60;
-    let (plan, r_on) = run(&on, reps);
-    let (_, r_off) = run(&off, reps);
-    let local_2013 = |r: &ReplicationResult| {
-        spend_by_year(&plan, r, &[SpendCategory::LocalSupport])
-            .get(&2013)
-            .copied()
-            .unwrap_or(0.0)
-    };
+    let r_on = simulate(common::DEFAULT, reps);
+    let r_off = simulate(&common::scenario(&["absorptive_capacity"], |_| {}), reps);
+    // The default's financial years start in April (`MonthSpend::financial_year`).
+    let local_2013 =
+        |r: &common::Run| common::spend(r, "local_support", |m| m.financial_year == 2013);
     assert_moves(
         "absorptive_capacity",
         "2013/14 local support spend",
@@ -407,8 +377,8 @@ fn absorption_limits_local_support_to_what_the_schemes_can_direct() {
     // offer is the same; doubling it cannot lower it.
     let base = Scenario::default_nwl();
     let half = scenario(|doc| doc["effort"]["absorption_share"] = toml_edit::value(0.5));
-    let (plan, r_base) = run(&base, 10);
-    let (_, r_half) = run(&half, 10);
+    let (plan, r_base) = ensemble(&base, 10);
+    let (_, r_half) = ensemble(&half, 10);
     let local = |r: &ReplicationResult| {
         spend_by_year(&plan, r, &[SpendCategory::LocalSupport])
             .get(&2013)
@@ -431,7 +401,7 @@ fn the_central_share_of_spend_varies_between_replications() {
     // from the inputs alone. In 2013/14 (absorption binds) and 2015/16 (the
     // implementation tranche waits for approved business plans) the central
     // share must differ between replications.
-    let (plan, runs) = run(&Scenario::default_nwl(), 40);
+    let (plan, runs) = ensemble(&Scenario::default_nwl(), 40);
     for year in [2013, 2015] {
         let shares: Vec<f64> = runs
             .iter()

@@ -1,7 +1,10 @@
 //! Shared helpers of the integration tests that simulate scenarios: the one
 //! place that touches the library's simulation API (`mod sim`, which maps
-//! results into the plain struct `Run`), the paired common-random-numbers
-//! statistics (`paired`, `assert_moves`) and outcome functions of `Run`.
+//! results into the plain struct `Run`; `ensemble` hands the library's own
+//! plan and results to the structural money checks that need them), the
+//! scenario editing (`scenario`), `load_error`, the paired
+//! common-random-numbers statistics (`paired`, `assert_moves`) and outcome
+//! functions of `Run`.
 //! Each test file that needs them declares `mod common;`; not every file uses
 //! every helper, hence the `dead_code` and `unused_imports` allowances.
 //!
@@ -18,7 +21,9 @@
 
 use std::sync::OnceLock;
 
-pub use sim::{simulate, switch_names, week_of, MonthSpend, Run};
+pub use sim::{
+    ensemble, load_error, simulate, switch_names, week_of, MonthSpend, Replan, Run, Workaround,
+};
 
 // ===================================================================== API
 // The only place that touches the library's API (names like `Plan`,
@@ -30,7 +35,8 @@ mod sim {
     use chrono::{Datelike, NaiveDate};
     use pioneer::model::calendar::financial_year;
     use pioneer::model::calendar::Period;
-    use pioneer::observe::{Metric, MilestoneStatus, SpendCategory};
+    use pioneer::model::AgentKind;
+    use pioneer::observe::{Metric, MilestoneStatus, ReplicationResult, SpendCategory};
     use pioneer::{run_ensemble, EnsembleSpec, Plan, Scenario};
 
     /// Master seed shared by every arm (common random numbers).
@@ -73,15 +79,52 @@ mod sim {
         /// People enrolled under the new model at the end of each recording
         /// period, across the programme.
         pub people_enrolled: Vec<f64>,
+        /// Transactional hours that reached journey milestones and local
+        /// workarounds over the whole run, by agent kind id (the effort
+        /// accounting: equals the kind's recorded transactional hours).
+        pub applied_transactional_by_kind: BTreeMap<String, f64>,
+        /// Local barrier workarounds, keyed `"<ea id>/<barrier id>"`.
+        pub workarounds: BTreeMap<String, Workaround>,
+        /// Re-plans of the programme's pilot start, in order.
+        pub pilot_replans: Vec<Replan>,
+        /// Meeting hours per recording period, by agent kind id.
+        pub meeting_hours_by_kind: BTreeMap<String, Vec<f64>>,
+        /// Share of organisations involved per recording period, by agent
+        /// kind id.
+        pub involved_by_kind: BTreeMap<String, Vec<f64>>,
+        /// Attendees by agent kind id, summed over every recorded meeting.
+        pub attendees_by_kind: BTreeMap<String, f64>,
+        /// Steering committee meetings that someone attended but that were
+        /// not quorate.
+        pub void_steering_meetings: usize,
     }
 
-    /// Runs `replications` replications of the scenario `text` with the
-    /// shared master seed.
-    pub fn simulate(text: &str, replications: u32) -> Vec<Run> {
-        let scenario = Scenario::from_toml(text, "tests/common").expect("valid scenario");
-        let plan = Plan::new(&scenario);
-        let cal = &plan.calendar;
-        let weeks_of = |d: NaiveDate| cal.tick_of(d) as f64;
+    /// One early adopter's local workaround of one barrier (weeks from
+    /// tick 0).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Workaround {
+        /// Member organisations that must take part.
+        pub parties: u32,
+        /// Effective hours it needs.
+        pub hours: f64,
+        pub started_week: Option<f64>,
+        pub completed_week: Option<f64>,
+    }
+
+    /// One re-plan of the programme's pilot start, in weeks from tick 0.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Replan {
+        pub review_week: f64,
+        pub old_week: f64,
+        pub new_week: f64,
+    }
+
+    /// The plan of a loaded scenario and `replications` replications of it
+    /// with the shared master seed, as the library gives them (for the
+    /// structural money checks of tests/money_accounting.rs, which read the
+    /// plan's calendar and budgets; prefer `simulate`).
+    pub fn ensemble(scenario: &Scenario, replications: u32) -> (Plan, Vec<ReplicationResult>) {
+        let plan = Plan::new(scenario);
         let results = run_ensemble(
             &plan,
             EnsembleSpec {
@@ -90,6 +133,16 @@ mod sim {
             },
             || {},
         );
+        (plan, results)
+    }
+
+    /// Runs `replications` replications of the scenario `text` with the
+    /// shared master seed.
+    pub fn simulate(text: &str, replications: u32) -> Vec<Run> {
+        let scenario = Scenario::from_toml(text, "tests/common").expect("valid scenario");
+        let (plan, results) = ensemble(&scenario, replications);
+        let cal = &plan.calendar;
+        let weeks_of = |d: NaiveDate| cal.tick_of(d) as f64;
         let period = scenario.raw().record.timeseries_every;
         let period_start_weeks: Vec<f64> = (0..plan.periods)
             .map(|p| weeks_of(cal.period_start(p, period)).max(0.0))
@@ -169,9 +222,72 @@ mod sim {
                                 .collect()
                         })
                         .expect("a programme-wide people_enrolled series"),
+                    applied_transactional_by_kind: AgentKind::ALL
+                        .iter()
+                        .map(|k| (k.id().to_string(), r.applied_transactional_hours[k.index()]))
+                        .collect(),
+                    workarounds: r
+                        .workarounds
+                        .iter()
+                        .map(|w| {
+                            let key = format!(
+                                "{}/{}",
+                                plan.eas[w.ea].id,
+                                plan.params().barriers[w.barrier].id
+                            );
+                            let wk = Workaround {
+                                parties: w.parties,
+                                hours: w.hours,
+                                started_week: w.started.map(weeks_of),
+                                completed_week: w.completed.map(weeks_of),
+                            };
+                            (key, wk)
+                        })
+                        .collect(),
+                    pilot_replans: r
+                        .replans
+                        .iter()
+                        .filter(|x| x.milestone == "pilot_live")
+                        .map(|x| Replan {
+                            review_week: x.tick as f64,
+                            old_week: weeks_of(x.old),
+                            new_week: weeks_of(x.new),
+                        })
+                        .collect(),
+                    meeting_hours_by_kind: per_kind(Metric::MeetingHours),
+                    involved_by_kind: per_kind(Metric::InvolvedShare),
+                    attendees_by_kind: {
+                        let mut a = BTreeMap::new();
+                        for m in &r.meetings {
+                            for k in AgentKind::ALL {
+                                *a.entry(k.id().to_string()).or_insert(0.0) +=
+                                    m.attendees[k.index()] as f64;
+                            }
+                        }
+                        a
+                    },
+                    void_steering_meetings: r
+                        .meetings
+                        .iter()
+                        .filter(|m| {
+                            plan.bodies[m.body as usize]
+                                .id
+                                .starts_with("steering_committee:")
+                                && m.attendees.iter().any(|&n| n > 0)
+                                && !m.quorate
+                        })
+                        .count(),
                 }
             })
             .collect()
+    }
+
+    /// The error text of a scenario that must not load (panics if it loads).
+    pub fn load_error(text: &str) -> String {
+        match Scenario::from_toml(text, "tests/common") {
+            Ok(_) => panic!("the scenario loaded, but it should have been rejected"),
+            Err(e) => e.to_string(),
+        }
     }
 
     /// Names of every switch in the scenario schema.
@@ -355,6 +471,13 @@ pub fn mean_engagement(r: &Run, kinds: &[&str], from_week: f64) -> f64 {
     }
     assert!(n > 0.0, "no engagement values selected");
     sum / n
+}
+
+/// Mean engagement of an agent kind in the last recording period.
+pub fn final_engagement(r: &Run, kind: &str) -> f64 {
+    *r.engagement_by_kind[kind]
+        .last()
+        .expect("at least one recording period")
 }
 
 /// Total spend of a category in the months selected by `month`.
