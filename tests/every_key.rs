@@ -97,10 +97,23 @@ const ACTS_ELSEWHERE: &[(&str, Variation, &str)] = &[
 
 /// Settings that must not change the outputs (they tune how, not what, the
 /// engine computes), and why.
-const NO_EFFECT_BY_DESIGN: &[(&str, &str)] = &[(
-    "engine.parallel_agents_threshold",
-    "results are identical whether agents decide in parallel or not",
-)];
+const NO_EFFECT_BY_DESIGN: &[(&str, &str)] = &[
+    (
+        "engine.parallel_agents_threshold",
+        "results are identical whether agents decide in parallel or not",
+    ),
+    // The last CCG area's size only bounds what its early adopters may take
+    // (validated): shrinking it drops agents from the area's end, which no
+    // early adopter takes (each takes the first of its areas).
+    (
+        "organisations.gp_practice.per_ccg.west_london",
+        "the last area's size bounds its early adopters only (validation)",
+    ),
+    (
+        "organisations.third_sector.per_ccg.west_london",
+        "the last area's size bounds its early adopters only (validation)",
+    ),
+];
 
 /// Keys that no single change can alter without another (the validator
 /// rejects every one-key perturbation), and why.

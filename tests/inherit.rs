@@ -113,7 +113,7 @@ fn inline_tables_merge_key_by_key() {
     let base = Scenario::default_nwl();
     let (b, c) = (&base.raw().early_adopters[0], &s.raw().early_adopters[0]);
     assert_eq!(c.members["gp_practice"], 60);
-    assert_eq!(c.members["ccg"], b.members["ccg"]);
+    assert_eq!(c.members["third_sector"], b.members["third_sector"]);
     assert_eq!(c.members.len(), b.members.len());
 }
 
@@ -175,7 +175,8 @@ fn an_element_with_a_new_id_is_appended() {
          scope = \"scaled_back\"\n\
          population = 5_000.0\n\
          prior_relationships = 0.3\n\
-         members = { ccg = 1, local_authority = 1, gp_practice = 6 }\n\
+         organisations = [\"ccg:harrow\", \"local_authority:harrow\"]\n\
+         members = { gp_practice = 6 }\n\
          pilot_practices = 2\n\
          rollout_step = 2\n\
          rollout_every_weeks = 8\n",

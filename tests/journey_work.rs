@@ -124,6 +124,10 @@ fn validation_rejects_an_in_scope_milestone_without_any_signer() {
             .expect("members inline table");
         members.remove("ccg");
         members.remove("local_authority");
+        // Its CCGs and councils are named in `organisations` (memberships):
+        // keep only its community trust.
+        doc["early_adopters"][e]["organisations"] =
+            toml_edit::value(toml_edit::Array::from_iter(["community_trust:cnwl"]));
     });
     let err = load_error(&text);
     assert!(err.contains("early_adopters[8].members"), "{err}");
@@ -138,6 +142,9 @@ fn validation_rejects_an_in_scope_milestone_without_any_signer() {
             .as_inline_table_mut()
             .expect("members inline table");
         members.remove("acute_trust");
+        doc["early_adopters"][e]["organisations"] = toml_edit::value(
+            toml_edit::Array::from_iter(["ccg:ealing", "local_authority:ealing", "community_trust:west_london_mh"]),
+        );
     });
     pioneer::Scenario::from_toml(&text, "ealing").expect("a skipped milestone needs no signer");
 }
