@@ -70,6 +70,8 @@ pub struct Parameters {
     pub outcomes: Outcomes,
     /// Enrolment by live practices.
     pub enrolment: Enrolment,
+    /// General practice: awareness, sessions, networks, cascade.
+    pub general_practice: GeneralPractice,
     /// The early adopters, in scenario order.
     pub early_adopters: Vec<EarlyAdopter>,
     /// What to record.
@@ -157,11 +159,15 @@ pub struct Switches {
     pub consultant_local_effectiveness: bool,
     pub delegation: bool,
     pub meetings_first: bool,
+    pub gp_awareness: bool,
+    pub gp_sessions: bool,
+    pub gp_networks: bool,
+    pub gp_cascade: bool,
 }
 
 impl Switches {
     /// Every switch with its scenario key, in declaration order.
-    pub fn named(&self) -> [(&'static str, bool); 27] {
+    pub fn named(&self) -> [(&'static str, bool); 31] {
         [
             ("deadline_feedback", self.deadline_feedback),
             ("national_barriers", self.national_barriers),
@@ -193,6 +199,10 @@ impl Switches {
             ),
             ("delegation", self.delegation),
             ("meetings_first", self.meetings_first),
+            ("gp_awareness", self.gp_awareness),
+            ("gp_sessions", self.gp_sessions),
+            ("gp_networks", self.gp_networks),
+            ("gp_cascade", self.gp_cascade),
         ]
     }
 }
