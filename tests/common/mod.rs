@@ -73,6 +73,15 @@ mod sim {
         /// People enrolled under the new model at the end of each recording
         /// period, across the programme.
         pub people_enrolled: Vec<f64>,
+        /// Share of GP practices aware of the programme at the end of each
+        /// recording period, across the programme.
+        pub gp_aware_share: Vec<f64>,
+        /// Share the leaders expected to be aware (assumed cascade), per period.
+        pub gp_aware_share_assumed: Vec<f64>,
+        /// Share of GP practices aware, per early adopter (scenario order) and period.
+        pub ea_gp_aware_share: Vec<Vec<f64>>,
+        /// Share of GP practices involved, per early adopter and period.
+        pub ea_gp_involved_share: Vec<Vec<f64>>,
     }
 
     /// Runs `replications` replications of the scenario `text` with the
@@ -140,6 +149,18 @@ mod sim {
                         })
                         .collect()
                 };
+                // A series of kind `all` at a scope (None: programme).
+                let series_of = |scope: Option<usize>, metric: Metric| -> Vec<f64> {
+                    let i = plan
+                        .series
+                        .defs
+                        .iter()
+                        .position(|d| d.scope == scope && d.kind.is_none() && d.metric == metric)
+                        .unwrap_or_else(|| panic!("no series {} at {scope:?}", metric.id()));
+                    (0..plan.periods)
+                        .map(|p| r.series[p * n_series + i])
+                        .collect()
+                };
                 Run {
                     horizon_weeks: cal.weeks() as f64,
                     go_live_weeks: r.go_live.iter().map(|g| g.map(|t| t as f64)).collect(),
@@ -169,6 +190,14 @@ mod sim {
                                 .collect()
                         })
                         .expect("a programme-wide people_enrolled series"),
+                    gp_aware_share: series_of(None, Metric::GpAwareShare),
+                    gp_aware_share_assumed: series_of(None, Metric::GpAwareShareAssumed),
+                    ea_gp_aware_share: (0..plan.eas.len())
+                        .map(|e| series_of(Some(e), Metric::GpAwareShare))
+                        .collect(),
+                    ea_gp_involved_share: (0..plan.eas.len())
+                        .map(|e| series_of(Some(e), Metric::GpInvolvedShare))
+                        .collect(),
                 }
             })
             .collect()

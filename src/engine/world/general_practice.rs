@@ -129,9 +129,8 @@ impl GpState {
             .collect();
         let (first, n) = plan.kind_ranges[AgentKind::GpPractice.index()];
         let aware = starts_aware(plan);
-        let mut start: Vec<(u32, bool)> = (first..first + n)
-            .map(|p| (0, aware[p as usize]))
-            .collect();
+        let mut start: Vec<(u32, bool)> =
+            (first..first + n).map(|p| (0, aware[p as usize])).collect();
         for (_, ps) in &links {
             for &p in ps {
                 start[p - first as usize].0 += 1;
@@ -203,8 +202,8 @@ impl World<'_> {
         if let (true, Some(m)) = (sw.gp_networks, self.gp.network_milestone) {
             let every = g.network_meeting_every_weeks;
             for e in 0..self.eas.len() {
-                let meets = self.eas[e].achieved[m]
-                    .is_some_and(|a| t > a && (t - a).is_multiple_of(every));
+                let meets =
+                    self.eas[e].achieved[m].is_some_and(|a| t > a && (t - a).is_multiple_of(every));
                 if !meets {
                     continue;
                 }

@@ -51,13 +51,12 @@ impl World<'_> {
             return;
         }
         if t >= self.eas[e].next_rollout {
-            let willing =
-                willing_practices(
-                    &self.agents,
-                    &self.aware,
-                    ea,
-                    params.effort.pilot_willing_engagement,
-                );
+            let willing = willing_practices(
+                &self.agents,
+                &self.aware,
+                ea,
+                params.effort.pilot_willing_engagement,
+            );
             let s = &mut self.eas[e];
             let first = s.practices_live == 0;
             let step = if first {
