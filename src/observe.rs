@@ -48,6 +48,16 @@ pub enum Metric {
     CentralHoursManagement,
     /// Central hours with nothing to work on (no open product, no active early adopter).
     CentralHoursIdle,
+    /// Share of GP practices aware of the programme at the end of the period
+    /// (ODD §7.15): every practice when `gp_awareness` is off.
+    GpAwareShare,
+    /// Share of GP practices the leaders expected to be aware at the end of
+    /// the period had the cascade from board GPs worked at
+    /// `general_practice.assumed_cascade_rate` (C3).
+    GpAwareShareAssumed,
+    /// Share of an early adopter's GP practices actively involved in the
+    /// period (the involvement threshold of [`Metric::InvolvedShare`]).
+    GpInvolvedShare,
 }
 
 impl Metric {
@@ -72,6 +82,9 @@ impl Metric {
             Metric::CentralHoursEaSupport => "central_hours_ea_support",
             Metric::CentralHoursManagement => "central_hours_management",
             Metric::CentralHoursIdle => "central_hours_idle",
+            Metric::GpAwareShare => "gp_aware_share",
+            Metric::GpAwareShareAssumed => "gp_aware_share_assumed",
+            Metric::GpInvolvedShare => "gp_involved_share",
         }
     }
 }
@@ -85,7 +98,7 @@ pub const KIND_METRICS: [Metric; 5] = [
     Metric::MeetingHours,
 ];
 /// Programme-wide metrics (agent kind `all`).
-pub const PROGRAMME_METRICS: [Metric; 11] = [
+pub const PROGRAMME_METRICS: [Metric; 13] = [
     Metric::EasLive,
     Metric::EasSignedOff,
     Metric::PeopleEnrolled,
@@ -97,6 +110,8 @@ pub const PROGRAMME_METRICS: [Metric; 11] = [
     Metric::CentralHoursEaSupport,
     Metric::CentralHoursManagement,
     Metric::CentralHoursIdle,
+    Metric::GpAwareShare,
+    Metric::GpAwareShareAssumed,
 ];
 /// Where central hours go (ODD §7.4): these add up to
 /// [`Metric::CentralHoursAvailable`] in every period.
@@ -108,11 +123,13 @@ pub const CENTRAL_HOUR_USES: [Metric; 5] = [
     Metric::CentralHoursIdle,
 ];
 /// Per early adopter metrics (agent kind `all`).
-pub const EA_METRICS: [Metric; 4] = [
+pub const EA_METRICS: [Metric; 6] = [
     Metric::PracticesLive,
     Metric::PeopleEnrolled,
     Metric::Engagement,
     Metric::MilestonesAchieved,
+    Metric::GpAwareShare,
+    Metric::GpInvolvedShare,
 ];
 
 /// One series: a scope, an agent kind (None = all) and a metric.

@@ -563,6 +563,11 @@ fn every_switch_has_a_test() {
         // Tested in tests/meetings_memberships.rs.
         "delegation",
         "meetings_first",
+        // Tested in tests/general_practice.rs.
+        "gp_awareness",
+        "gp_sessions",
+        "gp_networks",
+        "gp_cascade",
     ];
     let mut tested: Vec<String> = tested.iter().map(|s| s.to_string()).collect();
     tested.sort();

@@ -25,6 +25,13 @@ pub enum Purpose {
     Calibrate = 6,
     /// Sampling a sweep design (random, Latin hypercube, Morris, bootstrap).
     Sweep = 7,
+    /// General practice: which practices come to local working sessions
+    /// and whether a session is held.
+    GpSessions = 8,
+    /// General practice: which practices come to GP network meetings.
+    GpNetworks = 9,
+    /// General practice: the board GPs' cascade.
+    GpCascade = 10,
 }
 
 /// The agent slot used for programme-level streams.

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::engine::plan::Plan;
+use crate::model::AgentKind;
 use crate::observe::{
     Metric, MilestoneStatus, ReplicationResult, SeriesLayout, SpendCategory, CENTRAL_HOUR_USES,
 };
@@ -97,6 +98,21 @@ pub struct CentralHoursSummary {
     pub share_mean: f64,
 }
 
+/// GP practices at a checkpoint (ODD §7.15): means across replications of
+/// the shares aware, expected aware (assumed cascade) and involved, in the
+/// recording period containing the checkpoint.
+#[derive(Debug, Clone, Serialize)]
+pub struct GeneralPracticeSummary {
+    /// Checkpoint date.
+    pub date: NaiveDate,
+    /// Mean share of practices aware of the programme.
+    pub aware_mean: f64,
+    /// Mean share the leaders expected to be aware.
+    pub aware_assumed_mean: f64,
+    /// Mean share of practices actively involved.
+    pub involved_mean: f64,
+}
+
 /// Everything `summary.json` holds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -120,6 +136,8 @@ pub struct Summary {
     pub funding: FundingSummary,
     /// Where central hours went.
     pub central_hours: Vec<CentralHoursSummary>,
+    /// GP practices' awareness and involvement at the checkpoints.
+    pub general_practice: Vec<GeneralPracticeSummary>,
 }
 
 impl Summary {
@@ -287,8 +305,41 @@ impl Summary {
             unspent,
             funding,
             central_hours,
+            general_practice: general_practice_summary(plan, results),
         }
     }
+}
+
+/// GP practices aware, expected aware and involved at each checkpoint.
+fn general_practice_summary(
+    plan: &Plan,
+    results: &[ReplicationResult],
+) -> Vec<GeneralPracticeSummary> {
+    let n_series = plan.series.len();
+    let involved = SeriesLayout::kind_metric(AgentKind::GpPractice, Metric::InvolvedShare);
+    let aware = SeriesLayout::programme_metric(Metric::GpAwareShare);
+    let assumed = SeriesLayout::programme_metric(Metric::GpAwareShareAssumed);
+    plan.checkpoints
+        .iter()
+        .filter(|&&d| (0..plan.calendar.weeks() as i64).contains(&plan.calendar.tick_of(d)))
+        .map(|&date| {
+            let p = plan.period_of_tick[plan.tick_of(date) as usize];
+            let at = |i: usize| -> f64 {
+                mean(
+                    &results
+                        .iter()
+                        .map(|r| r.series[p * n_series + i])
+                        .collect::<Vec<_>>(),
+                )
+            };
+            GeneralPracticeSummary {
+                date,
+                aware_mean: at(aware),
+                aware_assumed_mean: at(assumed),
+                involved_mean: at(involved),
+            }
+        })
+        .collect()
 }
 
 /// Totals of each central-hour use over the horizon, as means across

@@ -116,6 +116,23 @@ pub fn render(summary: &Summary, seed: u64) -> String {
         }
         let _ = writeln!(out);
     }
+    if !summary.general_practice.is_empty() {
+        let _ = write!(
+            out,
+            "GP practices (mean share aware [leaders' assumption] / involved):"
+        );
+        for g in &summary.general_practice {
+            let _ = write!(
+                out,
+                " {} {:.0}% [{:.0}%] / {:.0}%",
+                g.date.format("%Y-%m-%d"),
+                g.aware_mean * 100.0,
+                g.aware_assumed_mean * 100.0,
+                g.involved_mean * 100.0
+            );
+        }
+        let _ = writeln!(out);
+    }
     let f = &summary.funding;
     if let Some(d) = f.wound_down_from {
         let _ = writeln!(

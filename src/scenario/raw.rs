@@ -76,6 +76,9 @@ pub struct RawScenario {
     /// How fast live practices enrol people: care-coordination capacity and the pilot's test period.
     #[serde(default)]
     pub enrolment: EnrolmentSpec,
+    /// General practice: awareness of the programme, local working sessions, GP networks and the board GPs' cascade.
+    #[serde(default)]
+    pub general_practice: GeneralPracticeSpec,
     /// The early adopter journey: milestones, their kind, work and prerequisites.
     pub journey: Vec<MilestoneSpec>,
     /// The early adopters (pilot sites), virtual organisations of member agents.
@@ -183,6 +186,14 @@ pub struct Switches {
     pub meetings_first: bool,
     /// Local support money is spent only as far as the active early adopters can absorb it: each takes at most `effort.absorption_share` bought hours per hour of its members' own programme capacity (plus its project manager's hours); what no one can absorb stays in the pot and is returned at the year's end. Off: the year's free local money is spent evenly over its remaining weeks whenever an early adopter is active. Unit: on/off. Source: S2 ch.4 (E13, E14, H7).
     pub absorptive_capacity: bool,
+    /// GP practices must be aware of the programme to give it hours or volunteer to pilot; awareness comes from contact (local working sessions, GP network meetings, the board GPs' cascade), not from central co-design. Off: every practice is aware from the start. Unit: on/off. Source: S0, S2 ch.4 (C2, C3, C5).
+    pub gp_awareness: bool,
+    /// The early adopters' local working sessions on the model of care (spring 2014) make the practices that attend aware and take their hours. Unit: on/off. Source: S2 ch.4 (a.6).
+    pub gp_sessions: bool,
+    /// Once an early adopter's GP network is formed, the network meets: practices that come become aware and count the hours as programme contact. Unit: on/off. Source: S0 (B4), S2 ch.4 (d: GP networks).
+    pub gp_networks: bool,
+    /// CCG governing-body GPs cascade the programme to the practices of their early adopters at `general_practice.cascade_rate` a week. Off: no cascade at all. Unit: on/off. Source: S0, S2 ch.5 (C3, C6).
+    pub gp_cascade: bool,
 }
 
 impl Default for Switches {
@@ -216,6 +227,10 @@ impl Default for Switches {
             delegation: true,
             meetings_first: true,
             absorptive_capacity: true,
+            gp_awareness: true,
+            gp_sessions: true,
+            gp_networks: true,
+            gp_cascade: true,
         }
     }
 }
@@ -771,6 +786,50 @@ impl Default for EnrolmentSpec {
         EnrolmentSpec {
             per_practice_per_week: 5.0,
             test_period_weeks: 13,
+        }
+    }
+}
+
+/// General practice: awareness, local working sessions, GP networks, cascade.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct GeneralPracticeSpec {
+    /// First day of the window of the early adopters' local working sessions on the model of care. Unit: ISO date. Source: S2 ch.4 (a.6: early April 2014).
+    pub sessions_from: IsoDate,
+    /// Last day of that window. Unit: ISO date. Source: S2 ch.4 (a.6: mid-May 2014).
+    pub sessions_to: IsoDate,
+    /// Local working sessions planned per early adopter, spread evenly over the window. Unit: sessions. Source: S2 ch.4 (a.6: four per each of ten emerging early adopters).
+    pub sessions_per_ea: u32,
+    /// Probability that a planned session is held. Unit: probability. Source: S2 ch.4 (a.6: at least 24 of 40 held by 17 July 2014, so 0.6 [derived]).
+    pub session_held_share: f64,
+    /// Hours of one session, for each practice that attends. Unit: hours. Source: S2 ch.4 (a.6: 2–3 hours each).
+    pub session_hours: f64,
+    /// Probability that each member practice of the early adopter attends a session. Unit: share. Source: assumption (a.6: 25–50 attendees of all kinds per session; a quarter of an early adopter's 18–75 practices is 5–19 practices).
+    pub session_practice_share: f64,
+    /// Weeks between meetings of an early adopter's GP network once `gp_network_formed` is achieved. Unit: weeks. Source: assumption (monthly, like the steering committees, b.5).
+    pub network_meeting_every_weeks: u32,
+    /// Hours of one GP network meeting for each practice that comes. Unit: hours. Source: assumption.
+    pub network_meeting_hours: f64,
+    /// Weekly probability that a CCG's governing-body GPs make one unaware practice of its early adopters aware (the cascade that happened). Unit: probability/week. Source: assumption (C3, C6: the cascade the leaders assumed did not happen, so small; not fitted).
+    pub cascade_rate: f64,
+    /// Weekly cascade probability the programme's leaders assumed (only the expected awareness series `gp_aware_share_assumed` uses it). Unit: probability/week. Source: assumption (C3: leaders assumed senior GP involvement "would permeate the wider general practice community"; 0.05 spreads to most practices within a year).
+    pub assumed_cascade_rate: f64,
+}
+
+impl Default for GeneralPracticeSpec {
+    fn default() -> Self {
+        let d = |y, m, d| IsoDate(chrono::NaiveDate::from_ymd_opt(y, m, d).expect("valid date"));
+        GeneralPracticeSpec {
+            sessions_from: d(2014, 4, 7),
+            sessions_to: d(2014, 5, 16),
+            sessions_per_ea: 4,
+            session_held_share: 0.6,
+            session_hours: 2.5,
+            session_practice_share: 0.25,
+            network_meeting_every_weeks: 4,
+            network_meeting_hours: 2.0,
+            cascade_rate: 0.002,
+            assumed_cascade_rate: 0.05,
         }
     }
 }

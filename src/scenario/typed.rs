@@ -102,6 +102,10 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             delegation: s.delegation,
             meetings_first: s.meetings_first,
             absorptive_capacity: s.absorptive_capacity,
+            gp_awareness: s.gp_awareness,
+            gp_sessions: s.gp_sessions,
+            gp_networks: s.gp_networks,
+            gp_cascade: s.gp_cascade,
         },
         organisations: Organisations { by_kind },
         memberships: memberships.clone(),
@@ -286,6 +290,21 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
         enrolment: Enrolment {
             per_practice_per_week: raw.enrolment.per_practice_per_week,
             test_period_weeks: raw.enrolment.test_period_weeks,
+        },
+        general_practice: {
+            let g = &raw.general_practice;
+            GeneralPractice {
+                sessions_from: g.sessions_from.0,
+                sessions_to: g.sessions_to.0,
+                sessions_per_ea: g.sessions_per_ea,
+                session_held_share: g.session_held_share,
+                session_hours: g.session_hours,
+                session_practice_share: g.session_practice_share,
+                network_meeting_every_weeks: g.network_meeting_every_weeks,
+                network_meeting_hours: g.network_meeting_hours,
+                cascade_rate: g.cascade_rate,
+                assumed_cascade_rate: g.assumed_cascade_rate,
+            }
         },
         early_adopters: raw
             .early_adopters

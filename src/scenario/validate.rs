@@ -17,6 +17,8 @@ use crate::model::AgentKind;
 
 /// Longest pilot test period accepted (weeks): ten years.
 const MAX_TEST_PERIOD_WEEKS: u32 = 520;
+/// More local working sessions than a weekly one for a year is a typo (a.6: four per early adopter).
+const MAX_SESSIONS_PER_EA: u32 = 52;
 
 /// A problem found by validation, before it is given a file position.
 #[derive(Debug, Clone)]
@@ -992,6 +994,62 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
             None,
         );
     }
+
+    // General practice.
+    let gp = root.key("general_practice");
+    let g = &raw.general_practice;
+    c.order(
+        gp.key("sessions_to"),
+        g.sessions_from,
+        g.sessions_to,
+        "general_practice.sessions_from",
+    );
+    if g.sessions_per_ea > MAX_SESSIONS_PER_EA {
+        c.push(
+            gp.key("sessions_per_ea"),
+            format!("at most {MAX_SESSIONS_PER_EA} sessions per early adopter"),
+            Some(g.sessions_per_ea.to_string()),
+            Some("to run no local working sessions, set `switches.gp_sessions = false`".into()),
+        );
+    }
+    c.range(
+        gp.key("session_held_share"),
+        g.session_held_share,
+        0.0,
+        1.0,
+        "a probability",
+    );
+    c.non_negative(gp.key("session_hours"), g.session_hours, "number of hours");
+    c.range(
+        gp.key("session_practice_share"),
+        g.session_practice_share,
+        0.0,
+        1.0,
+        "a probability",
+    );
+    c.positive_int(
+        gp.key("network_meeting_every_weeks"),
+        g.network_meeting_every_weeks,
+    );
+    c.non_negative(
+        gp.key("network_meeting_hours"),
+        g.network_meeting_hours,
+        "number of hours",
+    );
+    c.range(
+        gp.key("cascade_rate"),
+        g.cascade_rate,
+        0.0,
+        1.0,
+        "a probability",
+    );
+    c.range(
+        gp.key("assumed_cascade_rate"),
+        g.assumed_cascade_rate,
+        0.0,
+        1.0,
+        "a probability",
+    );
 
     // Journey.
     let jp = root.key("journey");

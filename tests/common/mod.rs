@@ -97,6 +97,15 @@ mod sim {
         /// Steering committee meetings that someone attended but that were
         /// not quorate.
         pub void_steering_meetings: usize,
+        /// Share of GP practices aware of the programme at the end of each
+        /// recording period, across the programme.
+        pub gp_aware_share: Vec<f64>,
+        /// Share the leaders expected to be aware (assumed cascade), per period.
+        pub gp_aware_share_assumed: Vec<f64>,
+        /// Share of GP practices aware, per early adopter (scenario order) and period.
+        pub ea_gp_aware_share: Vec<Vec<f64>>,
+        /// Share of GP practices involved, per early adopter and period.
+        pub ea_gp_involved_share: Vec<Vec<f64>>,
     }
 
     /// One early adopter's local workaround of one barrier (weeks from
@@ -193,6 +202,18 @@ mod sim {
                         })
                         .collect()
                 };
+                // A series of kind `all` at a scope (None: programme).
+                let series_of = |scope: Option<usize>, metric: Metric| -> Vec<f64> {
+                    let i = plan
+                        .series
+                        .defs
+                        .iter()
+                        .position(|d| d.scope == scope && d.kind.is_none() && d.metric == metric)
+                        .unwrap_or_else(|| panic!("no series {} at {scope:?}", metric.id()));
+                    (0..plan.periods)
+                        .map(|p| r.series[p * n_series + i])
+                        .collect()
+                };
                 Run {
                     horizon_weeks: cal.weeks() as f64,
                     go_live_weeks: r.go_live.iter().map(|g| g.map(|t| t as f64)).collect(),
@@ -277,6 +298,14 @@ mod sim {
                                 && !m.quorate
                         })
                         .count(),
+                    gp_aware_share: series_of(None, Metric::GpAwareShare),
+                    gp_aware_share_assumed: series_of(None, Metric::GpAwareShareAssumed),
+                    ea_gp_aware_share: (0..plan.eas.len())
+                        .map(|e| series_of(Some(e), Metric::GpAwareShare))
+                        .collect(),
+                    ea_gp_involved_share: (0..plan.eas.len())
+                        .map(|e| series_of(Some(e), Metric::GpInvolvedShare))
+                        .collect(),
                 }
             })
             .collect()

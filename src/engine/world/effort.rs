@@ -119,9 +119,11 @@ impl World<'_> {
     /// (parallel over agents) available hours and their split into desk work.
     pub(super) fn decide(&mut self, parallel: bool) {
         self.attend();
+        self.gp_contact();
         let plan = self.plan;
         let params = plan.params();
         let eas = &self.eas;
+        let aware = &self.aware;
         let adapt = if params.switches.bias_adaptation {
             params.effort.bias_adaptation_rate
         } else {
@@ -148,7 +150,8 @@ impl World<'_> {
             let shock = availability_shock(&mut a.decide_rng, noise);
             let available = if is_team {
                 a.capacity * leader_factor * a.engagement * shock
-            } else if active > 0 {
+            } else if active > 0 && aware[i] {
+                // A practice unaware of the programme gives it nothing (§7.15).
                 a.programme_capacity() * a.engagement * shock
             } else {
                 0.0

@@ -15,6 +15,7 @@ mod early_adopters;
 mod effort;
 mod engagement;
 mod funding;
+mod general_practice;
 mod leadership;
 mod meetings;
 mod observation;
@@ -46,6 +47,9 @@ pub struct World<'p> {
     plan: &'p Plan,
     tick: Tick,
     agents: Vec<effort::Agent>,
+    /// Whether each agent is aware of the programme (ODD §7.15; only GP
+    /// practices can be unaware).
+    aware: Vec<bool>,
     eas: Vec<early_adopters::EaState>,
     programme: PerProgrammeMilestone<ProgrammeMilestoneState>,
     codesign: codesign::CodesignState,
@@ -56,6 +60,7 @@ pub struct World<'p> {
     review: review::ReviewState,
     shocks: engagement::PendingShocks,
     outcomes: outcomes::OutcomeState,
+    gp: general_practice::GpState,
     record: observation::Recorder,
 }
 
@@ -89,6 +94,7 @@ impl<'p> World<'p> {
             plan,
             tick: 0,
             agents,
+            aware: general_practice::initial_awareness(plan),
             eas,
             programme,
             codesign: codesign::CodesignState::new(params.codesign.working_groups.len()),
@@ -105,6 +111,7 @@ impl<'p> World<'p> {
             review: review::ReviewState::new(tt.pilot_start),
             shocks: engagement::PendingShocks::default(),
             outcomes: outcomes::OutcomeState::default(),
+            gp: general_practice::GpState::new(plan, master_seed, rep),
             record: observation::Recorder::new(
                 plan,
                 replication,
@@ -121,6 +128,7 @@ impl<'p> World<'p> {
             self.decide(parallel_agents);
             self.apply_effort();
             self.meet();
+            self.record_gp_contact();
             self.progress();
             self.update_engagement();
             self.review();

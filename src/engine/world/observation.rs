@@ -142,6 +142,7 @@ impl World<'_> {
             row[SeriesLayout::programme_metric(metric)] += h;
         }
         if last_in_period {
+            self.record_gp_period(base, weeks);
             self.close_period(base);
         }
     }

@@ -63,6 +63,7 @@ impl World<'_> {
             let pilot_gated = self.eas[e].active
                 && willing_practices(
                     &self.agents,
+                    &self.aware,
                     ea_plan,
                     params.effort.pilot_willing_engagement,
                 ) < ea_plan.pilot_practices;

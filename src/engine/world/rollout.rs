@@ -1,7 +1,7 @@
 //! ODD §7.10: pilots, roll-out, enrolment and programme milestones. A live
 //! pilot starts with its pilot practices, runs a test period, then adds
-//! practices in steps, never more than are willing (engagement at or above
-//! `pilot_willing_engagement`). Live practices enrol their share of the
+//! practices in steps, never more than are willing (aware of the programme,
+//! §7.15, and engagement at or above `pilot_willing_engagement`). Live practices enrol their share of the
 //! early adopter's population no faster than their care-coordination
 //! capacity allows (E14, H7): no practice's whole list enrols at once. The
 //! programme's first pilot, business-plan and wider roll-out milestones are
@@ -12,11 +12,17 @@ use super::World;
 use crate::engine::plan::EarlyAdopterPlan;
 use crate::model::ProgrammeMilestone;
 
-/// Member practices of `ea` engaged enough to take part.
-pub(super) fn willing_practices(agents: &[Agent], ea: &EarlyAdopterPlan, threshold: f64) -> u32 {
+/// Member practices of `ea` aware of the programme (§7.15) and engaged
+/// enough to take part.
+pub(super) fn willing_practices(
+    agents: &[Agent],
+    aware: &[bool],
+    ea: &EarlyAdopterPlan,
+    threshold: f64,
+) -> u32 {
     ea.practices
         .iter()
-        .filter(|&&p| agents[p.index()].engagement >= threshold)
+        .filter(|&&p| aware[p.index()] && agents[p.index()].engagement >= threshold)
         .count() as u32
 }
 
@@ -45,8 +51,12 @@ impl World<'_> {
             return;
         }
         if t >= self.eas[e].next_rollout {
-            let willing =
-                willing_practices(&self.agents, ea, params.effort.pilot_willing_engagement);
+            let willing = willing_practices(
+                &self.agents,
+                &self.aware,
+                ea,
+                params.effort.pilot_willing_engagement,
+            );
             let s = &mut self.eas[e];
             let first = s.practices_live == 0;
             let step = if first {

@@ -142,6 +142,31 @@ pub struct Enrolment {
     pub test_period_weeks: u32,
 }
 
+/// General practice: awareness, local working sessions, GP networks, cascade.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GeneralPractice {
+    /// First day of the local working sessions' window.
+    pub sessions_from: NaiveDate,
+    /// Last day of that window.
+    pub sessions_to: NaiveDate,
+    /// Sessions planned per early adopter (sessions).
+    pub sessions_per_ea: u32,
+    /// Probability that a planned session is held (0..1).
+    pub session_held_share: f64,
+    /// Hours of a session per attending practice (hours).
+    pub session_hours: f64,
+    /// Probability that a member practice attends a session (0..1).
+    pub session_practice_share: f64,
+    /// Weeks between GP network meetings (weeks).
+    pub network_meeting_every_weeks: u32,
+    /// Hours of a network meeting per attending practice (hours).
+    pub network_meeting_hours: f64,
+    /// Realised weekly cascade probability per board–practice link (0..1).
+    pub cascade_rate: f64,
+    /// Weekly cascade probability the leaders assumed (0..1).
+    pub assumed_cascade_rate: f64,
+}
+
 /// Promised outcomes and the outcome layer.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcomes {

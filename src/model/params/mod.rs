@@ -72,6 +72,8 @@ pub struct Parameters {
     pub outcomes: Outcomes,
     /// Enrolment by live practices.
     pub enrolment: Enrolment,
+    /// General practice: awareness, sessions, networks, cascade.
+    pub general_practice: GeneralPractice,
     /// The early adopters, in scenario order.
     pub early_adopters: Vec<EarlyAdopter>,
     /// What to record.
@@ -215,6 +217,10 @@ pub struct Switches {
     pub delegation: bool,
     pub meetings_first: bool,
     pub absorptive_capacity: bool,
+    pub gp_awareness: bool,
+    pub gp_sessions: bool,
+    pub gp_networks: bool,
+    pub gp_cascade: bool,
 }
 
 impl Switches {
@@ -252,6 +258,10 @@ impl Switches {
             ("delegation", self.delegation),
             ("meetings_first", self.meetings_first),
             ("absorptive_capacity", self.absorptive_capacity),
+            ("gp_awareness", self.gp_awareness),
+            ("gp_sessions", self.gp_sessions),
+            ("gp_networks", self.gp_networks),
+            ("gp_cascade", self.gp_cascade),
         ]
     }
 }
