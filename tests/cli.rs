@@ -30,21 +30,23 @@ const PROGRAMME_MILESTONES: [&str; 5] = [
     "wider_rollout",
 ];
 
-const HEADERS: [(&str, &str); 6] = [
+const HEADERS: [(&str, &str); 7] = [
     ("milestones.csv", "replication,early_adopter,milestone,kind,first_planned_date,planned_date,achieved_date,status"),
     ("timeseries.csv", "replication,date,scope,agent_kind,metric,statistic,value"),
     ("meetings.csv", "replication,date,body,sector,attendees,quorate"),
     ("spend.csv", "replication,date,category,amount_gbp"),
     ("replans.csv", "replication,date,milestone,old_date,new_date"),
     ("workarounds.csv", "replication,early_adopter,barrier,parties,workaround_hours,started_date,completed_date,removed_nationally_date"),
+    ("scope_decisions.csv", "replication,early_adopter,date,from_scope,to_scope,planned_pilot_date,projected_go_live_date,slip_weeks,milestones_dropped"),
 ];
-const OUTPUT_FILES: [&str; 21] = [
+const OUTPUT_FILES: [&str; 22] = [
     "milestones.csv",
     "timeseries.csv",
     "meetings.csv",
     "spend.csv",
     "replans.csv",
     "workarounds.csv",
+    "scope_decisions.csv",
     "summary.json",
     "promise_vs_delivery.svg",
     "promise_vs_delivery.png",

@@ -25,6 +25,9 @@ pub enum Purpose {
     Calibrate = 6,
     /// Sampling a sweep design (random, Latin hypercube, Morris, bootstrap).
     Sweep = 7,
+    /// Early adopters' scope decisions (one stream per early adopter, keyed
+    /// by its index in the agent slot).
+    Scope = 8,
 }
 
 /// The agent slot used for programme-level streams.

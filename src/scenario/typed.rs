@@ -93,6 +93,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             consultant_local_effectiveness: s.consultant_local_effectiveness,
             delegation: s.delegation,
             meetings_first: s.meetings_first,
+            scope_decisions: s.scope_decisions,
         },
         organisations: Organisations { by_kind },
         programme: ProgrammeParams {
@@ -179,6 +180,10 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             tolerance_weeks: rp.tolerance_weeks,
             reference_rank: rp.reference_rank,
             projection_window_weeks: rp.projection_window_weeks,
+        },
+        scope: ScopeDecisions {
+            scale_back_slip_weeks: raw.scope.scale_back_slip_weeks,
+            scale_back_propensity: raw.scope.scale_back_propensity,
         },
         effort: Effort {
             availability_noise: e.availability_noise,

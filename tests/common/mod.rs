@@ -18,7 +18,7 @@
 
 use std::sync::OnceLock;
 
-pub use sim::{simulate, switch_names, week_of, MonthSpend, Run};
+pub use sim::{simulate, switch_names, week_of, MonthSpend, Run, ScopeChange};
 
 // ===================================================================== API
 // The only place that touches the library's API (names like `Plan`,
@@ -47,6 +47,21 @@ mod sim {
         pub by_category: BTreeMap<String, f64>,
     }
 
+    /// One early adopter's recorded scope decision.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ScopeChange {
+        pub early_adopter: String,
+        /// Week of the review at which it decided.
+        pub week: f64,
+        pub from: String,
+        pub to: String,
+        /// Its planned pilot start and projected go-live then (weeks).
+        pub planned_week: f64,
+        pub projected_week: f64,
+        /// The recorded slip that triggered it (weeks).
+        pub slip_weeks: f64,
+    }
+
     /// What one replication produced, in plain terms. Times are in weeks
     /// from the scenario's first week (tick 0).
     #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +88,10 @@ mod sim {
         /// People enrolled under the new model at the end of each recording
         /// period, across the programme.
         pub people_enrolled: Vec<f64>,
+        /// Early adopters' scope decisions, in the order taken.
+        pub scope_changes: Vec<ScopeChange>,
+        /// Skipped milestones, keyed `"<ea id>/<milestone>"`.
+        pub skipped: std::collections::BTreeSet<String>,
     }
 
     /// Runs `replications` replications of the scenario `text` with the
@@ -169,6 +188,29 @@ mod sim {
                                 .collect()
                         })
                         .expect("a programme-wide people_enrolled series"),
+                    scope_changes: r
+                        .scope_decisions
+                        .iter()
+                        .map(|x| ScopeChange {
+                            early_adopter: plan.eas[x.ea].id.clone(),
+                            week: x.tick as f64,
+                            from: x.from.id().to_string(),
+                            to: x.to.id().to_string(),
+                            planned_week: weeks_of(x.planned),
+                            projected_week: weeks_of(x.projected),
+                            slip_weeks: x.slip_weeks,
+                        })
+                        .collect(),
+                    skipped: r
+                        .milestones
+                        .iter()
+                        .filter(|m| m.status == MilestoneStatus::Skipped)
+                        .filter_map(|m| {
+                            m.ea.map(|e| {
+                                format!("{}/{}", plan.eas[e].id, plan.milestone_id(m.milestone))
+                            })
+                        })
+                        .collect(),
                 }
             })
             .collect()

@@ -23,8 +23,10 @@ mod programme_team;
 mod progress;
 mod review;
 mod rollout;
+mod scope;
 
 use chrono::NaiveDate;
+use rand_chacha::ChaCha8Rng;
 
 use super::plan::Plan;
 use super::rng::{replication_seed, stream, Purpose, PROGRAMME};
@@ -56,6 +58,8 @@ pub struct World<'p> {
     review: review::ReviewState,
     shocks: engagement::PendingShocks,
     outcomes: outcomes::OutcomeState,
+    /// Each early adopter's Scope stream (scope decisions, §7.15).
+    scope_rng: Vec<ChaCha8Rng>,
     record: observation::Recorder,
 }
 
@@ -100,6 +104,9 @@ impl<'p> World<'p> {
             review: review::ReviewState::new(tt.pilot_start),
             shocks: engagement::PendingShocks::default(),
             outcomes: outcomes::OutcomeState::default(),
+            scope_rng: (0..plan.eas.len() as u64)
+                .map(|e| stream(master_seed, rep, e, Purpose::Scope))
+                .collect(),
             record: observation::Recorder::new(
                 plan,
                 replication,
@@ -119,6 +126,7 @@ impl<'p> World<'p> {
             self.progress();
             self.update_engagement();
             self.review();
+            self.decide_scope();
             self.observe();
         }
         self.finish()

@@ -54,6 +54,8 @@ pub struct Parameters {
     pub timetable: Timetable,
     /// Progress reviews and re-planning.
     pub replanning: Replanning,
+    /// Early adopters' scope decisions.
+    pub scope: ScopeDecisions,
     /// How agents split their hours.
     pub effort: Effort,
     /// Engagement dynamics.
@@ -157,11 +159,12 @@ pub struct Switches {
     pub consultant_local_effectiveness: bool,
     pub delegation: bool,
     pub meetings_first: bool,
+    pub scope_decisions: bool,
 }
 
 impl Switches {
     /// Every switch with its scenario key, in declaration order.
-    pub fn named(&self) -> [(&'static str, bool); 27] {
+    pub fn named(&self) -> [(&'static str, bool); 28] {
         [
             ("deadline_feedback", self.deadline_feedback),
             ("national_barriers", self.national_barriers),
@@ -193,6 +196,7 @@ impl Switches {
             ),
             ("delegation", self.delegation),
             ("meetings_first", self.meetings_first),
+            ("scope_decisions", self.scope_decisions),
         ]
     }
 }
