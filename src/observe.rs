@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::model::calendar::Tick;
+use crate::model::journey::Scope;
 use crate::model::AgentKind;
 
 /// A recorded metric.
@@ -355,6 +356,28 @@ pub struct WorkaroundRecord {
     pub removed_nationally: Option<NaiveDate>,
 }
 
+/// One early adopter's decision to change its scope (ODD §7.15).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopeDecisionRecord {
+    /// Early adopter index.
+    pub ea: usize,
+    /// Week of the review at which it decided.
+    pub tick: Tick,
+    /// Scope before.
+    pub from: Scope,
+    /// Scope after.
+    pub to: Scope,
+    /// Its planned pilot start (`pilot_live`) at the time.
+    pub planned: NaiveDate,
+    /// Its projected go-live from its own observed work rate (week start date).
+    pub projected: NaiveDate,
+    /// The slip that triggered the decision: projected go-live minus
+    /// planned pilot start (weeks).
+    pub slip_weeks: f64,
+    /// Unachieved milestones dropped.
+    pub milestones_dropped: u32,
+}
+
 /// Everything one replication produces.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationResult {
@@ -383,6 +406,8 @@ pub struct ReplicationResult {
     /// Money left unspent in each budgeted financial year that closed within
     /// the horizon (returned, not carried over).
     pub unspent: Vec<UnspentRecord>,
+    /// Early adopters' scope decisions, in the order they were taken.
+    pub scope_decisions: Vec<ScopeDecisionRecord>,
 }
 
 /// Money of one financial year left unspent when it closed (GBP). Central:

@@ -38,6 +38,7 @@ const HEADERS: [(&str, &str); 7] = [
     ("replans.csv", "replication,date,milestone,old_date,new_date"),
     ("workarounds.csv", "replication,early_adopter,barrier,parties,workaround_hours,started_date,completed_date,removed_nationally_date"),
     ("memberships.csv", "group,agent,agent_kind"),
+    ("scope_decisions.csv", "replication,early_adopter,date,from_scope,to_scope,planned_pilot_date,projected_go_live_date,slip_weeks,milestones_dropped"),
 ];
 const OUTPUT_FILES: [&str; 22] = [
     "milestones.csv",
@@ -47,6 +48,7 @@ const OUTPUT_FILES: [&str; 22] = [
     "replans.csv",
     "workarounds.csv",
     "memberships.csv",
+    "scope_decisions.csv",
     "summary.json",
     "promise_vs_delivery.svg",
     "promise_vs_delivery.png",

@@ -53,7 +53,8 @@ fn outputs_are_byte_identical_across_thread_counts_and_runs() {
     let b = run_cli(tmp.path(), "B", 5, 2);
     let c = run_cli(tmp.path(), "C", 5, 2);
 
-    // Data (incl. workarounds.csv, memberships.csv), 6 charts in SVG and PNG, report.html, manifest.json.
+    // Data (incl. workarounds.csv, memberships.csv and scope_decisions.csv),
+    // 6 charts in SVG and PNG, report.html, manifest.json.
     assert_eq!(a.len(), 22, "{:?}", a.keys().collect::<Vec<_>>());
     for (name, other) in [("B", &b), ("C", &c)] {
         assert_eq!(

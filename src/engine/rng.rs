@@ -32,6 +32,9 @@ pub enum Purpose {
     GpNetworks = 9,
     /// General practice: the board GPs' cascade.
     GpCascade = 10,
+    /// Early adopters' scope decisions (one stream per early adopter, keyed
+    /// by its index in the agent slot).
+    Scope = 11,
 }
 
 /// The agent slot used for programme-level streams.

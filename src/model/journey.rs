@@ -28,6 +28,16 @@ pub enum Scope {
     ScaledBack,
 }
 
+impl Scope {
+    /// Stable text (as in the scenario file and the outputs).
+    pub fn id(self) -> &'static str {
+        match self {
+            Scope::Full => "full",
+            Scope::ScaledBack => "scaled_back",
+        }
+    }
+}
+
 /// Index of a milestone in the journey.
 pub type MilestoneIx = usize;
 

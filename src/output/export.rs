@@ -141,6 +141,46 @@ pub fn workarounds_csv(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec
     finish(w)
 }
 
+/// `scope_decisions.csv`: every early adopter's decision to change its
+/// scope, every replication: the review date, the scope before and after,
+/// its planned pilot start and its projected go-live then, the slip between
+/// them that triggered the decision, and how many milestones it dropped
+/// (ODD §7.15).
+pub fn scope_decisions_csv(
+    plan: &Plan,
+    results: &[ReplicationResult],
+) -> Result<Vec<u8>, ExportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "replication",
+        "early_adopter",
+        "date",
+        "from_scope",
+        "to_scope",
+        "planned_pilot_date",
+        "projected_go_live_date",
+        "slip_weeks",
+        "milestones_dropped",
+    ])?;
+    for r in results {
+        let rep = r.replication.to_string();
+        for x in &r.scope_decisions {
+            w.write_record([
+                rep.as_str(),
+                plan.eas[x.ea].id.as_str(),
+                &iso(plan.calendar.date(x.tick)),
+                x.from.id(),
+                x.to.id(),
+                &iso(x.planned),
+                &iso(x.projected),
+                &fmt_num(x.slip_weeks),
+                &x.milestones_dropped.to_string(),
+            ])?;
+        }
+    }
+    finish(w)
+}
+
 /// A number as written in every CSV: integers without a decimal point, other
 /// values in the shortest form that round-trips.
 pub fn fmt_num(v: f64) -> String {
@@ -344,6 +384,10 @@ pub fn all_files(
             workarounds_csv(plan, results)?,
         ),
         ("memberships.csv".to_string(), memberships_csv(plan)?),
+        (
+            "scope_decisions.csv".to_string(),
+            scope_decisions_csv(plan, results)?,
+        ),
         ("summary.json".to_string(), summary_json(summary)?),
     ];
     let charts = super::chart::run_charts(plan, results)?;

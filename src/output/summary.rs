@@ -113,6 +113,23 @@ pub struct GeneralPracticeSummary {
     pub involved_mean: f64,
 }
 
+/// One early adopter's scope across replications (ODD §7.15).
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeSummary {
+    /// Early adopter id.
+    pub early_adopter: String,
+    /// Its initial scope (`full` or `scaled_back`).
+    pub initial_scope: String,
+    /// Share of replications in which it scaled back during the run.
+    pub scaled_back_share: f64,
+    /// Median date of scaling back among the replications in which it did
+    /// (None: it never did).
+    pub scaled_back_median: Option<NaiveDate>,
+    /// Median slip (projected go-live minus planned pilot start, weeks) that
+    /// triggered it, among those replications.
+    pub trigger_slip_weeks_median: Option<f64>,
+}
+
 /// Everything `summary.json` holds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -138,6 +155,8 @@ pub struct Summary {
     pub central_hours: Vec<CentralHoursSummary>,
     /// GP practices' awareness and involvement at the checkpoints.
     pub general_practice: Vec<GeneralPracticeSummary>,
+    /// Early adopters' scope: initial, and how often and when they scaled back.
+    pub scope: Vec<ScopeSummary>,
 }
 
 impl Summary {
@@ -294,6 +313,7 @@ impl Summary {
                 && last_budget.is_some_and(|y| horizon_fy > y),
         };
         let central_hours = central_hours_summary(plan, results);
+        let scope = scope_summary(plan, results);
         Summary {
             scenario: params.meta.name.clone(),
             replications: n,
@@ -306,6 +326,7 @@ impl Summary {
             funding,
             central_hours,
             general_practice: general_practice_summary(plan, results),
+            scope,
         }
     }
 }
@@ -337,6 +358,36 @@ fn general_practice_summary(
                 aware_mean: at(aware),
                 aware_assumed_mean: at(assumed),
                 involved_mean: at(involved),
+            }
+        })
+        .collect()
+}
+
+/// Per early adopter: its initial scope and its scope decisions across
+/// replications.
+fn scope_summary(plan: &Plan, results: &[ReplicationResult]) -> Vec<ScopeSummary> {
+    let n = results.len().max(1);
+    plan.eas
+        .iter()
+        .enumerate()
+        .map(|(e, ea)| {
+            let mut dates: Vec<NaiveDate> = Vec::new();
+            let mut slips: Vec<f64> = Vec::new();
+            for r in results {
+                if let Some(x) = r.scope_decisions.iter().find(|x| x.ea == e) {
+                    dates.push(plan.calendar.date(x.tick));
+                    slips.push(x.slip_weeks);
+                }
+            }
+            dates.sort_unstable();
+            slips.sort_by(f64::total_cmp);
+            ScopeSummary {
+                early_adopter: ea.id.clone(),
+                initial_scope: ea.scope.id().to_string(),
+                scaled_back_share: dates.len() as f64 / n as f64,
+                scaled_back_median: nearest_rank(&dates, dates.len(), 0.5),
+                trigger_slip_weeks_median: (!slips.is_empty())
+                    .then(|| quantile_sorted(&slips, 0.5)),
             }
         })
         .collect()

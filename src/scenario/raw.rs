@@ -52,6 +52,9 @@ pub struct RawScenario {
     /// How the programme reviews progress and re-plans.
     #[serde(default)]
     pub replanning: ReplanSpec,
+    /// How early adopters decide to scale back their scope when their plan slips.
+    #[serde(default)]
+    pub scope: ScopeSpec,
     /// How each agent splits its hours between relational and transactional work.
     #[serde(default)]
     pub effort: EffortSpec,
@@ -194,6 +197,8 @@ pub struct Switches {
     pub gp_networks: bool,
     /// CCG governing-body GPs cascade the programme to the practices of their early adopters at `general_practice.cascade_rate` a week. Off: no cascade at all. Unit: on/off. Source: S0, S2 ch.5 (C3, C6).
     pub gp_cascade: bool,
+    /// Early adopters decide their scope: at each programme review a full-scope early adopter whose projected go-live is more than `scope.scale_back_slip_weeks` past its current planned pilot start scales back (with chance `scope.scale_back_propensity`), dropping the full-scope milestones it has not achieved. Off: every early adopter keeps its initial `early_adopters[].scope`. Unit: on/off. Source: S2 ch.4 (H4, H5; a.7 "pilots within pilots") — the trigger is an assumption.
+    pub scope_decisions: bool,
 }
 
 impl Default for Switches {
@@ -231,6 +236,7 @@ impl Default for Switches {
             gp_sessions: true,
             gp_networks: true,
             gp_cascade: true,
+            scope_decisions: true,
         }
     }
 }
@@ -519,6 +525,25 @@ impl Default for ReplanSpec {
             tolerance_weeks: 4,
             reference_rank: 0,
             projection_window_weeks: 26,
+        }
+    }
+}
+
+/// How early adopters decide their scope as their plan slips (switch `scope_decisions`).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct ScopeSpec {
+    /// A full-scope early adopter considers scaling back at a programme review when its projected go-live (from its own observed work rate) is more than this many weeks past its current planned pilot start. Unit: weeks. Source: assumption (half a year: two quarterly reviews behind); S2 ch.4 (H4: scaled-back models went live sooner).
+    pub scale_back_slip_weeks: u32,
+    /// Chance that such an early adopter scales back at one review (drawn from its own Scope stream); the others keep working toward the full model. Unit: probability per review. Source: assumption; S2 ch.4 (H4, H5: some schemes started small or dropped capitation and IT change, others kept the full model).
+    pub scale_back_propensity: f64,
+}
+
+impl Default for ScopeSpec {
+    fn default() -> Self {
+        ScopeSpec {
+            scale_back_slip_weeks: 26,
+            scale_back_propensity: 0.25,
         }
     }
 }
@@ -867,7 +892,7 @@ pub struct EarlyAdopterSpec {
     pub id: String,
     /// Date its application is ready for sign-off; it is signed off at the next quorate meeting of the sign-off body. Unit: ISO date. Source: S2 ch.4 (early March 2014; next two months).
     pub application_ready: IsoDate,
-    /// `full` (accountable care with capitation and new IT) or `scaled_back`. Unit: enum. Source: S2 ch.4 (H4).
+    /// Initial scope: `full` (accountable care with capitation and new IT) or `scaled_back` (starts small, without them). With switch `scope_decisions` on, a full-scope early adopter may later scale back (see `[scope]`). Unit: enum. Source: S2 ch.4 (H4, H5).
     pub scope: Scope,
     /// Target population. Unit: people. Source: S2 Table 2.
     pub population: f64,

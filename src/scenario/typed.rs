@@ -106,6 +106,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             gp_sessions: s.gp_sessions,
             gp_networks: s.gp_networks,
             gp_cascade: s.gp_cascade,
+            scope_decisions: s.scope_decisions,
         },
         organisations: Organisations { by_kind },
         memberships: memberships.clone(),
@@ -193,6 +194,10 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             tolerance_weeks: rp.tolerance_weeks,
             reference_rank: rp.reference_rank,
             projection_window_weeks: rp.projection_window_weeks,
+        },
+        scope: ScopeDecisions {
+            scale_back_slip_weeks: raw.scope.scale_back_slip_weeks,
+            scale_back_propensity: raw.scope.scale_back_propensity,
         },
         effort: Effort {
             availability_noise: e.availability_noise,

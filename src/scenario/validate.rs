@@ -19,6 +19,8 @@ use crate::model::AgentKind;
 const MAX_TEST_PERIOD_WEEKS: u32 = 520;
 /// More local working sessions than a weekly one for a year is a typo (a.6: four per early adopter).
 const MAX_SESSIONS_PER_EA: u32 = 52;
+/// Largest scale-back slip threshold accepted (weeks): ten years.
+const MAX_SCALE_BACK_SLIP_WEEKS: u32 = 520;
 
 /// A problem found by validation, before it is given a file position.
 #[derive(Debug, Clone)]
@@ -743,6 +745,24 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
             ),
             Some(raw.replanning.reference_rank.to_string()),
             Some("0 means the median early adopter".into()),
+        );
+    }
+
+    // Scope decisions.
+    let sp = root.key("scope");
+    c.range(
+        sp.key("scale_back_propensity"),
+        raw.scope.scale_back_propensity,
+        0.0,
+        1.0,
+        "a probability",
+    );
+    if raw.scope.scale_back_slip_weeks > MAX_SCALE_BACK_SLIP_WEEKS {
+        c.push(
+            sp.key("scale_back_slip_weeks"),
+            format!("at most {MAX_SCALE_BACK_SLIP_WEEKS} weeks (ten years)"),
+            Some(raw.scope.scale_back_slip_weeks.to_string()),
+            Some("to keep every early adopter's initial scope, set `switches.scope_decisions = false`".into()),
         );
     }
 

@@ -24,6 +24,7 @@ use std::sync::OnceLock;
 pub use sim::{
     ensemble, load_error, simulate, switch_names, week_of, MonthSpend, Replan, Run, Workaround,
 };
+pub use sim::{simulate, switch_names, week_of, MonthSpend, Run, ScopeChange};
 
 // ===================================================================== API
 // The only place that touches the library's API (names like `Plan`,
@@ -51,6 +52,21 @@ mod sim {
         /// NHS financial year (the calendar year in which it starts).
         pub financial_year: i32,
         pub by_category: BTreeMap<String, f64>,
+    }
+
+    /// One early adopter's recorded scope decision.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ScopeChange {
+        pub early_adopter: String,
+        /// Week of the review at which it decided.
+        pub week: f64,
+        pub from: String,
+        pub to: String,
+        /// Its planned pilot start and projected go-live then (weeks).
+        pub planned_week: f64,
+        pub projected_week: f64,
+        /// The recorded slip that triggered it (weeks).
+        pub slip_weeks: f64,
     }
 
     /// What one replication produced, in plain terms. Times are in weeks
@@ -106,6 +122,10 @@ mod sim {
         pub ea_gp_aware_share: Vec<Vec<f64>>,
         /// Share of GP practices involved, per early adopter and period.
         pub ea_gp_involved_share: Vec<Vec<f64>>,
+        /// Early adopters' scope decisions, in the order taken.
+        pub scope_changes: Vec<ScopeChange>,
+        /// Skipped milestones, keyed `"<ea id>/<milestone>"`.
+        pub skipped: std::collections::BTreeSet<String>,
     }
 
     /// One early adopter's local workaround of one barrier (weeks from
@@ -305,6 +325,29 @@ mod sim {
                         .collect(),
                     ea_gp_involved_share: (0..plan.eas.len())
                         .map(|e| series_of(Some(e), Metric::GpInvolvedShare))
+                        .collect(),
+                    scope_changes: r
+                        .scope_decisions
+                        .iter()
+                        .map(|x| ScopeChange {
+                            early_adopter: plan.eas[x.ea].id.clone(),
+                            week: x.tick as f64,
+                            from: x.from.id().to_string(),
+                            to: x.to.id().to_string(),
+                            planned_week: weeks_of(x.planned),
+                            projected_week: weeks_of(x.projected),
+                            slip_weeks: x.slip_weeks,
+                        })
+                        .collect(),
+                    skipped: r
+                        .milestones
+                        .iter()
+                        .filter(|m| m.status == MilestoneStatus::Skipped)
+                        .filter_map(|m| {
+                            m.ea.map(|e| {
+                                format!("{}/{}", plan.eas[e].id, plan.milestone_id(m.milestone))
+                            })
+                        })
                         .collect(),
                 }
             })

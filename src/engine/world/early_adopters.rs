@@ -15,6 +15,9 @@ use crate::model::AgentKind;
 /// One early adopter.
 #[derive(Debug, Clone)]
 pub(super) struct EaState {
+    /// Its current scope: the initial `early_adopters[].scope` until it
+    /// decides to scale back (ODD §7.15, scope.rs).
+    pub scope: Scope,
     /// Week of sign-off by the sign-off body.
     pub signed_off: Option<Tick>,
     /// Effective hours done on each journey milestone.
@@ -23,7 +26,8 @@ pub(super) struct EaState {
     pub required: Vec<f64>,
     /// Week each milestone was achieved.
     pub achieved: Vec<Option<Tick>>,
-    /// Milestones that do not apply (scaled-back scope).
+    /// Milestones that do not apply (scaled-back scope: from the start, or
+    /// dropped unachieved when it scaled back).
     pub skipped: Vec<bool>,
     /// The signers of each milestone that this early adopter has: the
     /// milestone's signing kinds with at least one member here (ODD §7.7).
@@ -124,11 +128,9 @@ pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
     let weeks = plan.calendar.weeks() as usize;
     plan.eas
         .iter()
-        .map(|e| {
-            let mut members = [0u32; AgentKind::COUNT];
-            for &a in &e.members {
-                members[plan.agents[a.index()].kind.index()] += 1;
-            }
+        .enumerate()
+        .map(|(i, e)| {
+            let members = member_counts(plan, i);
             let signers: Vec<Vec<AgentKind>> = plan
                 .journey
                 .iter()
@@ -148,28 +150,11 @@ pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
             let planned: Vec<NaiveDate> = (0..n_m)
                 .map(|m| planned_date(plan, m, tt.pilot_start, tt.wider_rollout))
                 .collect();
-            let workarounds: Vec<Workaround> = params
-                .barriers
-                .iter()
-                .enumerate()
-                .map(|(b, spec)| {
-                    let party_kinds = workaround_party_kinds(plan, &signers, &skipped, b);
-                    let parties = party_kinds.iter().map(|k| members[k.index()]).sum();
-                    Workaround {
-                        party_kinds,
-                        parties,
-                        required: workaround_hours(
-                            spec.workaround_hours,
-                            spec.workaround_hours_per_party,
-                            parties,
-                        ),
-                        progress: 0.0,
-                        started: None,
-                        done: None,
-                    }
-                })
+            let workarounds: Vec<Workaround> = (0..params.barriers.len())
+                .map(|b| new_workaround(plan, &members, &signers, &skipped, b))
                 .collect();
             EaState {
+                scope: e.scope,
                 signed_off: None,
                 progress: vec![0.0; n_m],
                 required: plan.journey.iter().map(|m| m.work_hours).collect(),
@@ -198,6 +183,64 @@ pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
             }
         })
         .collect()
+}
+
+/// Member organisations of early adopter `e`, by kind.
+fn member_counts(plan: &Plan, e: usize) -> [u32; AgentKind::COUNT] {
+    let mut members = [0u32; AgentKind::COUNT];
+    for &a in &plan.eas[e].members {
+        members[plan.agents[a.index()].kind.index()] += 1;
+    }
+    members
+}
+
+/// An early adopter's workaround of barrier `b`, not started, for the
+/// milestones in its scope (`skipped` marks those out of it).
+fn new_workaround(
+    plan: &Plan,
+    members: &[u32; AgentKind::COUNT],
+    signers: &[Vec<AgentKind>],
+    skipped: &[bool],
+    b: usize,
+) -> Workaround {
+    let spec = &plan.params().barriers[b];
+    let party_kinds = workaround_party_kinds(plan, signers, skipped, b);
+    let parties = party_kinds.iter().map(|k| members[k.index()]).sum();
+    Workaround {
+        party_kinds,
+        parties,
+        required: workaround_hours(
+            spec.workaround_hours,
+            spec.workaround_hours_per_party,
+            parties,
+        ),
+        progress: 0.0,
+        started: None,
+        done: None,
+    }
+}
+
+/// Early adopter `e` (state `s`) scales back (ODD §7.15): every full-scope
+/// milestone it has not achieved is dropped (achieved ones stay), and each
+/// workaround not yet started is re-scoped to the milestones left (one that
+/// governs none of them has no parties and is not recorded). Returns the
+/// number of milestones dropped.
+pub(super) fn scale_back(plan: &Plan, e: usize, s: &mut EaState) -> u32 {
+    s.scope = Scope::ScaledBack;
+    let mut dropped = 0;
+    for (m, ms) in plan.journey.iter().enumerate() {
+        if ms.full_scope_only && s.achieved[m].is_none() && !s.skipped[m] {
+            s.skipped[m] = true;
+            dropped += 1;
+        }
+    }
+    let members = member_counts(plan, e);
+    for b in 0..s.workarounds.len() {
+        if s.workarounds[b].started.is_none() {
+            s.workarounds[b] = new_workaround(plan, &members, &s.signers, &s.skipped, b);
+        }
+    }
+    dropped
 }
 
 /// Hours of a local workaround with `parties` parties (G1: Brent's

@@ -24,8 +24,10 @@ mod programme_team;
 mod progress;
 mod review;
 mod rollout;
+mod scope;
 
 use chrono::NaiveDate;
+use rand_chacha::ChaCha8Rng;
 
 use super::plan::Plan;
 use super::rng::{replication_seed, stream, Purpose, PROGRAMME};
@@ -61,6 +63,8 @@ pub struct World<'p> {
     shocks: engagement::PendingShocks,
     outcomes: outcomes::OutcomeState,
     gp: general_practice::GpState,
+    /// Each early adopter's Scope stream (scope decisions, §7.15).
+    scope_rng: Vec<ChaCha8Rng>,
     record: observation::Recorder,
 }
 
@@ -112,6 +116,9 @@ impl<'p> World<'p> {
             shocks: engagement::PendingShocks::default(),
             outcomes: outcomes::OutcomeState::default(),
             gp: general_practice::GpState::new(plan, master_seed, rep),
+            scope_rng: (0..plan.eas.len() as u64)
+                .map(|e| stream(master_seed, rep, e, Purpose::Scope))
+                .collect(),
             record: observation::Recorder::new(
                 plan,
                 replication,
@@ -132,6 +139,7 @@ impl<'p> World<'p> {
             self.progress();
             self.update_engagement();
             self.review();
+            self.decide_scope();
             self.observe();
         }
         self.finish()

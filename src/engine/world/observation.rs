@@ -43,6 +43,7 @@ impl Recorder {
                 applied_transactional_hours: [0.0; AgentKind::COUNT],
                 workarounds: Vec::new(),
                 unspent: Vec::new(),
+                scope_decisions: Vec::new(),
             },
             detail,
             relational: [0.0; AgentKind::COUNT],

@@ -42,7 +42,7 @@ impl ReviewState {
     }
 }
 
-fn date_add_weeks(d: NaiveDate, weeks: f64) -> NaiveDate {
+pub(super) fn date_add_weeks(d: NaiveDate, weeks: f64) -> NaiveDate {
     d + Duration::days((weeks * 7.0).round() as i64)
 }
 
@@ -175,11 +175,31 @@ impl World<'_> {
 
     /// Weeks from now until early adopter `e` is projected to go live (0 if
     /// live), from observed progress only (C3, a.3, a.4): its own work rate
-    /// once it has `MIN_HISTORY_WEEKS` of it; before that, the programme's
-    /// observed design progress (`design_projection_weeks`) plus the
-    /// planners' assumed preparation time, less the weeks since its sign-off.
-    /// `None` when nothing observed supports a projection.
+    /// once it has `MIN_HISTORY_WEEKS` of it (`own_projection_weeks`);
+    /// before that, the programme's observed design progress
+    /// (`design_projection_weeks`) plus the planners' assumed preparation
+    /// time, less the weeks since its sign-off. `None` when nothing observed
+    /// supports a projection.
     fn projected_go_live_weeks(&self, e: usize, design: Option<f64>) -> Option<f64> {
+        if let Some(own) = self.own_projection_weeks(e) {
+            return Some(own);
+        }
+        let params = self.plan.params();
+        let s = &self.eas[e];
+        let prep = params.timetable.assumed_preparation_weeks as f64;
+        let since = s.signed_off.map_or(0, |signed| self.tick - signed);
+        let design = design?;
+        Some((design + prep - since as f64).max(1.0))
+    }
+
+    /// Weeks from now until early adopter `e` is projected to go live from
+    /// its own observed work rate: 0 if live; for an early adopter signed off
+    /// at least `MIN_HISTORY_WEEKS` ago, the unfinished work of `pilot_live`
+    /// and its prerequisites in its scope over its average weekly work of
+    /// the last `min(projection_window_weeks, weeks since sign-off)` weeks
+    /// (at least 1; twice the run length if it did nothing). `None` without
+    /// that history.
+    pub(super) fn own_projection_weeks(&self, e: usize) -> Option<f64> {
         let plan = self.plan;
         let params = plan.params();
         let t = self.tick;
@@ -187,12 +207,10 @@ impl World<'_> {
         if s.achieved[plan.pilot_live].is_some() {
             return Some(0.0);
         }
-        let prep = params.timetable.assumed_preparation_weeks as f64;
-        let since = s.signed_off.map_or(0, |signed| t - signed);
+        let since = t - s.signed_off?;
         let window = params.replanning.projection_window_weeks.min(since);
-        if s.signed_off.is_none() || window < MIN_HISTORY_WEEKS {
-            let design = design?;
-            return Some((design + prep - since as f64).max(1.0));
+        if window < MIN_HISTORY_WEEKS {
+            return None;
         }
         let rate = (s.cumulative_work[t as usize] - s.cumulative_work[(t - window) as usize])
             / window as f64;

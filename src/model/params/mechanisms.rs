@@ -167,6 +167,16 @@ pub struct GeneralPractice {
     pub assumed_cascade_rate: f64,
 }
 
+/// Early adopters' scope decisions (switch `scope_decisions`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScopeDecisions {
+    /// Projected go-live past the current planned pilot start beyond which
+    /// a full-scope early adopter considers scaling back (weeks).
+    pub scale_back_slip_weeks: u32,
+    /// Chance of scaling back at one review once past that slip (probability/review).
+    pub scale_back_propensity: f64,
+}
+
 /// Promised outcomes and the outcome layer.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcomes {

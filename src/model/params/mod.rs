@@ -56,6 +56,8 @@ pub struct Parameters {
     pub timetable: Timetable,
     /// Progress reviews and re-planning.
     pub replanning: Replanning,
+    /// Early adopters' scope decisions.
+    pub scope: ScopeDecisions,
     /// How agents split their hours.
     pub effort: Effort,
     /// Engagement dynamics.
@@ -221,6 +223,7 @@ pub struct Switches {
     pub gp_sessions: bool,
     pub gp_networks: bool,
     pub gp_cascade: bool,
+    pub scope_decisions: bool,
 }
 
 impl Switches {
@@ -262,6 +265,7 @@ impl Switches {
             ("gp_sessions", self.gp_sessions),
             ("gp_networks", self.gp_networks),
             ("gp_cascade", self.gp_cascade),
+            ("scope_decisions", self.scope_decisions),
         ]
     }
 }
