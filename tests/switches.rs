@@ -562,6 +562,8 @@ fn every_switch_has_a_test() {
         // Tested in tests/meetings_memberships.rs.
         "delegation",
         "meetings_first",
+        // Tested in tests/coordination.rs.
+        "coordination_costs",
     ];
     let mut tested: Vec<String> = tested.iter().map(|s| s.to_string()).collect();
     tested.sort();

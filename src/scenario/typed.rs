@@ -93,6 +93,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             consultant_local_effectiveness: s.consultant_local_effectiveness,
             delegation: s.delegation,
             meetings_first: s.meetings_first,
+            coordination_costs: s.coordination_costs,
         },
         organisations: Organisations { by_kind },
         programme: ProgrammeParams {
@@ -275,6 +276,12 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
         enrolment: Enrolment {
             per_practice_per_week: raw.enrolment.per_practice_per_week,
             test_period_weeks: raw.enrolment.test_period_weeks,
+        },
+        coordination: Coordination {
+            partner_elasticity: raw.coordination.partner_elasticity,
+            body_reference_size: raw.coordination.body_reference_size,
+            body_size_elasticity: raw.coordination.body_size_elasticity,
+            diversity_penalty: raw.coordination.diversity_penalty,
         },
         early_adopters: raw
             .early_adopters

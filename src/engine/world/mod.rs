@@ -10,6 +10,7 @@
 mod barriers;
 mod codesign;
 mod consultancy;
+mod coordination;
 mod deadlines;
 mod early_adopters;
 mod effort;

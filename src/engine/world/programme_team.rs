@@ -12,6 +12,7 @@
 //! coordination lost to spreading thin) or idle. The team's and
 //! consultants' cost is booked every week.
 
+use super::coordination::{diversity_divisor, others_at_different_stages};
 use super::World;
 use crate::model::{AgentKind, ProgrammeMilestone};
 use crate::observe::SpendCategory;
@@ -92,7 +93,21 @@ impl World<'_> {
             use_.idle += central_trans;
         }
         if n_active > 0 {
-            let spread = 1.0 + params.programme.spread_penalty * (n_active as f64 - 1.0);
+            // E8: spreading over many early adopters (`spread_penalty`) and,
+            // with coordination costs on, over their different stages (H9, §7.15).
+            let diversity = if params.switches.coordination_costs {
+                let d = others_at_different_stages(
+                    self.eas
+                        .iter()
+                        .filter(|s| s.active)
+                        .map(|s| s.achieved.iter().filter(|a| a.is_some()).count()),
+                );
+                diversity_divisor(d, params.coordination.diversity_penalty)
+            } else {
+                1.0
+            };
+            let spread =
+                (1.0 + params.programme.spread_penalty * (n_active as f64 - 1.0)) * diversity;
             let per_ea = 1.0 / n_active as f64 / spread * ea_share;
             let w = consultant_local_weight(
                 params.switches.consultant_local_effectiveness,

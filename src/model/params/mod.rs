@@ -70,6 +70,8 @@ pub struct Parameters {
     pub outcomes: Outcomes,
     /// Enrolment by live practices.
     pub enrolment: Enrolment,
+    /// Coordination costs that grow with scale.
+    pub coordination: Coordination,
     /// The early adopters, in scenario order.
     pub early_adopters: Vec<EarlyAdopter>,
     /// What to record.
@@ -157,11 +159,12 @@ pub struct Switches {
     pub consultant_local_effectiveness: bool,
     pub delegation: bool,
     pub meetings_first: bool,
+    pub coordination_costs: bool,
 }
 
 impl Switches {
     /// Every switch with its scenario key, in declaration order.
-    pub fn named(&self) -> [(&'static str, bool); 27] {
+    pub fn named(&self) -> [(&'static str, bool); 28] {
         [
             ("deadline_feedback", self.deadline_feedback),
             ("national_barriers", self.national_barriers),
@@ -193,6 +196,7 @@ impl Switches {
             ),
             ("delegation", self.delegation),
             ("meetings_first", self.meetings_first),
+            ("coordination_costs", self.coordination_costs),
         ]
     }
 }
