@@ -5,7 +5,8 @@
 //! while a group's central work is open), the toolkit (transactional, once
 //! co-design is complete) and, while early adopters are active, support
 //! spread in equal shares across them with a penalty for spreading thin
-//! (E8); a consultant hour of early adopter support counts at
+//! (E8) and, with coordination costs on, for their different stages (H9,
+//! §7.15); a consultant hour of early adopter support counts at
 //! `consultancy.local_support_effectiveness` of a team hour (E6, F3). Every
 //! central hour is accounted for: co-design, toolkit, early adopter support,
 //! programme management (the team's governance meeting seats and the
@@ -26,7 +27,8 @@ pub(super) struct CentralHours {
     pub codesign: f64,
     pub toolkit: f64,
     pub ea_support: f64,
-    /// Coordination lost to spreading support over many early adopters.
+    /// Coordination lost to spreading support over many early adopters
+    /// (E8) and, with coordination costs on, over their different stages (H9).
     pub spread_overhead: f64,
     pub idle: f64,
 }
