@@ -50,7 +50,7 @@ pub enum Metric {
     /// Central hours with nothing to work on (no open product, no active early adopter).
     CentralHoursIdle,
     /// Share of GP practices aware of the programme at the end of the period
-    /// (ODD §7.15): every practice when `gp_awareness` is off.
+    /// (ODD §7.17): every practice when `gp_awareness` is off.
     GpAwareShare,
     /// Share of GP practices the leaders expected to be aware at the end of
     /// the period had the cascade from board GPs worked at

@@ -1,4 +1,4 @@
-//! General practice as it was (docs/ODD.md §7.15; C2, C3, C5, C6, B4, a.6):
+//! General practice as it was (docs/ODD.md §7.17; C2, C3, C5, C6, B4, a.6):
 //! awareness distinct from involvement, local working sessions, GP network
 //! meetings and the board GPs' cascade. Paired designs (tests/common: same
 //! seed and replications, only the switch or parameter differs) with the
@@ -73,7 +73,7 @@ fn switch_gp_awareness_off_gives_more_practice_desk_hours_and_earlier_pilots() {
 #[test]
 fn contact_involves_practices_in_the_months_it_happens() {
     // Sessions and network meetings are programme hours of the practices
-    // that come (ODD §7.15): with sessions, more practices are involved over
+    // that come (ODD §7.17): with sessions, more practices are involved over
     // the sessions' window than without them.
     let on = default_on();
     let off = simulate(&default_without("gp_sessions"), REPS);

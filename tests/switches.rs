@@ -570,6 +570,8 @@ fn every_switch_has_a_test() {
         "gp_cascade",
         // Paired tests in tests/scope_decisions.rs.
         "scope_decisions",
+        // Tested in tests/coordination.rs.
+        "coordination_costs",
     ];
     let mut tested: Vec<String> = tested.iter().map(|s| s.to_string()).collect();
     tested.sort();

@@ -98,7 +98,7 @@ pub struct CentralHoursSummary {
     pub share_mean: f64,
 }
 
-/// GP practices at a checkpoint (ODD §7.15): means across replications of
+/// GP practices at a checkpoint (ODD §7.17): means across replications of
 /// the shares aware, expected aware (assumed cascade) and involved, in the
 /// recording period containing the checkpoint.
 #[derive(Debug, Clone, Serialize)]

@@ -82,6 +82,9 @@ pub struct RawScenario {
     /// General practice: awareness of the programme, local working sessions, GP networks and the board GPs' cascade.
     #[serde(default)]
     pub general_practice: GeneralPracticeSpec,
+    /// Coordination costs that grow with scale (switch `coordination_costs`).
+    #[serde(default)]
+    pub coordination: CoordinationSpec,
     /// The early adopter journey: milestones, their kind, work and prerequisites.
     pub journey: Vec<MilestoneSpec>,
     /// The early adopters (pilot sites), virtual organisations of member agents.
@@ -199,6 +202,8 @@ pub struct Switches {
     pub gp_cascade: bool,
     /// Early adopters decide their scope: at each programme review a full-scope early adopter whose projected go-live is more than `scope.scale_back_slip_weeks` past its current planned pilot start scales back (with chance `scope.scale_back_propensity`), dropping the full-scope milestones it has not achieved. Off: every early adopter keeps its initial `early_adopters[].scope`. Unit: on/off. Source: S2 ch.4 (H4, H5; a.7 "pilots within pilots") — the trigger is an assumption.
     pub scope_decisions: bool,
+    /// Coordination costs that grow with scale (`[coordination]`): a decision's work grows with the organisations that must sign it, a body's output per attendee falls once its meetings outgrow a working size, and central support to early adopters is strained by how many different stages they are at. Off: none of the three. Unit: on/off. Source: S0 (E2), S2 ch.4, ch.5 (E3, E5, E8, H9).
+    pub coordination_costs: bool,
 }
 
 impl Default for Switches {
@@ -237,6 +242,7 @@ impl Default for Switches {
             gp_networks: true,
             gp_cascade: true,
             scope_decisions: true,
+            coordination_costs: true,
         }
     }
 }
@@ -855,6 +861,31 @@ impl Default for GeneralPracticeSpec {
             network_meeting_hours: 2.0,
             cascade_rate: 0.002,
             assumed_cascade_rate: 0.05,
+        }
+    }
+}
+
+/// Coordination costs that grow with scale (switch `coordination_costs`).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct CoordinationSpec {
+    /// Growth of a signed decision's work with the organisations that must agree to it: an early adopter's milestone with signers needs `work_hours × (parties / signing kinds)^partner_elasticity`, counting its member organisations of each signing kind it has (its GP practices as one party, their network) against one per kind. 0: no growth; 1: work proportional to parties. Unit: elasticity (dimensionless, ≥ 0). Source: S0 (E2), S2 ch.5 (E5) — magnitude assumption.
+    pub partner_elasticity: f64,
+    /// Size of a meeting (attendees) up to which a body works without coordination loss. Unit: attendees. Source: S2 ch.3 (the co-design working groups, about a dozen members each) — assumption.
+    pub body_reference_size: f64,
+    /// Fall of a meeting's output per attendee once it is larger than `body_reference_size`: output × (reference / attendees)^body_size_elasticity. 0: no loss; 1: a meeting beyond the reference size produces no more than one of the reference size. Unit: elasticity (dimensionless, 0..1). Source: S0 (E2), S2 ch.4 (E3) — magnitude assumption.
+    pub body_size_elasticity: f64,
+    /// Loss of central support to early adopters per other active early adopter at a different stage (milestones achieved): support × 1 / (1 + diversity_penalty × D), D the mean over the active early adopters of the number of others at a different stage. Unit: 1/EA. Source: S2 ch.4 (E8 "the diversity of support needed", H9) — magnitude assumption (as `programme.spread_penalty` per extra EA).
+    pub diversity_penalty: f64,
+}
+
+impl Default for CoordinationSpec {
+    fn default() -> Self {
+        CoordinationSpec {
+            partner_elasticity: 0.5,
+            body_reference_size: 12.0,
+            body_size_elasticity: 0.5,
+            diversity_penalty: 0.05,
         }
     }
 }

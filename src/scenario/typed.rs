@@ -107,6 +107,7 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
             gp_networks: s.gp_networks,
             gp_cascade: s.gp_cascade,
             scope_decisions: s.scope_decisions,
+            coordination_costs: s.coordination_costs,
         },
         organisations: Organisations { by_kind },
         memberships: memberships.clone(),
@@ -310,6 +311,12 @@ pub(super) fn parameters(raw: &RawScenario, journey: &[Milestone]) -> Parameters
                 cascade_rate: g.cascade_rate,
                 assumed_cascade_rate: g.assumed_cascade_rate,
             }
+        },
+        coordination: Coordination {
+            partner_elasticity: raw.coordination.partner_elasticity,
+            body_reference_size: raw.coordination.body_reference_size,
+            body_size_elasticity: raw.coordination.body_size_elasticity,
+            diversity_penalty: raw.coordination.diversity_penalty,
         },
         early_adopters: raw
             .early_adopters

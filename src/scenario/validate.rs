@@ -1070,6 +1070,32 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         1.0,
         "a probability",
     );
+    // Coordination costs.
+    let co = root.key("coordination");
+    let k = &raw.coordination;
+    c.range(
+        co.key("partner_elasticity"),
+        k.partner_elasticity,
+        0.0,
+        2.0,
+        "an elasticity",
+    );
+    if !(k.body_reference_size >= 1.0 && k.body_reference_size.is_finite()) {
+        c.push(
+            co.key("body_reference_size"),
+            "a finite number of attendees of at least 1",
+            Some(k.body_reference_size.to_string()),
+            Some("to switch the body-size loss off, set `body_size_elasticity = 0`".into()),
+        );
+    }
+    c.range(
+        co.key("body_size_elasticity"),
+        k.body_size_elasticity,
+        0.0,
+        1.0,
+        "an elasticity",
+    );
+    c.non_negative(co.key("diversity_penalty"), k.diversity_penalty, "number");
 
     // Journey.
     let jp = root.key("journey");

@@ -157,7 +157,16 @@ pub(super) fn initial_states(plan: &Plan) -> Vec<EaState> {
                 scope: e.scope,
                 signed_off: None,
                 progress: vec![0.0; n_m],
-                required: plan.journey.iter().map(|m| m.work_hours).collect(),
+                // More organisations to sign, more work (§7.16, coordination.rs).
+                required: plan
+                    .journey
+                    .iter()
+                    .zip(&signers)
+                    .map(|(m, k)| {
+                        let (co, on) = (&params.coordination, params.switches.coordination_costs);
+                        super::coordination::milestone_work(m, k, &members, co, on)
+                    })
+                    .collect(),
                 achieved: vec![None; n_m],
                 skipped,
                 workarounds,

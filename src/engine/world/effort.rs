@@ -151,7 +151,7 @@ impl World<'_> {
             let available = if is_team {
                 a.capacity * leader_factor * a.engagement * shock
             } else if active > 0 && aware[i] {
-                // A practice unaware of the programme gives it nothing (§7.15).
+                // A practice unaware of the programme gives it nothing (§7.17).
                 a.programme_capacity() * a.engagement * shock
             } else {
                 0.0

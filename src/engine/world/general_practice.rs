@@ -1,4 +1,4 @@
-//! ODD §7.15: general practice as it was. A GP practice must be *aware* of
+//! ODD §7.17: general practice as it was. A GP practice must be *aware* of
 //! the programme before it gives it hours or volunteers to pilot; awareness
 //! is a state of its own, distinct from engagement and from involvement
 //! (C2: only a core of GP leaders, mostly CCG governing-body members, was

@@ -8,6 +8,7 @@
 
 use rand::Rng;
 
+use super::coordination::body_size_factor;
 use super::World;
 use crate::engine::plan::{BodyRole, Plan};
 use crate::model::{AgentKind, ProgrammeMilestone};
@@ -238,7 +239,14 @@ impl World<'_> {
                 } else {
                     1.0
                 };
-                weight * hours * churn_factor * lay_factor
+                // Larger meetings produce less per attendee (E2, E3; §7.16).
+                let size_factor = if sw.coordination_costs {
+                    let co = &params.coordination;
+                    body_size_factor(n, co.body_reference_size, co.body_size_elasticity)
+                } else {
+                    1.0
+                };
+                weight * hours * churn_factor * lay_factor * size_factor
             } else {
                 0.0
             };

@@ -10,6 +10,7 @@
 mod barriers;
 mod codesign;
 mod consultancy;
+mod coordination;
 mod deadlines;
 mod early_adopters;
 mod effort;
@@ -49,7 +50,7 @@ pub struct World<'p> {
     plan: &'p Plan,
     tick: Tick,
     agents: Vec<effort::Agent>,
-    /// Whether each agent is aware of the programme (ODD §7.15; only GP
+    /// Whether each agent is aware of the programme (ODD §7.17; only GP
     /// practices can be unaware).
     aware: Vec<bool>,
     eas: Vec<early_adopters::EaState>,

@@ -5,13 +5,15 @@
 //! while a group's central work is open), the toolkit (transactional, once
 //! co-design is complete) and, while early adopters are active, support
 //! spread in equal shares across them with a penalty for spreading thin
-//! (E8); a consultant hour of early adopter support counts at
+//! (E8) and, with coordination costs on, for their different stages (H9,
+//! §7.16); a consultant hour of early adopter support counts at
 //! `consultancy.local_support_effectiveness` of a team hour (E6, F3). Every
 //! central hour is accounted for: co-design, toolkit, early adopter support,
 //! programme management (the team's governance meeting seats and the
 //! coordination lost to spreading thin) or idle. The team's and
 //! consultants' cost is booked every week.
 
+use super::coordination::{diversity_divisor, others_at_different_stages};
 use super::World;
 use crate::model::{AgentKind, ProgrammeMilestone};
 use crate::observe::SpendCategory;
@@ -25,7 +27,8 @@ pub(super) struct CentralHours {
     pub codesign: f64,
     pub toolkit: f64,
     pub ea_support: f64,
-    /// Coordination lost to spreading support over many early adopters.
+    /// Coordination lost to spreading support over many early adopters
+    /// (E8) and, with coordination costs on, over their different stages (H9).
     pub spread_overhead: f64,
     pub idle: f64,
 }
@@ -92,7 +95,21 @@ impl World<'_> {
             use_.idle += central_trans;
         }
         if n_active > 0 {
-            let spread = 1.0 + params.programme.spread_penalty * (n_active as f64 - 1.0);
+            // E8: spreading over many early adopters (`spread_penalty`) and,
+            // with coordination costs on, over their different stages (H9, §7.16).
+            let diversity = if params.switches.coordination_costs {
+                let d = others_at_different_stages(
+                    self.eas
+                        .iter()
+                        .filter(|s| s.active)
+                        .map(|s| s.achieved.iter().filter(|a| a.is_some()).count()),
+                );
+                diversity_divisor(d, params.coordination.diversity_penalty)
+            } else {
+                1.0
+            };
+            let spread =
+                (1.0 + params.programme.spread_penalty * (n_active as f64 - 1.0)) * diversity;
             let per_ea = 1.0 / n_active as f64 / spread * ea_share;
             let w = consultant_local_weight(
                 params.switches.consultant_local_effectiveness,

@@ -1,7 +1,7 @@
 //! ODD §7.10: pilots, roll-out, enrolment and programme milestones. A live
 //! pilot starts with its pilot practices, runs a test period, then adds
 //! practices in steps, never more than are willing (aware of the programme,
-//! §7.15, and engagement at or above `pilot_willing_engagement`). Live practices enrol their share of the
+//! §7.17, and engagement at or above `pilot_willing_engagement`). Live practices enrol their share of the
 //! early adopter's population no faster than their care-coordination
 //! capacity allows (E14, H7): no practice's whole list enrols at once. The
 //! programme's first pilot, business-plan and wider roll-out milestones are
@@ -12,7 +12,7 @@ use super::World;
 use crate::engine::plan::EarlyAdopterPlan;
 use crate::model::ProgrammeMilestone;
 
-/// Member practices of `ea` aware of the programme (§7.15) and engaged
+/// Member practices of `ea` aware of the programme (§7.17) and engaged
 /// enough to take part.
 pub(super) fn willing_practices(
     agents: &[Agent],

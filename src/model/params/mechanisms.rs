@@ -177,6 +177,19 @@ pub struct ScopeDecisions {
     pub scale_back_propensity: f64,
 }
 
+/// Coordination costs that grow with scale (switch `coordination_costs`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coordination {
+    /// Growth of a signed decision's work with its parties (elasticity).
+    pub partner_elasticity: f64,
+    /// Meeting size without coordination loss (attendees).
+    pub body_reference_size: f64,
+    /// Fall of output per attendee beyond the reference size (elasticity).
+    pub body_size_elasticity: f64,
+    /// Loss of central support per other early adopter at a different stage (1/EA).
+    pub diversity_penalty: f64,
+}
+
 /// Promised outcomes and the outcome layer.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcomes {

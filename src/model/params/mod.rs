@@ -76,6 +76,8 @@ pub struct Parameters {
     pub enrolment: Enrolment,
     /// General practice: awareness, sessions, networks, cascade.
     pub general_practice: GeneralPractice,
+    /// Coordination costs that grow with scale.
+    pub coordination: Coordination,
     /// The early adopters, in scenario order.
     pub early_adopters: Vec<EarlyAdopter>,
     /// What to record.
@@ -224,6 +226,7 @@ pub struct Switches {
     pub gp_networks: bool,
     pub gp_cascade: bool,
     pub scope_decisions: bool,
+    pub coordination_costs: bool,
 }
 
 impl Switches {
@@ -266,6 +269,7 @@ impl Switches {
             ("gp_networks", self.gp_networks),
             ("gp_cascade", self.gp_cascade),
             ("scope_decisions", self.scope_decisions),
+            ("coordination_costs", self.coordination_costs),
         ]
     }
 }
