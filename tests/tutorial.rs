@@ -71,18 +71,18 @@ fn every_tutorial_command_works_as_written() {
     let barriers = read(&results.join("tutorial-barriers/compare.csv"));
     assert_eq!(
         median(&barriers, "first_go_live_date", "nwl_wsic_2013"),
-        "2015-01-12"
+        "2015-01-26"
     );
     assert_eq!(
         median(&barriers, "first_go_live_date", "nwl_no_barriers"),
-        "2014-08-25"
+        "2014-11-10"
     );
-    assert!(text.contains("| baseline | 12 Jan 2015 |"));
-    assert!(text.contains("25 Aug 2014 (about 20 weeks earlier)"));
+    assert!(text.contains("| baseline | 26 Jan 2015 |"));
+    assert!(text.contains("10 Nov 2014 (about 12 weeks earlier)"));
     let consultancy = read(&results.join("tutorial-consultancy/compare.csv"));
     assert_eq!(
         median(&consultancy, "first_go_live_date", "nwl_no_consultancy"),
-        "2015-01-19"
+        "2015-03-09"
     );
     let transactional = read(&results.join("tutorial-transactional/compare.csv"));
     assert_eq!(
@@ -91,7 +91,7 @@ fn every_tutorial_command_works_as_written() {
             "first_go_live_date",
             "nwl_transactional_early"
         ),
-        "2014-08-11"
+        "2014-07-28"
     );
     let promises = read(&results.join("tutorial-promises/compare.csv"));
     assert_eq!(median(&promises, "replans", "nwl_realistic_timetable"), "0");

@@ -267,7 +267,10 @@ impl World<'_> {
             s.achieved[m] = Some(t);
             s.achieved_this_week += 1;
             let ms = &journey[m];
-            if ms.kind != MilestoneKind::Relational
+            // B2: commissioners show they will invest by signing a
+            // transactional milestone (budgets, contracts), not a mixed one
+            // such as a component piloted in practices at their own expense.
+            if ms.kind == MilestoneKind::Transactional
                 && s.signers[m]
                     .iter()
                     .any(|k| matches!(k, AgentKind::Ccg | AgentKind::LocalAuthority))
