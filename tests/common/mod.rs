@@ -22,9 +22,9 @@
 use std::sync::OnceLock;
 
 pub use sim::{
-    ensemble, load_error, simulate, switch_names, week_of, MonthSpend, Replan, Run, Workaround,
+    ensemble, load_error, simulate, switch_names, week_of, MonthSpend, Replan, Run, ScopeChange,
+    Workaround,
 };
-pub use sim::{simulate, switch_names, week_of, MonthSpend, Run, ScopeChange};
 
 // ===================================================================== API
 // The only place that touches the library's API (names like `Plan`,
