@@ -145,9 +145,12 @@ fn validation_rejects_an_in_scope_milestone_without_any_signer() {
             .as_inline_table_mut()
             .expect("members inline table");
         members.remove("acute_trust");
-        doc["early_adopters"][e]["organisations"] = toml_edit::value(
-            toml_edit::Array::from_iter(["ccg:ealing", "local_authority:ealing", "community_trust:west_london_mh"]),
-        );
+        doc["early_adopters"][e]["organisations"] =
+            toml_edit::value(toml_edit::Array::from_iter([
+                "ccg:ealing",
+                "local_authority:ealing",
+                "community_trust:west_london_mh",
+            ]));
     });
     pioneer::Scenario::from_toml(&text, "ealing").expect("a skipped milestone needs no signer");
 }

@@ -96,11 +96,16 @@ fn no_two_early_adopters_share_a_ccg_unless_the_scenario_names_it_so() {
 fn the_mental_health_scheme_has_its_own_ccgs_and_no_acute_trust() {
     let members = ea_members(&plan(DEFAULT));
     let mh = &members["mental_health"];
-    let want: BTreeSet<String> = ["ccg:hounslow", "ccg:west_london"]
-        .map(String::from)
-        .into();
-    assert_eq!(ccgs_of(mh), want, "fact d: West London CCG and Brentford & Isleworth (Hounslow)");
-    assert!(!mh.contains("ccg:brent"), "must not share Brent's CCG: {mh:?}");
+    let want: BTreeSet<String> = ["ccg:hounslow", "ccg:west_london"].map(String::from).into();
+    assert_eq!(
+        ccgs_of(mh),
+        want,
+        "fact d: West London CCG and Brentford & Isleworth (Hounslow)"
+    );
+    assert!(
+        !mh.contains("ccg:brent"),
+        "must not share Brent's CCG: {mh:?}"
+    );
     assert!(
         !mh.iter().any(|m| m.starts_with("acute_trust")),
         "no acute trust in the mental-health scheme: {mh:?}"
@@ -156,12 +161,20 @@ fn every_early_adopters_gp_practices_lie_in_its_ccg_areas() {
     for (id, members) in ea_members(&p) {
         let ccgs = ccgs_of(&members);
         for m in members.iter().filter(|m| m.starts_with("gp_practice")) {
-            let area = area_of.get(m).unwrap_or_else(|| panic!("{m} of {id} in no area"));
-            assert!(ccgs.contains(area), "{m} of {id} lies in {area}, not in {ccgs:?}");
+            let area = area_of
+                .get(m)
+                .unwrap_or_else(|| panic!("{m} of {id} in no area"));
+            assert!(
+                ccgs.contains(area),
+                "{m} of {id} lies in {area}, not in {ccgs:?}"
+            );
             checked += 1;
         }
     }
-    assert!(checked >= 400, "every early adopter's practices checked ({checked})");
+    assert!(
+        checked >= 400,
+        "every early adopter's practices checked ({checked})"
+    );
     // Brent takes all 67 of its practices (b.3).
     let brent = p.eas.iter().find(|e| e.id == "brent").unwrap();
     assert_eq!(brent.practices.len(), 67);
@@ -205,7 +218,11 @@ fn memberships_do_not_depend_on_the_order_of_early_adopters() {
 #[test]
 fn a_bodys_members_are_deterministic_spread_and_independent_of_other_bodies() {
     let a = plan(DEFAULT);
-    assert_eq!(body_members(&a), body_members(&plan(DEFAULT)), "deterministic");
+    assert_eq!(
+        body_members(&a),
+        body_members(&plan(DEFAULT)),
+        "deterministic"
+    );
 
     // Spread: for each kind with n of a pool of N members on a body, no gap
     // between consecutive members (around the pool) exceeds ⌈N / n⌉.

@@ -11,8 +11,8 @@ use super::error::did_you_mean;
 use super::locate::KeyPath;
 use super::raw::*;
 use crate::model::journey::{depths, find_cycle, Milestone, MilestoneKind, Scope};
-use crate::model::programme::TrancheTrigger;
 use crate::model::params::{area_blocks, is_local_kind, is_nameable_member_kind};
+use crate::model::programme::TrancheTrigger;
 use crate::model::AgentKind;
 
 /// Longest pilot test period accepted (weeks): ten years.
@@ -221,9 +221,13 @@ fn ea_organisations(
                 "a named kind: ccg, local_authority, acute_trust or community_trust",
                 Some(format!("`{r}`")),
                 Some(if is_local_kind(kind) {
-                    format!("count `{}` in `members`: they come from the early adopter's CCG areas", kind.id())
+                    format!(
+                        "count `{}` in `members`: they come from the early adopter's CCG areas",
+                        kind.id()
+                    )
                 } else {
-                    "lay partners join through `lay_chair`; the programme team supports centrally".to_string()
+                    "lay partners join through `lay_chair`; the programme team supports centrally"
+                        .to_string()
                 }),
             );
             continue;
@@ -420,7 +424,10 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
                 p.key("names"),
                 format!("at most {} names (its `count`)", spec.count),
                 Some(format!("{} names", spec.names.len())),
-                Some(format!("raise `organisations.{}.count` or remove names", kind.id())),
+                Some(format!(
+                    "raise `organisations.{}.count` or remove names",
+                    kind.id()
+                )),
             );
         }
         let mut seen = HashSet::new();
@@ -479,7 +486,10 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
                     kind.id()
                 ),
                 Some(format!("{sum} in all")),
-                Some(format!("lower the counts or raise `organisations.{}.count`", kind.id())),
+                Some(format!(
+                    "lower the counts or raise `organisations.{}.count`",
+                    kind.id()
+                )),
             );
         }
     }

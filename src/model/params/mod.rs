@@ -290,5 +290,4 @@ mod tests {
         // No CCGs: no areas.
         assert!(area_blocks(&[], 5, 0).is_empty());
     }
-
 }
