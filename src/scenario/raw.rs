@@ -831,7 +831,7 @@ pub struct GeneralPracticeSpec {
     pub sessions_to: IsoDate,
     /// Local working sessions planned per early adopter, spread evenly over the window. Unit: sessions. Source: S2 ch.4 (a.6: four per each of ten emerging early adopters).
     pub sessions_per_ea: u32,
-    /// Probability that a planned session is held. Unit: probability. Source: S2 ch.4 (a.6: at least 24 of 40 held by 17 July 2014, so 0.6 [derived]).
+    /// Probability that a planned session is held. Unit: probability. Source: S2 ch.4 (a.6: at least 24 of 40 held by 17 July 2014, so 0.6, derived).
     pub session_held_share: f64,
     /// Hours of one session, for each practice that attends. Unit: hours. Source: S2 ch.4 (a.6: 2–3 hours each).
     pub session_hours: f64,
