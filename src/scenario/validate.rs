@@ -76,6 +76,9 @@ impl Checker {
     fn unit(&mut self, path: KeyPath, value: f64) {
         self.range(path, value, 0.0, 1.0, "a share");
     }
+    fn probability(&mut self, path: KeyPath, value: f64) {
+        self.range(path, value, 0.0, 1.0, "a probability");
+    }
     fn non_negative(&mut self, path: KeyPath, value: f64, what: &str) {
         if !(value >= 0.0 && value.is_finite()) {
             self.push(
@@ -760,12 +763,9 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
 
     // Scope decisions.
     let sp = root.key("scope");
-    c.range(
+    c.probability(
         sp.key("scale_back_propensity"),
         raw.scope.scale_back_propensity,
-        0.0,
-        1.0,
-        "a probability",
     );
     if raw.scope.scale_back_slip_weeks > MAX_SCALE_BACK_SLIP_WEEKS {
         c.push(
@@ -1042,21 +1042,9 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
             Some("to run no local working sessions, set `switches.gp_sessions = false`".into()),
         );
     }
-    c.range(
-        gp.key("session_held_share"),
-        g.session_held_share,
-        0.0,
-        1.0,
-        "a probability",
-    );
+    c.probability(gp.key("session_held_share"), g.session_held_share);
     c.non_negative(gp.key("session_hours"), g.session_hours, "number of hours");
-    c.range(
-        gp.key("session_practice_share"),
-        g.session_practice_share,
-        0.0,
-        1.0,
-        "a probability",
-    );
+    c.probability(gp.key("session_practice_share"), g.session_practice_share);
     c.positive_int(
         gp.key("network_meeting_every_weeks"),
         g.network_meeting_every_weeks,
@@ -1066,20 +1054,8 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         g.network_meeting_hours,
         "number of hours",
     );
-    c.range(
-        gp.key("cascade_rate"),
-        g.cascade_rate,
-        0.0,
-        1.0,
-        "a probability",
-    );
-    c.range(
-        gp.key("assumed_cascade_rate"),
-        g.assumed_cascade_rate,
-        0.0,
-        1.0,
-        "a probability",
-    );
+    c.probability(gp.key("cascade_rate"), g.cascade_rate);
+    c.probability(gp.key("assumed_cascade_rate"), g.assumed_cascade_rate);
     // Coordination costs.
     let co = root.key("coordination");
     let k = &raw.coordination;
