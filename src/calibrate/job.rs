@@ -197,13 +197,22 @@ impl Calibration {
         command_line: Vec<String>,
     ) -> Result<Job<'_>, CalibrateError> {
         let hash = self.config_hash();
-        let mut dir = out.open(|m: &Manifest<CalibrationRecord>| {
-            if m.extension.config_hash == hash {
-                Ok(())
-            } else {
-                Err("a different calibration (other scenario, targets, priors or settings)".into())
-            }
-        })?;
+        let mut manifest = self.manifest(command_line);
+        // A new directory appears with this manifest in it: killed at any
+        // point after, it holds this calibration and resumes.
+        let mut dir = out.open_job(
+            |m: &Manifest<CalibrationRecord>| {
+                if m.extension.config_hash == hash {
+                    Ok(())
+                } else {
+                    Err(
+                        "a different calibration (other scenario, targets, priors or settings)"
+                            .into(),
+                    )
+                }
+            },
+            &manifest,
+        )?;
         let resumed = dir.take_previous().is_some();
         let mut state = AbcState {
             config_hash: hash.clone(),
@@ -235,7 +244,6 @@ impl Calibration {
                 }
             }
         }
-        let mut manifest = self.manifest(command_line);
         manifest.extension.generations_done = state.generations.len();
         dir.write_manifest(&manifest)?;
         Ok(Job {
@@ -350,7 +358,10 @@ impl Job<'_> {
             .ok_or(CalibrateError::InvalidBest)?;
         let plan = Plan::new(&best_scenario);
         let fits = report::target_fits(&plan, &c.targets, &fit);
+        // generations.csv again: a process killed after saving the last
+        // checkpoint but before writing it resumes with no generation to run.
         let files = [
+            ("generations.csv", report::generations_csv(&state)?),
             ("posterior.csv", report::posterior_csv(&state, &c.priors)?),
             (
                 "posterior_summary.csv",
@@ -362,16 +373,12 @@ impl Job<'_> {
             dir.write_file(name, bytes)?;
         }
         let checkpoint = serde_json::to_vec(&state).map_err(ExportError::from)?;
-        let generations = report::generations_csv(&state)?;
         manifest.extension.generations_done = state.generations.len();
         manifest.extension.complete = true;
         manifest.list_files(
-            [
-                (CHECKPOINT_FILE, checkpoint.as_slice()),
-                ("generations.csv", generations.as_slice()),
-            ]
-            .into_iter()
-            .chain(files.iter().map(|(n, b)| (*n, b.as_slice()))),
+            [(CHECKPOINT_FILE, checkpoint.as_slice())]
+                .into_iter()
+                .chain(files.iter().map(|(n, b)| (*n, b.as_slice()))),
         );
         dir.write_manifest(&manifest)?;
         Ok(Outcome {

@@ -106,7 +106,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
     let out = OutputDir::new(
         args.out.as_deref(),
         Path::new("results"),
-        &format!("{}-calibration", super::safe_name(&name)),
+        &format!("{}-calibration", super::file_stem(&name)),
         Policy::resumable(args.force),
     )
     .map_err(target_failure)?;

@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use pioneer::output::table;
 use pioneer::output::target::{OutputDir, Policy, TargetError};
 use pioneer::scenario::{LoadError, DEFAULT_SCENARIO_NAME};
+use pioneer::util::names::file_stem;
 use pioneer::{Ensemble, Scenario};
 
 /// Exit code for bad input (scenario errors, refused output directory, bad arguments).
@@ -206,7 +207,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let out = OutputDir::new(
         args.out.as_deref(),
         Path::new("results"),
-        &safe_name(&scenario.raw().meta.name),
+        &file_stem(&scenario.raw().meta.name),
         Policy::one_shot(args.force),
     )
     .map_err(target_failure)?;
@@ -257,22 +258,4 @@ pub(crate) fn progress_bar(
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar
-}
-
-pub(crate) fn safe_name(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if s.is_empty() {
-        "scenario".into()
-    } else {
-        s
-    }
 }

@@ -112,11 +112,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let design = Design::build(&sweep)
         .map_err(|e| Failure::BadInput(format!("error: {}: design: {e}", args.sweep.display())))?;
     let name = if shard == Shard::WHOLE {
-        super::safe_name(&sweep.file.sweep.name)
+        super::file_stem(&sweep.file.sweep.name)
     } else {
         format!(
             "{}-shard{}of{}",
-            super::safe_name(&sweep.file.sweep.name),
+            super::file_stem(&sweep.file.sweep.name),
             shard.index,
             shard.count
         )
@@ -228,7 +228,7 @@ fn write_chart(
 }
 
 fn chart_stem(method: &str, output: &str) -> String {
-    format!("sensitivity_{method}_{}", super::safe_name(output))
+    format!("sensitivity_{method}_{}", super::file_stem(output))
 }
 
 fn num(x: f64) -> String {

@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::manifest::{Manifest, MANIFEST_FILE};
+use crate::util::names::{file_stem, MAX_NAME_BYTES};
 
 /// Output directory errors.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +45,19 @@ pub enum TargetError {
         dir: PathBuf,
         /// What it holds.
         what: String,
+    },
+    /// The output path is empty.
+    #[error("the output path is empty")]
+    Empty,
+    /// The directory cannot be made where it is asked for: something on
+    /// the way is not a directory, or the nearest existing directory cannot
+    /// be written.
+    #[error("cannot make the output directory {path}: {why}")]
+    Unreachable {
+        /// The output directory asked for.
+        path: PathBuf,
+        /// Why (the ancestor that is not a directory, or the error writing in it).
+        why: String,
     },
     /// Files can only be added to a directory pioneer wrote.
     #[error("{0} is not a pioneer output directory (no {MANIFEST_FILE})")]
@@ -124,6 +138,15 @@ fn inspect(path: &Path) -> Result<Found, TargetError> {
     let meta = match fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            // Names the file on the way.
+            return Err(check_reachable(path)
+                .err()
+                .unwrap_or(TargetError::Unreachable {
+                    path: path.to_path_buf(),
+                    why: "part of the path is not a directory".into(),
+                }));
+        }
         Err(e) => return Err(io("inspecting", path)(e)),
     };
     if meta.file_type().is_symlink() {
@@ -192,6 +215,10 @@ impl OutputDir {
     /// directory holds the same job is checked by [`OutputDir::open`].)
     pub fn at(path: impl Into<PathBuf>, policy: Policy) -> Result<OutputDir, TargetError> {
         let path = path.into();
+        if path.as_os_str().is_empty() {
+            return Err(TargetError::Empty);
+        }
+        recover(&path)?;
         let found = inspect(&path)?;
         refuse_foreign(found, &path)?;
         match (found, policy) {
@@ -199,7 +226,9 @@ impl OutputDir {
             (Found::Nothing | Found::EmptyDir, Policy::Extend) => {
                 return Err(TargetError::NotPioneer(path))
             }
-            _ => {}
+            // Worked in place: nothing is made beside it.
+            (Found::Pioneer, Policy::Resume | Policy::Extend) => {}
+            _ => check_reachable(&path)?,
         }
         Ok(OutputDir {
             place: Place::At(path),
@@ -229,7 +258,10 @@ impl OutputDir {
     ) -> Result<OutputDir, TargetError> {
         match out {
             Some(p) => OutputDir::at(p, policy),
-            None => Ok(OutputDir::numbered(base, name)),
+            None => {
+                check_reachable(&base.join(name))?;
+                Ok(OutputDir::numbered(base, name))
+            }
         }
     }
 
@@ -284,16 +316,11 @@ impl OutputDir {
             Found::Nothing => {}
             Found::EmptyDir => fs::remove_dir(&dir).map_err(io("replacing", &dir))?,
             _ => {
-                // Replace: move the old directory aside, put the new one in
-                // place (or the old one back), then remove the old one.
-                let old = TempDir::name_beside(&dir, "old")?;
-                fs::rename(&dir, &old).map_err(io("moving aside", &dir))?;
-                if let Err(e) = fs::rename(tmp.path(), &dir) {
-                    let _ = fs::rename(&old, &dir);
-                    return Err(io("renaming into place", &dir)(e).into());
-                }
+                // Replace: the old directory goes aside, the new one into place.
+                replace_dir(&dir, || {
+                    fs::rename(tmp.path(), &dir).map_err(io("renaming into place", &dir))
+                })?;
                 tmp.release();
-                fs::remove_dir_all(&old).map_err(io("removing", &old))?;
                 return Ok(dir);
             }
         }
@@ -306,10 +333,38 @@ impl OutputDir {
     /// [`Policy::Extend`]). A directory pioneer wrote is read as a
     /// `Manifest<X>` and handed to `same`, which says whether it holds this
     /// job (`Ok`) or what it holds instead (`Err("a different sweep (…)")`).
-    /// The same job is resumed; anything else is refused, or with
-    /// [`Policy::ResumeOrReplace`] cleared and started afresh. A missing
-    /// directory is created (a numbered one reserved).
+    /// The same job is resumed (hidden temporary files a killed process left
+    /// in it are removed); anything else is refused, or with
+    /// [`Policy::ResumeOrReplace`] replaced afresh. A missing directory is
+    /// created (a numbered one reserved).
     pub fn open<X, F>(&self, same: F) -> Result<OpenDir<X>, TargetError>
+    where
+        X: DeserializeOwned,
+        F: FnOnce(&Manifest<X>) -> Result<(), String>,
+    {
+        self.open_inner(same, None)
+    }
+
+    /// [`OutputDir::open`] for a job that starts with the manifest `fresh`:
+    /// a directory it creates appears at once with `fresh` as its
+    /// `manifest.json` (built in a hidden directory beside it and renamed
+    /// into place), so a process killed at any moment leaves either no
+    /// directory (a hidden leftover the next run removes) or one that holds
+    /// the job and resumes.
+    pub fn open_job<X, F>(&self, same: F, fresh: &Manifest<X>) -> Result<OpenDir<X>, TargetError>
+    where
+        X: Serialize + DeserializeOwned,
+        F: FnOnce(&Manifest<X>) -> Result<(), String>,
+    {
+        let bytes = fresh.to_json().map_err(|e| TargetError::Io {
+            action: "serialising",
+            path: PathBuf::from(MANIFEST_FILE),
+            source: std::io::Error::other(e),
+        })?;
+        self.open_inner(same, Some(&bytes))
+    }
+
+    fn open_inner<X, F>(&self, same: F, fresh: Option<&[u8]>) -> Result<OpenDir<X>, TargetError>
     where
         X: DeserializeOwned,
         F: FnOnce(&Manifest<X>) -> Result<(), String>,
@@ -318,6 +373,7 @@ impl OutputDir {
             Place::At(p) => p.clone(),
             Place::Numbered { base, name } => {
                 let dir = reserve_new_dir(base, name)?;
+                create_job_dir(&dir, fresh)?;
                 return Ok(OpenDir {
                     path: dir,
                     previous: None,
@@ -326,17 +382,22 @@ impl OutputDir {
         };
         let found = inspect(&dir)?;
         refuse_foreign(found, &dir)?;
-        let previous = match found {
+        match found {
             Found::Pioneer => {
                 let verdict = match Manifest::<X>::read(&dir) {
                     Ok(Some(m)) => same(&m).map(|()| m),
                     _ => Err("the outputs of another pioneer command".to_string()),
                 };
                 match verdict {
-                    Ok(m) => Some(m),
+                    Ok(m) => {
+                        clean_stale(&dir, None, None)?;
+                        return Ok(OpenDir {
+                            path: dir,
+                            previous: Some(m),
+                        });
+                    }
                     Err(_) if self.policy.replaces() => {
-                        fs::remove_dir_all(&dir).map_err(io("removing", &dir))?;
-                        None
+                        replace_dir(&dir, || create_job_dir(&dir, fresh))?;
                     }
                     Err(_) if self.policy == Policy::New => {
                         return Err(TargetError::Exists(dir));
@@ -345,13 +406,185 @@ impl OutputDir {
                 }
             }
             _ if self.policy == Policy::Extend => return Err(TargetError::NotPioneer(dir)),
-            _ => None,
-        };
-        fs::create_dir_all(&dir).map_err(io("creating", &dir))?;
+            _ => create_job_dir(&dir, fresh)?,
+        }
         Ok(OpenDir {
             path: dir,
-            previous,
+            previous: None,
         })
+    }
+}
+
+/// Makes the job directory `dir` (missing, or empty): with a manifest,
+/// built beside it and renamed into place (over an empty directory, which
+/// a rename replaces), so it never exists without its manifest.
+fn create_job_dir(dir: &Path, manifest: Option<&[u8]>) -> Result<(), TargetError> {
+    let Some(bytes) = manifest else {
+        return fs::create_dir_all(dir).map_err(io("creating", dir));
+    };
+    let tmp = TempDir::beside(dir, "partial")?;
+    write_new_file(&tmp.path().join(MANIFEST_FILE), bytes)?;
+    fs::rename(tmp.path(), dir).map_err(io("renaming into place", dir))?;
+    tmp.release();
+    Ok(())
+}
+
+/// Replaces the pioneer directory `dir` by what `install` puts at `dir`:
+/// the old directory is first moved aside to a hidden, locked `.old`
+/// directory, put back if `install` fails, and removed once it succeeded.
+/// (A process killed in between leaves that `.old` directory; the next run
+/// puts it back if nothing took its place, or removes it, see [`recover`].)
+fn replace_dir(
+    dir: &Path,
+    install: impl FnOnce() -> Result<(), TargetError>,
+) -> Result<(), TargetError> {
+    let old = TempDir::name_beside(dir, "old")?;
+    let held = lock(dir);
+    fs::rename(dir, &old).map_err(io("moving aside", dir))?;
+    if let Err(e) = install() {
+        let _ = fs::rename(&old, dir);
+        return Err(e);
+    }
+    fs::remove_dir_all(&old).map_err(io("removing", &old))?;
+    drop(held);
+    Ok(())
+}
+
+/// The parent a path is made in (`.` for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The stem of the hidden staging names beside `path`: its last component,
+/// or (when that is too long to take a prefix and suffix) its sanitised
+/// stem, which keeps distinct long names distinct.
+fn staging_stem(path: &Path) -> Option<String> {
+    let leaf = path.file_name()?.to_string_lossy().into_owned();
+    Some(if leaf.len() <= MAX_NAME_BYTES {
+        leaf
+    } else {
+        file_stem(&leaf)
+    })
+}
+
+/// Checks, before anything runs, that a directory can be made at `path`:
+/// the nearest existing ancestor is a directory (a file on the way is
+/// refused) and a directory can be created in it (tried with a hidden probe
+/// directory, removed at once).
+fn check_reachable(path: &Path) -> Result<(), TargetError> {
+    let unreachable = |why: String| TargetError::Unreachable {
+        path: path.to_path_buf(),
+        why,
+    };
+    let mut ancestor = parent_of(path);
+    loop {
+        match fs::metadata(ancestor) {
+            Ok(m) if m.is_dir() => break,
+            Ok(_) => {
+                return Err(unreachable(format!(
+                    "{} is not a directory",
+                    ancestor.display()
+                )))
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                let up = parent_of(ancestor);
+                if up == ancestor {
+                    return Err(unreachable(format!("{}: {e}", ancestor.display())));
+                }
+                ancestor = up;
+            }
+            Err(e) => return Err(unreachable(format!("{}: {e}", ancestor.display()))),
+        }
+    }
+    let probe = ancestor.join(format!(".pioneer-probe-{}", std::process::id()));
+    fs::create_dir(&probe)
+        .map_err(|e| unreachable(format!("cannot write in {}: {e}", ancestor.display())))?;
+    let _ = fs::remove_dir(&probe);
+    Ok(())
+}
+
+/// Whether `name` is a hidden staging entry pioneer makes (`.STEM.partial-PID`
+/// or `.STEM.old-PID`), of `stem` if given; which kind.
+fn staging_kind(name: &str, stem: Option<&str>) -> Option<&'static str> {
+    ["old", "partial"].into_iter().find(|kind| {
+        let marker = format!(".{kind}-");
+        let Some(i) = name.rfind(&marker) else {
+            return false;
+        };
+        let pid = &name[i + marker.len()..];
+        let head = &name[..i];
+        !pid.is_empty()
+            && pid.bytes().all(|b| b.is_ascii_digit())
+            && match stem {
+                Some(s) => head.strip_prefix('.') == Some(s),
+                None => head.len() > 1 && head.starts_with('.'),
+            }
+    })
+}
+
+/// The exclusive lock a running pioneer holds on each staging entry it is
+/// writing (released when the returned file is dropped, or the process
+/// ends however it ends); `None` if another process holds it.
+fn lock(path: &Path) -> Option<fs::File> {
+    let f = fs::File::open(path).ok()?;
+    f.try_lock().ok().map(|()| f)
+}
+
+/// Removes the staging entries in `parent` that no running pioneer holds
+/// (of `stem` only, if given): what a killed process left. A left `.old`
+/// directory is put back at `target` if nothing is there (the process was
+/// killed while replacing it), and removed otherwise.
+fn clean_stale(
+    parent: &Path,
+    stem: Option<&str>,
+    target: Option<&Path>,
+) -> Result<(), TargetError> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let mut found: Vec<(&str, PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name();
+            staging_kind(name.to_str()?, stem).map(|kind| (kind, e.path()))
+        })
+        .collect();
+    // `old` first: it is put back before the `partial` beside it goes.
+    found.sort();
+    for (kind, path) in found {
+        let Some(_held) = lock(&path) else {
+            continue; // in use by a running pioneer
+        };
+        let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        if let Some(t) = target.filter(|_| kind == "old" && is_dir) {
+            if inspect(t)? == Found::Nothing {
+                fs::rename(&path, t).map_err(io("putting back", t))?;
+                continue;
+            }
+        }
+        if is_dir {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        }
+        .map_err(io("removing the leftover", &path))?;
+    }
+    Ok(())
+}
+
+/// Cleans what a killed process left beside the output path `path` (see
+/// [`clean_stale`]).
+fn recover(path: &Path) -> Result<(), TargetError> {
+    match staging_stem(path) {
+        Some(stem) => clean_stale(parent_of(path), Some(&stem), Some(path)),
+        None => Ok(()),
     }
 }
 
@@ -394,33 +627,35 @@ impl<X> OpenDir<X> {
     }
 }
 
-/// A hidden temporary directory beside a target, removed when dropped unless released.
+/// A hidden temporary directory beside a target, locked while it is in
+/// use and removed when dropped unless released.
 struct TempDir {
     path: PathBuf,
     keep: bool,
+    _lock: Option<fs::File>,
 }
 
 impl TempDir {
     fn name_beside(dir: &Path, what: &str) -> Result<PathBuf, TargetError> {
-        let parent = dir
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let parent = parent_of(dir);
         fs::create_dir_all(parent).map_err(io("creating", parent))?;
-        let leaf = dir
-            .file_name()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_else(|| "out".into());
-        Ok(parent.join(format!(".{leaf}.{what}-{}", std::process::id())))
+        let stem = staging_stem(dir).unwrap_or_else(|| "out".into());
+        Ok(parent.join(format!(".{stem}.{what}-{}", std::process::id())))
     }
 
     fn beside(dir: &Path, what: &str) -> Result<TempDir, TargetError> {
         let path = TempDir::name_beside(dir, what)?;
+        recover(dir)?;
         if path.exists() {
             fs::remove_dir_all(&path).map_err(io("removing", &path))?;
         }
         fs::create_dir(&path).map_err(io("creating", &path))?;
-        Ok(TempDir { path, keep: false })
+        let lock = lock(&path);
+        Ok(TempDir {
+            path,
+            keep: false,
+            _lock: lock,
+        })
     }
 
     fn path(&self) -> &Path {
@@ -477,17 +712,14 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Starts writing `path` (its directory is created if needed).
     pub fn create(path: &Path) -> Result<AtomicFile, TargetError> {
-        let parent = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let parent = parent_of(path);
         fs::create_dir_all(parent).map_err(io("creating", parent))?;
-        let leaf = path
-            .file_name()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let tmp = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
+        let stem = staging_stem(path).unwrap_or_default();
+        clean_stale(parent, Some(&stem), None)?;
+        let tmp = parent.join(format!(".{stem}.partial-{}", std::process::id()));
         let file = fs::File::create(&tmp).map_err(io("creating", &tmp))?;
+        // Marks it in use (see `clean_stale`); released when the file is closed.
+        let _ = file.try_lock();
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp,

@@ -425,17 +425,22 @@ where
     let runs = m.extension.first_run..m.extension.end_run;
     let header = runs_header(sweep);
 
-    let mut open = out.open(|old: &SweepManifest| {
-        let what = match difference(old, &m) {
-            Some(what) => what.to_string(),
-            None if old.extension.shard != shard => format!(
-                "shard {}/{} vs {}/{}",
-                old.extension.shard.index, old.extension.shard.count, shard.index, shard.count
-            ),
-            None => return Ok(()),
-        };
-        Err(format!("a different sweep ({what} differs)"))
-    })?;
+    // A new directory appears with this manifest in it: killed at any
+    // point after, it holds this sweep and resumes.
+    let mut open = out.open_job(
+        |old: &SweepManifest| {
+            let what = match difference(old, &m) {
+                Some(what) => what.to_string(),
+                None if old.extension.shard != shard => format!(
+                    "shard {}/{} vs {}/{}",
+                    old.extension.shard.index, old.extension.shard.count, shard.index, shard.count
+                ),
+                None => return Ok(()),
+            };
+            Err(format!("a different sweep ({what} differs)"))
+        },
+        &m,
+    )?;
     let dir = open.path().to_path_buf();
     if let Some(old) = open.take_previous() {
         if old.extension.complete && dir.join(RUNS_FILE).exists() {
