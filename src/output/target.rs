@@ -12,6 +12,16 @@
 //!   temporary directory beside it and rename it into place only when every
 //!   file is complete; a failure removes the temporary directory, so no
 //!   `.partial` or `.old` directory is left behind.
+//! - A resumable job's directory appears with its manifest already in it,
+//!   so a process killed at any moment leaves nothing or a directory that
+//!   resumes.
+//! - A running pioneer holds an exclusive lock on every hidden staging entry
+//!   it writes (`.NAME.partial-PID`, `.NAME.old-PID`); the next run writing
+//!   the same place removes the unlocked ones a killed process left (putting
+//!   back an `.old` directory whose replacement never arrived).
+//! - An `--out` that cannot be made (a file on the way, a place that cannot
+//!   be written) is refused when the `OutputDir` is made, before any
+//!   simulation runs.
 
 use std::fs;
 use std::io::Write;
@@ -908,6 +918,54 @@ mod tests {
         let d = open(Policy::ResumeOrReplace, 2).unwrap();
         assert!(d.previous().is_none());
         assert!(names(&dir).is_empty(), "the other job was cleared");
+    }
+
+    #[test]
+    fn staging_names_are_recognised_by_stem_and_kind() {
+        assert_eq!(
+            staging_kind(".out.partial-12", Some("out")),
+            Some("partial")
+        );
+        assert_eq!(staging_kind(".out.old-7", Some("out")), Some("old"));
+        assert_eq!(staging_kind(".out.partial-12", Some("ou")), None);
+        assert_eq!(staging_kind(".out.partial-", Some("out")), None);
+        assert_eq!(staging_kind(".out.partial-1x", Some("out")), None);
+        assert_eq!(staging_kind("out.partial-12", Some("out")), None);
+        assert_eq!(staging_kind(".a.b.partial-3", Some("a.b")), Some("partial"));
+        // Inside a job directory: any hidden temporary file.
+        assert_eq!(
+            staging_kind(".manifest.json.partial-9", None),
+            Some("partial")
+        );
+        assert_eq!(staging_kind(".partial-9", None), None);
+        assert_eq!(staging_kind("notes.partial-9", None), None);
+    }
+
+    #[test]
+    fn a_job_directory_appears_with_its_manifest_and_leftovers_go() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("job");
+        let stale = root.path().join(".job.partial-4194999");
+        fs::create_dir(&stale).unwrap();
+        let m: Manifest = Manifest::new(5, 1, vec![], NoExtension {});
+        let d = OutputDir::at(&dir, Policy::Resume)
+            .unwrap()
+            .open_job(|_: &Manifest| Ok(()), &m)
+            .unwrap();
+        assert!(d.previous().is_none());
+        assert_eq!(names(&dir), [MANIFEST_FILE]);
+        assert_eq!(
+            names(root.path()),
+            ["job"],
+            "the stale staging directory went"
+        );
+        fs::write(dir.join(".runs.csv.partial-4194999"), b"half").unwrap();
+        let d = OutputDir::at(&dir, Policy::Resume)
+            .unwrap()
+            .open_job(|_: &Manifest| Ok(()), &m)
+            .unwrap();
+        assert_eq!(d.previous().unwrap().seed, 5);
+        assert_eq!(names(&dir), [MANIFEST_FILE], "the stale temporary went");
     }
 
     #[test]
