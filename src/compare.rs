@@ -171,11 +171,7 @@ fn date_quantities(scenarios: &[Scenario]) -> Result<Vec<(String, Vec<DateQuanti
 /// and compares them. The first scenario is the baseline. Fails (before
 /// anything runs) when there is no scenario or an output cannot be resolved
 /// in one of them; never panics.
-pub fn compare(
-    scenarios: &[Scenario],
-    seed: u64,
-    replications: u32,
-) -> Result<Comparison, String> {
+pub fn compare(scenarios: &[Scenario], seed: u64, replications: u32) -> Result<Comparison, String> {
     if scenarios.is_empty() {
         return Err("no scenario to compare".into());
     }
@@ -188,7 +184,11 @@ pub fn compare(
                 .iter()
                 .map(|s| {
                     outputs::parse(&id, s).map_err(|p| {
-                        format!("{}: output `{id}`: expected {}", s.source_name(), p.expected)
+                        format!(
+                            "{}: output `{id}`: expected {}",
+                            s.source_name(),
+                            p.expected
+                        )
                     })
                 })
                 .collect::<Result<Vec<_>, String>>()?;

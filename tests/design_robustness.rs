@@ -38,10 +38,22 @@ const OPTIMISM: &str = "[[parameters]]\npath = \"replanning.optimism\"\nmin = 0.
 fn design_sizes_beyond_the_limits_are_refused_at_validation_without_panic() {
     // Each of these used to pass validation and then overflow or abort when the design was built.
     for (design, parameters) in [
-        ("kind = \"random\"\nsamples = 1000000000000000000", OPTIMISM.to_string()),
-        ("kind = \"latin_hypercube\"\nsamples = 1000000000", OPTIMISM.to_string()),
-        ("kind = \"sobol\"\nsamples = 1000000000000000000", OPTIMISM.to_string()),
-        ("kind = \"morris\"\nsamples = 9223372036854775807", OPTIMISM.to_string()),
+        (
+            "kind = \"random\"\nsamples = 1000000000000000000",
+            OPTIMISM.to_string(),
+        ),
+        (
+            "kind = \"latin_hypercube\"\nsamples = 1000000000",
+            OPTIMISM.to_string(),
+        ),
+        (
+            "kind = \"sobol\"\nsamples = 1000000000000000000",
+            OPTIMISM.to_string(),
+        ),
+        (
+            "kind = \"morris\"\nsamples = 9223372036854775807",
+            OPTIMISM.to_string(),
+        ),
         (
             // 10^5 steps on each of four parameters: 10^20 points overflow u64.
             "kind = \"grid\"",
@@ -52,7 +64,9 @@ fn design_sizes_beyond_the_limits_are_refused_at_validation_without_panic() {
                 "codesign.toolkit_work_hours",
             ]
             .iter()
-            .map(|p| format!("[[parameters]]\npath = \"{p}\"\nmin = 0.2\nmax = 0.6\nsteps = 100000\n"))
+            .map(|p| {
+                format!("[[parameters]]\npath = \"{p}\"\nmin = 0.2\nmax = 0.6\nsteps = 100000\n")
+            })
             .collect(),
         ),
     ] {
@@ -164,13 +178,27 @@ fn non_finite_targets_and_duplicate_ids_are_refused_with_their_position() {
 #[test]
 fn non_finite_priors_are_refused_with_their_position() {
     let prior = |rest: &str| {
-        format!("[[parameters]]\npath = \"effort.support_leverage\"\ndistribution = \"normal\"\n{rest}")
+        format!(
+            "[[parameters]]\npath = \"effort.support_leverage\"\ndistribution = \"normal\"\n{rest}"
+        )
     };
     for (rest, at) in [
-        ("min = -inf\nmax = 5.0\nmean = 2.0\nsd = 1.0\n", "p.toml:4:7: `parameters[0].min`"),
-        ("min = 1.0\nmax = inf\nmean = 2.0\nsd = 1.0\n", "p.toml:5:7: `parameters[0].max`"),
-        ("min = 1.0\nmax = 5.0\nmean = nan\nsd = 1.0\n", "p.toml:6:8: `parameters[0].mean`"),
-        ("min = 1.0\nmax = 5.0\nmean = 2.0\nsd = inf\n", "p.toml:7:6: `parameters[0].sd`"),
+        (
+            "min = -inf\nmax = 5.0\nmean = 2.0\nsd = 1.0\n",
+            "p.toml:4:7: `parameters[0].min`",
+        ),
+        (
+            "min = 1.0\nmax = inf\nmean = 2.0\nsd = 1.0\n",
+            "p.toml:5:7: `parameters[0].max`",
+        ),
+        (
+            "min = 1.0\nmax = 5.0\nmean = nan\nsd = 1.0\n",
+            "p.toml:6:8: `parameters[0].mean`",
+        ),
+        (
+            "min = 1.0\nmax = 5.0\nmean = 2.0\nsd = inf\n",
+            "p.toml:7:6: `parameters[0].sd`",
+        ),
     ] {
         let err = priors_error(&prior(rest));
         assert!(err.contains(at), "{rest}: {err}");
@@ -251,7 +279,9 @@ fn composite_ids_with_colons_never_panic() {
             let scoped = outputs::parse("delay_weeks:brent:north:pilot_live", &c).unwrap();
             assert_eq!(delay.kind, scoped.kind);
             let defaults = outputs::default_outputs(&c).unwrap();
-            assert!(defaults.iter().any(|d| d.id == "go_live_delay_weeks:brent:north"));
+            assert!(defaults
+                .iter()
+                .any(|d| d.id == "go_live_delay_weeks:brent:north"));
             let compared = pioneer::compare::compare(&[scenario(), c], 1, 2).unwrap();
             // Brent is not in both scenarios under one id: compared for neither.
             assert!(!compared.rows.iter().any(|r| r.output.contains("brent")));
@@ -297,8 +327,16 @@ fn calibrate_sizes_and_threads_beyond_the_limits_exit_2_before_anything_runs() {
     ] {
         let a = pioneer(
             &[
-                "calibrate", &scenario, "--targets", &targets, "--params", &priors, "--out", "cal",
-                flag, value,
+                "calibrate",
+                &scenario,
+                "--targets",
+                &targets,
+                "--params",
+                &priors,
+                "--out",
+                "cal",
+                flag,
+                value,
             ],
             tmp.path(),
         )
@@ -310,8 +348,20 @@ fn calibrate_sizes_and_threads_beyond_the_limits_exit_2_before_anything_runs() {
     // Each size within its limit, their product (simulations of the rejection step) beyond it.
     let a = pioneer(
         &[
-            "calibrate", &scenario, "--targets", &targets, "--params", &priors, "--out", "cal",
-            "--particles", "100000", "--oversample", "100", "--replications", "1000",
+            "calibrate",
+            &scenario,
+            "--targets",
+            &targets,
+            "--params",
+            &priors,
+            "--out",
+            "cal",
+            "--particles",
+            "100000",
+            "--oversample",
+            "100",
+            "--replications",
+            "1000",
         ],
         tmp.path(),
     )
@@ -383,7 +433,10 @@ fn parameter_names_that_look_like_formulas_are_quoted_in_csv_headers_and_round_t
         let path = tmp.path().join("q").join(file);
         let text = std::fs::read_to_string(&path).unwrap();
         // The name is one quoted field: no line of the file starts with `=` or `row`.
-        assert!(text.contains("\"=HYPERLINK(\"\"x\"\"),\nrow\""), "{file}: {text}");
+        assert!(
+            text.contains("\"=HYPERLINK(\"\"x\"\"),\nrow\""),
+            "{file}: {text}"
+        );
         let mut reader = csv::Reader::from_path(&path).unwrap();
         assert_eq!(&reader.headers().unwrap()[column], name, "{file}");
         assert_eq!(reader.records().count(), 2, "{file}");

@@ -126,7 +126,7 @@ pub fn scenario_refuses(
         path: value_at.clone(),
         at_key: false,
         expected: format!("a value the scenario accepts at `{shown_path}`"),
-        found: Some(format!("{x}, which makes the scenario invalid ({why})")),
+        found: Some(format!("{x:?}, which makes the scenario invalid ({why})")),
         hint: Some("narrow the range".into()),
     };
     if let Some((k, v)) = assignments.iter().find(|(_, v)| !v.is_finite()) {
@@ -194,9 +194,19 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Prior>, L
         };
         let finite = "a finite number (not nan or inf)";
         let mut ok = true;
-        for (key, v) in [("min", Some(p.min)), ("max", Some(p.max)), ("mean", p.mean), ("sd", p.sd)] {
+        for (key, v) in [
+            ("min", Some(p.min)),
+            ("max", Some(p.max)),
+            ("mean", p.mean),
+            ("sd", p.sd),
+        ] {
             if let Some(v) = v.filter(|v| !v.is_finite()) {
-                bad(key, finite, v.to_string(), Some("write the bound as a number the scenario accepts"));
+                bad(
+                    key,
+                    finite,
+                    v.to_string(),
+                    Some("write the bound as a number the scenario accepts"),
+                );
                 ok = false;
             }
         }
@@ -204,7 +214,12 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Prior>, L
             continue;
         }
         if p.min >= p.max {
-            bad("max", &format!("a bound above min ({})", p.min), p.max.to_string(), None);
+            bad(
+                "max",
+                &format!("a bound above min ({})", p.min),
+                p.max.to_string(),
+                None,
+            );
             continue;
         }
         if !(p.max - p.min).is_finite() {

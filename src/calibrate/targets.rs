@@ -319,7 +319,10 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Target>, 
                 at_key: false,
                 expected: "a positive, finite tolerance (not nan or inf)".into(),
                 found: Some(t.tolerance.to_string()),
-                hint: Some("the half-width of the band around the observation, e.g. tolerance = 4.0".into()),
+                hint: Some(
+                    "the half-width of the band around the observation, e.g. tolerance = 4.0"
+                        .into(),
+                ),
             });
         }
         if let Some(x) = t.observed.filter(|x| !x.is_finite()) {

@@ -112,9 +112,11 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         ..AbcSettings::default()
     };
     // Each size is within its limit (the parsers); their product is checked here, before anything runs.
-    settings
-        .check()
-        .map_err(|e| Failure::BadInput(format!("error: {e}\n  hint: fewer particles, replications, oversample or generations")))?;
+    settings.check().map_err(|e| {
+        Failure::BadInput(format!(
+            "error: {e}\n  hint: fewer particles, replications, oversample or generations"
+        ))
+    })?;
     let calibration = Calibration::new(
         scenario,
         read(&args.targets)?,

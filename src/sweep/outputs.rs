@@ -191,14 +191,14 @@ pub fn parse(id: &str, base: &Scenario) -> Result<OutputDef, OutputProblem> {
             };
             OutputKind::DelayWeeks { ea, milestone }
         }
-        ("live_by", Some(date)) => OutputKind::LiveBy(
-            NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+        ("live_by", Some(date)) => {
+            OutputKind::LiveBy(NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
                 problem(
                     "a date as YYYY-MM-DD after `live_by:`",
                     Some("e.g. live_by:2015-04-01".into()),
                 )
-            })?,
-        ),
+            })?)
+        }
         ("spend_gbp", Some("total")) => OutputKind::Spend(None),
         ("spend_gbp", Some(cat)) => OutputKind::Spend(Some(
             SpendCategory::ALL

@@ -81,9 +81,9 @@ impl Shard {
             let text = text.ok_or_else(|| {
                 format!("{key} is not set but SLURM_ARRAY_TASK_ID is; pass --shard I/K")
             })?;
-            text.trim().parse().map_err(|_| {
-                format!("{key} = `{text}` is not a whole number; pass --shard I/K")
-            })
+            text.trim()
+                .parse()
+                .map_err(|_| format!("{key} = `{text}` is not a whole number; pass --shard I/K"))
         };
         let parsed = (|| {
             let id = number("SLURM_ARRAY_TASK_ID", Some(id_text))?;

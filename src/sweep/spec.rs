@@ -334,7 +334,10 @@ impl Sweep {
                 issues.push(Issue {
                     path: KeyPath::root().key("record").key("outputs"),
                     at_key: true,
-                    expected: format!("outputs named explicitly: the default set needs {}", problem.expected),
+                    expected: format!(
+                        "outputs named explicitly: the default set needs {}",
+                        problem.expected
+                    ),
                     found: None,
                     hint: Some("outputs = [\"programme_slip_weeks\"]".into()),
                 });
@@ -732,9 +735,9 @@ fn design_points(file: &SweepFile, parameters: &[Parameter]) -> Option<u64> {
             .iter()
             .try_fold(1u64, |acc, p| acc.checked_mul(p.values.len() as u64)),
         DesignKind::Random | DesignKind::LatinHypercube => Some(n),
-        DesignKind::Sobol => n.checked_mul(
-            saltelli_rows_per_base(parameters.len(), file.design.second_order) as u64,
-        ),
+        DesignKind::Sobol => {
+            n.checked_mul(saltelli_rows_per_base(parameters.len(), file.design.second_order) as u64)
+        }
         DesignKind::Morris => n.checked_mul(k.checked_add(1)?),
     }
 }
@@ -745,7 +748,11 @@ fn validate_size(file: &SweepFile, parameters: &[Parameter], issues: &mut Vec<Is
     let d = &file.design;
     let at = KeyPath::root()
         .key("design")
-        .key(if d.kind == DesignKind::Grid { "kind" } else { "samples" });
+        .key(if d.kind == DesignKind::Grid {
+            "kind"
+        } else {
+            "samples"
+        });
     let how = match d.kind {
         DesignKind::Grid => "the product of the parameters' numbers of values".to_string(),
         DesignKind::Sobol => format!(
@@ -775,19 +782,25 @@ fn validate_size(file: &SweepFile, parameters: &[Parameter], issues: &mut Vec<Is
             }
         }
         points => {
-            let shown = points.map_or_else(|| "more than 2^64".to_string(), |p| p.to_string());
-            let size = points.map_or(f64::INFINITY, |p| p as f64);
+            let found = match points {
+                Some(p) => format!(
+                    "{p} design points, which would hold about {:.1e} GB of design in memory and take {} at {replications} replication(s) per point",
+                    p as f64 * (parameters.len() as f64 * 16.0 + 48.0) / 1e9,
+                    cpu_time(p as f64 * replications as f64)
+                ),
+                None => "more than 2^64 design points (the count overflows)".to_string(),
+            };
             issues.push(Issue {
                 path: at,
                 at_key: false,
-                expected: format!("at most MAX_DESIGN_POINTS = {MAX_DESIGN_POINTS} design points ({how})"),
-                found: Some(format!(
-                    "{shown} design points, which would hold about {:.1e} GB of design in memory and take {} at {replications} replication(s) per point",
-                    size * (parameters.len() as f64 * 16.0 + 48.0) / 1e9,
-                    cpu_time(size * replications as f64)
-                )),
+                expected: format!(
+                    "at most MAX_DESIGN_POINTS = {MAX_DESIGN_POINTS} design points ({how})"
+                ),
+                found: Some(found),
                 hint: Some(match d.kind {
-                    DesignKind::Grid => "fewer values or steps per parameter, or a latin_hypercube design".into(),
+                    DesignKind::Grid => {
+                        "fewer values or steps per parameter, or a latin_hypercube design".into()
+                    }
                     _ => "fewer samples".into(),
                 }),
             });
