@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let double_consultancy = Scenario::from_raw(raw, "", "in memory")?;
 
-    let c = compare(&[base, no_barriers, double_consultancy], 7, 100);
+    let c = compare(&[base, no_barriers, double_consultancy], 7, 100)?;
     for row in c
         .rows
         .iter()

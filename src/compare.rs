@@ -100,7 +100,10 @@ fn compared_outputs(scenarios: &[Scenario]) -> Vec<String> {
 
 /// The baseline's early adopters found in every scenario.
 fn compared_early_adopters(scenarios: &[Scenario]) -> Vec<&str> {
-    scenarios[0]
+    let Some(baseline) = scenarios.first() else {
+        return Vec::new();
+    };
+    baseline
         .raw()
         .early_adopters
         .iter()
@@ -134,8 +137,9 @@ impl DateQuantity {
 
 /// The date rows (id, and per scenario the resolved quantity): the first
 /// go-live, then each compared early adopter's go-live.
-fn date_quantities(scenarios: &[Scenario]) -> Vec<(String, Vec<DateQuantity>)> {
-    let first = MilestoneRef::programme("first_pilot_live").expect("a programme milestone");
+fn date_quantities(scenarios: &[Scenario]) -> Result<Vec<(String, Vec<DateQuantity>)>, String> {
+    let first = MilestoneRef::programme("first_pilot_live")
+        .ok_or("`first_pilot_live` is not a programme milestone")?;
     let mut rows = vec![(
         "first_go_live_date".to_string(),
         vec![
@@ -149,20 +153,48 @@ fn date_quantities(scenarios: &[Scenario]) -> Vec<(String, Vec<DateQuantity>)> {
     for ea in compared_early_adopters(scenarios) {
         let per_scenario = scenarios
             .iter()
-            .map(|s| DateQuantity {
-                ea: s.raw().early_adopters.iter().position(|x| x.id == ea),
-                milestone: MilestoneRef::journey(s, "pilot_live")
-                    .expect("a validated journey has pilot_live"),
+            .map(|s| {
+                Ok(DateQuantity {
+                    ea: s.raw().early_adopters.iter().position(|x| x.id == ea),
+                    milestone: MilestoneRef::journey(s, "pilot_live").ok_or_else(|| {
+                        format!("{}: the journey has no `pilot_live`", s.source_name())
+                    })?,
+                })
             })
-            .collect();
+            .collect::<Result<_, String>>()?;
         rows.push((format!("go_live_date:{ea}"), per_scenario));
     }
-    rows
+    Ok(rows)
 }
 
 /// Runs every scenario with the same seed and replications (in parallel)
-/// and compares them. The first scenario is the baseline.
-pub fn compare(scenarios: &[Scenario], seed: u64, replications: u32) -> Comparison {
+/// and compares them. The first scenario is the baseline. Fails (before
+/// anything runs) when there is no scenario or an output cannot be resolved
+/// in one of them; never panics.
+pub fn compare(scenarios: &[Scenario], seed: u64, replications: u32) -> Result<Comparison, String> {
+    if scenarios.is_empty() {
+        return Err("no scenario to compare".into());
+    }
+    let dates = date_quantities(scenarios)?;
+    // Every output id is resolved once per scenario, then evaluated per replication.
+    let defs: Vec<(String, Vec<OutputDef>)> = compared_outputs(scenarios)
+        .into_iter()
+        .map(|id| {
+            let per_scenario = scenarios
+                .iter()
+                .map(|s| {
+                    outputs::parse(&id, s).map_err(|p| {
+                        format!(
+                            "{}: output `{id}`: expected {}",
+                            s.source_name(),
+                            p.expected
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok((id, per_scenario))
+        })
+        .collect::<Result<_, String>>()?;
     let mut names: Vec<String> = Vec::new();
     for s in scenarios {
         let base = s.raw().meta.name.clone();
@@ -186,7 +218,7 @@ pub fn compare(scenarios: &[Scenario], seed: u64, replications: u32) -> Comparis
         .collect();
     let origin = plans[0].calendar.date(0);
     // Achieved dates (censored at each scenario's horizon), in weeks since the baseline start.
-    let mut rows: Vec<ComparisonRow> = date_quantities(scenarios)
+    let mut rows: Vec<ComparisonRow> = dates
         .into_iter()
         .map(|(id, quantity)| {
             let values: Vec<Vec<f64>> = plans
@@ -198,26 +230,21 @@ pub fn compare(scenarios: &[Scenario], seed: u64, replications: u32) -> Comparis
             row(id, &values, true)
         })
         .collect();
-    // Every output id is resolved once per scenario, then evaluated per replication.
-    rows.extend(compared_outputs(scenarios).into_iter().map(|id| {
-        let values: Vec<Vec<f64>> = scenarios
+    rows.extend(defs.into_iter().map(|(id, per_scenario)| {
+        let values: Vec<Vec<f64>> = per_scenario
             .iter()
             .zip(&plans)
             .zip(&results)
-            .map(|((s, p), rs)| {
-                let def: OutputDef =
-                    outputs::parse(&id, s).expect("compared outputs exist in every scenario");
-                rs.iter().map(|r| def.value(p, r)).collect()
-            })
+            .map(|((def, p), rs)| rs.iter().map(|r| def.value(p, r)).collect())
             .collect();
         row(id, &values, false)
     }));
-    Comparison {
+    Ok(Comparison {
         names,
         plans,
         results,
         rows,
-    }
+    })
 }
 
 fn row(output: String, values: &[Vec<f64>], is_date: bool) -> ComparisonRow {
@@ -243,7 +270,7 @@ mod tests {
     fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
         // Common random numbers: identical scenarios give identical replications.
         let s = Scenario::default_nwl();
-        let c = compare(&[s.clone(), s], 5, 10);
+        let c = compare(&[s.clone(), s], 5, 10).unwrap();
         assert_eq!(c.names, ["nwl_wsic_2013", "nwl_wsic_2013#2"]);
         for row in &c.rows {
             assert_eq!(row.difference[1], Some([0.0; 3]), "{}", row.output);
@@ -263,7 +290,7 @@ mod tests {
         let base = Scenario::from_raw(raw.clone(), text, "fixed_scope").unwrap();
         raw.switches.national_barriers = false;
         let without = Scenario::from_raw(raw, text, "no_barriers").unwrap();
-        let c = compare(&[base, without], 2, 40);
+        let c = compare(&[base, without], 2, 40).unwrap();
         let slip = c
             .rows
             .iter()

@@ -26,6 +26,65 @@ use crate::scenario::overrides;
 use crate::scenario::Scenario;
 use crate::util::stats::quantile_sorted;
 
+/// Typical time one replication of the North West London scenario takes on
+/// one core. Unit: seconds. Why: the order of magnitude measured for the
+/// calibrated scenario; used only to tell a user what a size would cost
+/// (limit messages of calibrations and sweeps), never to decide anything.
+pub const REPLICATION_SECONDS: f64 = 0.0016;
+
+/// The CPU time `replications` replications take at `REPLICATION_SECONDS`
+/// each, in words ("about 3.2 days of CPU at 1.6 ms per replication").
+pub fn cpu_time(replications: f64) -> String {
+    let s = replications * REPLICATION_SECONDS;
+    let (value, unit) = if s >= 2.0 * 365.0 * 86_400.0 {
+        (s / (365.0 * 86_400.0), "years")
+    } else if s >= 2.0 * 86_400.0 {
+        (s / 86_400.0, "days")
+    } else if s >= 2.0 * 3_600.0 {
+        (s / 3_600.0, "hours")
+    } else {
+        (s / 60.0, "minutes")
+    };
+    let shown = if value >= 1e6 {
+        format!("{value:.1e}")
+    } else if value >= 10.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    };
+    format!(
+        "about {shown} {unit} of CPU at {} ms per replication",
+        REPLICATION_SECONDS * 1000.0
+    )
+}
+
+/// Most particles per generation. Unit: particles. Why: weighting a
+/// generation compares every particle with every particle of the previous
+/// one (particles² kernel evaluations, 10^10 here) and ABC posteriors are
+/// stable with a few hundred to a few thousand. Protects: time, and memory
+/// (a capacity overflow at 10^18).
+pub const MAX_PARTICLES: usize = 100_000;
+
+/// Most ABC-PMC generations after the rejection step. Unit: generations.
+/// Why: each halves the tolerance (alpha 0.5), so 100 shrink it by 2^100,
+/// far past any useful precision. Protects: the generation counter (which
+/// wrapped at 2^64) and time (every generation simulates at least
+/// particles × replications).
+pub const MAX_GENERATIONS: usize = 100;
+
+/// Most rejection-step draws per particle kept. Unit: draws. Why: beyond
+/// 1,000 the rejection step is better replaced by more generations.
+/// Protects: time of the rejection step.
+pub const MAX_OVERSAMPLE: usize = 1_000;
+
+/// Most replications a calibration may plan to simulate: particles ×
+/// replications × (oversample + generations), the rejection step plus at
+/// least one proposal per particle per generation. Unit: replications.
+/// Why: 10^8 replications are about 2 days of CPU at `REPLICATION_SECONDS`
+/// (hours on a cluster node). Protects: a calibration that could never
+/// finish from starting and writing its directory.
+pub const MAX_CALIBRATION_REPLICATIONS: u64 = 100_000_000;
+
 /// Settings of a calibration run.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AbcSettings {
@@ -43,6 +102,58 @@ pub struct AbcSettings {
     pub alpha: f64,
     /// Proposals tried per particle slot before the best one is kept.
     pub max_attempts: usize,
+}
+
+impl AbcSettings {
+    /// Checks every size against its limit (before anything runs): a
+    /// message naming the limit and what the value would cost.
+    pub fn check(&self) -> Result<(), String> {
+        let mut problems = Vec::new();
+        if self.particles < 2 || self.particles > MAX_PARTICLES {
+            problems.push(format!(
+                "particles: expected at least 2 and at most MAX_PARTICLES = {MAX_PARTICLES} particles per generation, found {}",
+                self.particles
+            ));
+        }
+        if self.generations > MAX_GENERATIONS {
+            problems.push(format!(
+                "generations: expected at most MAX_GENERATIONS = {MAX_GENERATIONS}, found {}",
+                self.generations
+            ));
+        }
+        if self.oversample == 0 || self.oversample > MAX_OVERSAMPLE {
+            problems.push(format!(
+                "oversample: expected at least 1 and at most MAX_OVERSAMPLE = {MAX_OVERSAMPLE} draws per particle, found {}",
+                self.oversample
+            ));
+        }
+        if self.replications == 0 {
+            problems.push("replications: expected at least 1 per parameter set, found 0".into());
+        }
+        if !problems.is_empty() {
+            return Err(problems.join("\n"));
+        }
+        let planned = self.planned_replications();
+        if planned > MAX_CALIBRATION_REPLICATIONS as f64 {
+            return Err(format!(
+                "particles × replications × (oversample + generations) = {} × {} × ({} + {}) = {planned:.3e} replications, above MAX_CALIBRATION_REPLICATIONS = {MAX_CALIBRATION_REPLICATIONS}: that would take {}",
+                self.particles,
+                self.replications,
+                self.oversample,
+                self.generations,
+                cpu_time(planned)
+            ));
+        }
+        Ok(())
+    }
+
+    /// The fewest replications the calibration simulates: the rejection
+    /// step plus one proposal per particle per generation.
+    pub fn planned_replications(&self) -> f64 {
+        self.particles as f64
+            * f64::from(self.replications)
+            * (self.oversample as f64 + self.generations as f64)
+    }
 }
 
 impl Default for AbcSettings {
@@ -175,7 +286,7 @@ where
 {
     let sim_seed = simulation_seed(settings);
     let dims = problem.priors.len();
-    while state.generations.len() < settings.generations + 1 {
+    while state.generations.len() <= settings.generations {
         let g = state.generations.len();
         let generation = if g == 0 {
             let draws = settings.particles * settings.oversample.max(1);

@@ -108,6 +108,54 @@ impl Prior {
     }
 }
 
+/// The issue, if any, with setting the scenario's parameters to `x` (the
+/// assignments; every other parameter at its base value): a path that cannot
+/// be set is reported at `path_at`, a value the scenario's own validation
+/// refuses (its ranges) or a non-finite assigned value at `value_at`. Shared
+/// by priors (their bounds) and sweeps (their bounds and grid values), so
+/// both refuse exactly what a scenario refuses.
+pub fn scenario_refuses(
+    base: &Scenario,
+    assignments: &[(KeyPath, f64)],
+    shown_path: &str,
+    x: f64,
+    path_at: KeyPath,
+    value_at: KeyPath,
+) -> Option<Issue> {
+    let refused = |why: String| Issue {
+        path: value_at.clone(),
+        at_key: false,
+        expected: format!("a value the scenario accepts at `{shown_path}`"),
+        found: Some(format!("{x:?}, which makes the scenario invalid ({why})")),
+        hint: Some("narrow the range".into()),
+    };
+    if let Some((k, v)) = assignments.iter().find(|(_, v)| !v.is_finite()) {
+        return Some(refused(format!("`{k}` would be {v}")));
+    }
+    let raw = match overrides::set_all(base.raw(), assignments) {
+        Ok(r) => r,
+        Err(e) => {
+            return Some(Issue {
+                path: path_at,
+                at_key: false,
+                expected: e.expected,
+                found: Some(e.found),
+                hint: e.hint,
+            })
+        }
+    };
+    match Scenario::from_raw(raw, "", base.source_name()) {
+        Ok(_) => None,
+        Err(e) => Some(refused(match &e {
+            LoadError::Invalid(v) => v
+                .first()
+                .map(|s| format!("{}: expected {}", s.key_path, s.expected))
+                .unwrap_or_default(),
+            LoadError::Io { source, .. } => source.to_string(),
+        })),
+    }
+}
+
 /// Loads and validates a priors file against the scenario it calibrates.
 pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Prior>, LoadError> {
     let file: PriorsFile = parse_toml(text, name)?;
@@ -135,15 +183,53 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Prior>, L
                 hint: None,
             });
         }
-        // Also refuses NaN bounds.
-        if p.min.partial_cmp(&p.max) != Some(std::cmp::Ordering::Less) {
+        let mut bad = |key: &str, expected: &str, found: String, hint: Option<&str>| {
             issues.push(Issue {
-                path: here.key("max"),
+                path: here.key(key),
                 at_key: false,
-                expected: format!("a bound above min ({})", p.min),
-                found: Some(p.max.to_string()),
-                hint: None,
-            });
+                expected: expected.into(),
+                found: Some(found),
+                hint: hint.map(str::to_string),
+            })
+        };
+        let finite = "a finite number (not nan or inf)";
+        let mut ok = true;
+        for (key, v) in [
+            ("min", Some(p.min)),
+            ("max", Some(p.max)),
+            ("mean", p.mean),
+            ("sd", p.sd),
+        ] {
+            if let Some(v) = v.filter(|v| !v.is_finite()) {
+                bad(
+                    key,
+                    finite,
+                    v.to_string(),
+                    Some("write the bound as a number the scenario accepts"),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            continue;
+        }
+        if p.min >= p.max {
+            bad(
+                "max",
+                &format!("a bound above min ({})", p.min),
+                p.max.to_string(),
+                None,
+            );
+            continue;
+        }
+        if !(p.max - p.min).is_finite() {
+            bad(
+                "max",
+                "bounds whose difference is a finite number",
+                format!("{} − {} = inf", p.max, p.min),
+                Some("narrow the range"),
+            );
+            continue;
         }
         match p.distribution {
             Distribution::LogUniform if p.min <= 0.0 => {
@@ -165,6 +251,19 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Prior>, L
                 });
             }
             _ => {}
+        }
+        // Both bounds must give scenarios the scenario's own validation accepts (as sweeps do).
+        if overrides::get(scenario.raw(), &path).is_ok() {
+            for (key, x) in [("min", p.min), ("max", p.max)] {
+                issues.extend(scenario_refuses(
+                    scenario,
+                    &[(path.clone(), x)],
+                    &p.path,
+                    x,
+                    here.key("path"),
+                    here.key(key),
+                ));
+            }
         }
     }
     if file.parameters.is_empty() {

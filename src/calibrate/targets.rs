@@ -264,6 +264,7 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Target>, 
         .collect();
     let mut issues = Vec::new();
     let root = KeyPath::root().key("targets");
+    let mut ids = std::collections::HashSet::new();
     for (i, t) in file.targets.iter().enumerate() {
         let here = root.index(i);
         let mut need = |ok: bool, key: &str, what: &str| {
@@ -311,14 +312,35 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Target>, 
             "observed",
             "an observed number",
         );
-        // Also refuses a NaN tolerance.
-        if t.tolerance.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        // NaN and infinity are refused where they are written.
+        if !(t.tolerance.is_finite() && t.tolerance > 0.0) {
             issues.push(Issue {
                 path: here.key("tolerance"),
                 at_key: false,
-                expected: "a positive tolerance".into(),
+                expected: "a positive, finite tolerance (not nan or inf)".into(),
                 found: Some(t.tolerance.to_string()),
-                hint: None,
+                hint: Some(
+                    "the half-width of the band around the observation, e.g. tolerance = 4.0"
+                        .into(),
+                ),
+            });
+        }
+        if let Some(x) = t.observed.filter(|x| !x.is_finite()) {
+            issues.push(Issue {
+                path: here.key("observed"),
+                at_key: false,
+                expected: "a finite number (not nan or inf)".into(),
+                found: Some(x.to_string()),
+                hint: Some("the observed value, e.g. observed = 2.0".into()),
+            });
+        }
+        if !ids.insert(t.id.as_str()) {
+            issues.push(Issue {
+                path: here.key("id"),
+                at_key: false,
+                expected: "each target id once (reports and fit.csv name targets by id)".into(),
+                found: Some(format!("`{}` again", t.id)),
+                hint: Some("give one of them a distinct `id`".into()),
             });
         }
         if let Some(m) = &t.milestone {

@@ -4,11 +4,36 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use pioneer::calibrate::abc::AbcSettings;
+use pioneer::calibrate::abc::{
+    cpu_time, AbcSettings, MAX_GENERATIONS, MAX_OVERSAMPLE, MAX_PARTICLES,
+};
 use pioneer::calibrate::job::{CalibrateError, Calibration, Source};
 use pioneer::output::target::{write_file_atomically, OutputDir, Policy};
 
-use super::{load, say, target_failure, Failure};
+use super::{
+    count, load, replications_cost, say, target_failure, threads, Failure, MAX_REPLICATIONS,
+};
+
+fn particles_cost(n: u64) -> String {
+    format!(
+        "weighting one generation of {n} particles compares every particle with every other ({:.1e} kernel evaluations), and the rejection step alone simulates at least {n} parameter sets",
+        (n as f64) * (n as f64)
+    )
+}
+
+fn generations_cost(n: u64) -> String {
+    format!(
+        "{n} generations of the default 200 particles × 20 replications would take {}",
+        cpu_time(n as f64 * 4000.0)
+    )
+}
+
+fn oversample_cost(n: u64) -> String {
+    format!(
+        "the rejection step would draw {n} parameter sets per particle kept: with the default 200 particles × 20 replications {}",
+        cpu_time(n as f64 * 4000.0)
+    )
+}
 
 /// Arguments of `pioneer calibrate`.
 #[derive(Debug, Args, Clone)]
@@ -21,27 +46,27 @@ pub struct CalibrateArgs {
     /// Priors file (one prior per parameter path).
     #[arg(long)]
     params: PathBuf,
-    /// Particles per generation.
-    #[arg(long, default_value_t = 200)]
+    /// Particles per generation (2 to MAX_PARTICLES).
+    #[arg(long, default_value_t = 200, value_parser = count::<usize>(2, MAX_PARTICLES as u64, "MAX_PARTICLES", particles_cost))]
     particles: usize,
-    /// ABC-PMC generations after the rejection step.
-    #[arg(long, default_value_t = 4)]
+    /// ABC-PMC generations after the rejection step (0 to MAX_GENERATIONS).
+    #[arg(long, default_value_t = 4, value_parser = count::<usize>(0, MAX_GENERATIONS as u64, "MAX_GENERATIONS", generations_cost))]
     generations: usize,
     /// Replications simulated per parameter set.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = count::<u32>(1, MAX_REPLICATIONS as u64, "MAX_REPLICATIONS", replications_cost))]
     replications: u32,
-    /// Draws in the rejection step per particle kept.
-    #[arg(long, default_value_t = 5)]
+    /// Draws in the rejection step per particle kept (1 to MAX_OVERSAMPLE).
+    #[arg(long, default_value_t = 5, value_parser = count::<usize>(1, MAX_OVERSAMPLE as u64, "MAX_OVERSAMPLE", oversample_cost))]
     oversample: usize,
     /// Replications for the final fit of the best-supported parameters (independent seeds).
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = count::<u32>(1, MAX_REPLICATIONS as u64, "MAX_REPLICATIONS", replications_cost))]
     fit_replications: u32,
     /// Seed.
     #[arg(short, long, default_value_t = 1)]
     seed: u64,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(short = 'j', long)]
-    threads: Option<usize>,
+    #[arg(short = 'j', long, value_parser = threads)]
+    threads: Option<u32>,
     /// Output directory; running again with the same directory resumes.
     #[arg(short, long)]
     out: Option<PathBuf>,
@@ -79,13 +104,19 @@ fn calibrate_failure(e: CalibrateError) -> Failure {
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
     let scenario = load(Some(&args.scenario))?;
     let settings = AbcSettings {
-        particles: args.particles.max(2),
+        particles: args.particles,
         generations: args.generations,
-        replications: args.replications.max(1),
+        replications: args.replications,
         seed: args.seed,
-        oversample: args.oversample.max(1),
+        oversample: args.oversample,
         ..AbcSettings::default()
     };
+    // Each size is within its limit (the parsers); their product is checked here, before anything runs.
+    settings.check().map_err(|e| {
+        Failure::BadInput(format!(
+            "error: {e}\n  hint: fewer particles, replications, oversample or generations"
+        ))
+    })?;
     let calibration = Calibration::new(
         scenario,
         read(&args.targets)?,
@@ -121,10 +152,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         ));
     }
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Failure::Run(e.to_string()))?;
+    let pool = super::pool(args.threads)?;
     let bar = super::progress_bar(
         args.quiet,
         None,

@@ -47,8 +47,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     )
     .map_err(target_failure)?;
     let pool = args.ensemble.pool()?;
-    let c =
-        pool.install(|| run_comparison(&scenarios, args.ensemble.seed, args.ensemble.replications));
+    let c = pool
+        .install(|| run_comparison(&scenarios, args.ensemble.seed, args.ensemble.replications))
+        .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
 
     let mut t = format!(
         "Comparison: {} replications each, seed {} (common random numbers; differences are paired, B − baseline)\n\n{:<42}",

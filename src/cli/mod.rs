@@ -63,27 +63,99 @@ enum Command {
     Analyze(sweep::AnalyzeArgs),
 }
 
+/// Most replications of one scenario on the command line (`run -n`,
+/// `compare -n`). Unit: replications. Why: 10^7 replications are about 4.4
+/// hours of CPU at 1.6 ms each, more than any summary needs. Protects: time.
+pub(crate) const MAX_REPLICATIONS: u32 = 10_000_000;
+
+/// Most worker threads of any command (`run`, `compare`, `sweep`,
+/// `calibrate`: one shared limit). Unit: threads. Why: results never depend
+/// on threads and no machine these runs are meant for has more than 1,024
+/// cores; every thread reserves its own stack (2 MiB by default). Protects:
+/// memory and the process table (`-j 100000000` tried to start 10^8 threads).
+pub(crate) const MAX_THREADS: u32 = 1024;
+
+/// Parses `--threads`/`-j` against `MAX_THREADS`.
+pub(crate) fn threads(text: &str) -> Result<u32, String> {
+    let n: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a whole number of worker threads, found `{text}`"))?;
+    if n == 0 {
+        return Err("expected at least 1 worker thread (omit -j for one per core)".into());
+    }
+    if n > u64::from(MAX_THREADS) {
+        return Err(format!(
+            "expected at most MAX_THREADS = {MAX_THREADS} worker threads: {n} threads would reserve about {:.1} GiB of stacks, and results do not depend on threads",
+            n as f64 * 2.0 / 1024.0
+        ));
+    }
+    Ok(n as u32)
+}
+
+/// A parser of a count in `min..=max` named `limit` in messages; `cost`
+/// says what a value above the limit would take.
+pub(crate) fn count<T>(
+    min: u64,
+    max: u64,
+    limit: &'static str,
+    cost: fn(u64) -> String,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: TryFrom<u64>,
+{
+    move |text: &str| {
+        let n: u64 = text
+            .trim()
+            .parse()
+            .map_err(|_| format!("expected a whole number, found `{text}`"))?;
+        if n < min {
+            return Err(format!("expected at least {min}, found {n}"));
+        }
+        if n > max {
+            return Err(format!(
+                "expected at most {limit} = {max}, found {n}: {}",
+                cost(n)
+            ));
+        }
+        T::try_from(n).map_err(|_| format!("expected at most {limit} = {max}, found {n}"))
+    }
+}
+
+/// What `n` replications would take, for limit messages.
+pub(crate) fn replications_cost(n: u64) -> String {
+    format!(
+        "{n} replications would take {}",
+        pioneer::calibrate::abc::cpu_time(n as f64)
+    )
+}
+
+/// A rayon pool with `threads` workers (None: one per core).
+pub(crate) fn pool(threads: Option<u32>) -> Result<rayon::ThreadPool, Failure> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.map_or(0, |t| t as usize))
+        .build()
+        .map_err(|e| Failure::Run(format!("cannot start worker threads: {e}")))
+}
+
 /// Replications, seed and threads: shared by the commands that run ensembles.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct EnsembleArgs {
     /// Number of replications (per scenario).
-    #[arg(short = 'n', long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    #[arg(short = 'n', long, default_value_t = 200, value_parser = count::<u32>(1, MAX_REPLICATIONS as u64, "MAX_REPLICATIONS", replications_cost))]
     pub(crate) replications: u32,
     /// Master seed; the same seed gives byte-identical outputs.
     #[arg(short, long, default_value_t = 1)]
     pub(crate) seed: u64,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(short = 'j', long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(short = 'j', long, value_parser = threads)]
     pub(crate) threads: Option<u32>,
 }
 
 impl EnsembleArgs {
     /// A rayon pool with the requested threads.
     pub(crate) fn pool(&self) -> Result<rayon::ThreadPool, Failure> {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads.map_or(0, |t| t as usize))
-            .build()
-            .map_err(|e| Failure::Run(format!("cannot start worker threads: {e}")))
+        pool(self.threads)
     }
 }
 

@@ -26,7 +26,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "I/K")]
     shard: Option<String>,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(short = 'j', long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(short = 'j', long, value_parser = super::threads)]
     threads: Option<u32>,
     /// Start afresh in an --out directory that holds something else.
     #[arg(long)]
@@ -70,8 +70,8 @@ pub struct AnalyzeArgs {
     /// Outputs to analyse (repeatable; default: every recorded output).
     #[arg(long = "output")]
     outputs: Vec<String>,
-    /// Bootstrap resamples for confidence intervals.
-    #[arg(long, default_value_t = 100)]
+    /// Bootstrap resamples for confidence intervals (1 to MAX_BOOTSTRAP).
+    #[arg(long, default_value_t = 100, value_parser = super::count::<usize>(1, results::MAX_BOOTSTRAP as u64, "MAX_BOOTSTRAP", bootstrap_cost))]
     bootstrap: usize,
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = 0.95)]
@@ -79,6 +79,13 @@ pub struct AnalyzeArgs {
     /// Seed of the bootstrap.
     #[arg(short, long, default_value_t = 1)]
     seed: u64,
+}
+
+fn bootstrap_cost(n: u64) -> String {
+    format!(
+        "{n} resamples of a Sobol design with 10,000 base samples would hold {:.1e} GB of resampled indices",
+        n as f64 * 10_000.0 * 8.0 / 1e9
+    )
 }
 
 fn sweep_failure(e: SweepError) -> Failure {
@@ -129,10 +136,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         Policy::resumable(args.force),
     )
     .map_err(target_failure)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.map_or(0, |t| t as usize))
-        .build()
-        .map_err(|e| Failure::Run(format!("cannot start worker threads: {e}")))?;
+    let pool = super::pool(args.threads)?;
     let total = shard.runs(design.points() as u64 * sweep.file.sweep.replications as u64);
     let bar = super::progress_bar(
         args.quiet,
@@ -276,7 +280,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         .and_then(|o| o.open::<SweepRecord, _>(|_| Ok(())))
         .map_err(target_failure)?;
     let settings = AnalysisSettings {
-        bootstrap: args.bootstrap.max(1),
+        bootstrap: args.bootstrap,
         confidence: args.confidence,
         seed: args.seed,
     };

@@ -78,7 +78,10 @@ const FIXED: [&str; 5] = [
 /// The outputs recorded when the sweep file names none: every early
 /// adopter's go-live delay, the first go-live and co-design delays, and the
 /// programme summaries.
-pub fn default_outputs(base: &Scenario) -> Vec<OutputDef> {
+///
+/// Fails (never panics) when the scenario cannot give one of them, e.g. a
+/// journey without `pilot_live`.
+pub fn default_outputs(base: &Scenario) -> Result<Vec<OutputDef>, OutputProblem> {
     let mut ids: Vec<String> = base
         .raw()
         .early_adopters
@@ -89,9 +92,7 @@ pub fn default_outputs(base: &Scenario) -> Vec<OutputDef> {
     ids.push("delay_weeks:programme:first_pilot_live".into());
     ids.extend(FIXED.iter().map(|s| s.to_string()));
     ids.push("spend_gbp:consultancy".into());
-    ids.iter()
-        .map(|id| parse(id, base).expect("default outputs are valid"))
-        .collect()
+    ids.iter().map(|id| parse(id, base)).collect()
 }
 
 fn problem(expected: &str, hint: Option<String>) -> OutputProblem {
@@ -114,20 +115,57 @@ fn ea_index(base: &Scenario, id: &str) -> Result<usize, OutputProblem> {
     })
 }
 
-/// Parses an output id against the base scenario.
+/// Where an early adopter's part ends in `<ea>:<milestone>`: early adopter
+/// ids may themselves contain `:`, so the longest id of the base scenario
+/// followed by `:` wins; failing that, the first `:` (and the early adopter
+/// is then reported as unknown).
+fn split_scope<'a>(rest: &'a str, base: &Scenario) -> Option<(&'a str, &'a str)> {
+    if let Some(milestone) = rest.strip_prefix("programme:") {
+        return Some(("programme", milestone));
+    }
+    base.raw()
+        .early_adopters
+        .iter()
+        .filter_map(|e| {
+            rest.strip_prefix(e.id.as_str())
+                .and_then(|tail| tail.strip_prefix(':'))
+                .map(|milestone| (&rest[..e.id.len()], milestone))
+        })
+        .max_by_key(|(scope, _)| scope.len())
+        .or_else(|| rest.split_once(':'))
+}
+
+/// Parses an output id against the base scenario. Never panics: an id of
+/// any shape is either resolved or refused with what was expected.
 pub fn parse(id: &str, base: &Scenario) -> Result<OutputDef, OutputProblem> {
-    let kind = match id.split(':').collect::<Vec<_>>().as_slice() {
-        ["programme_slip_weeks"] => OutputKind::ProgrammeSlip,
-        ["mean_go_live_delay_weeks"] => OutputKind::MeanGoLiveDelay,
-        ["live_at_horizon"] => OutputKind::LiveAtHorizon,
-        ["replans"] => OutputKind::Replans,
-        ["go_live_delay_weeks", ea] => OutputKind::DelayWeeks {
+    let unknown = || {
+        problem(
+            "an output id: go_live_delay_weeks:<ea>, delay_weeks:<scope>:<milestone>, programme_slip_weeks, mean_go_live_delay_weeks, live_by:<date>, live_at_horizon, replans or spend_gbp:<category|total>",
+            crate::scenario::error::nearest(
+                id,
+                FIXED.iter().copied().chain(["go_live_delay_weeks:", "delay_weeks:", "live_by:", "spend_gbp:"]),
+            )
+            .map(|k| format!("did you mean `{k}`?")),
+        )
+    };
+    // The part after the first `:` is kept whole: early adopter ids may contain `:`.
+    let (head, rest) = match id.split_once(':') {
+        Some((h, r)) => (h, Some(r)),
+        None => (id, None),
+    };
+    let kind = match (head, rest) {
+        ("programme_slip_weeks", None) => OutputKind::ProgrammeSlip,
+        ("mean_go_live_delay_weeks", None) => OutputKind::MeanGoLiveDelay,
+        ("live_at_horizon", None) => OutputKind::LiveAtHorizon,
+        ("replans", None) => OutputKind::Replans,
+        ("go_live_delay_weeks", Some(ea)) => OutputKind::DelayWeeks {
             ea: Some(ea_index(base, ea)?),
             milestone: MilestoneRef::journey(base, "pilot_live")
                 .ok_or_else(|| problem("a scenario whose journey has `pilot_live`", None))?,
         },
-        ["delay_weeks", scope, milestone] => {
-            let (ea, milestone) = if *scope == "programme" {
+        ("delay_weeks", Some(rest)) => {
+            let (scope, milestone) = split_scope(rest, base).ok_or_else(unknown)?;
+            let (ea, milestone) = if scope == "programme" {
                 let m = MilestoneRef::programme(milestone).ok_or_else(|| {
                     problem(
                         "a programme milestone id",
@@ -139,6 +177,7 @@ pub fn parse(id: &str, base: &Scenario) -> Result<OutputDef, OutputProblem> {
                 })?;
                 (None, m)
             } else {
+                let ea = ea_index(base, scope)?;
                 let m = MilestoneRef::journey(base, milestone).ok_or_else(|| {
                     problem(
                         "a journey milestone id",
@@ -148,23 +187,23 @@ pub fn parse(id: &str, base: &Scenario) -> Result<OutputDef, OutputProblem> {
                         )),
                     )
                 })?;
-                (Some(ea_index(base, scope)?), m)
+                (Some(ea), m)
             };
             OutputKind::DelayWeeks { ea, milestone }
         }
-        ["live_by", date] => OutputKind::LiveBy(
-            NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+        ("live_by", Some(date)) => {
+            OutputKind::LiveBy(NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
                 problem(
                     "a date as YYYY-MM-DD after `live_by:`",
                     Some("e.g. live_by:2015-04-01".into()),
                 )
-            })?,
-        ),
-        ["spend_gbp", "total"] => OutputKind::Spend(None),
-        ["spend_gbp", cat] => OutputKind::Spend(Some(
+            })?)
+        }
+        ("spend_gbp", Some("total")) => OutputKind::Spend(None),
+        ("spend_gbp", Some(cat)) => OutputKind::Spend(Some(
             SpendCategory::ALL
                 .into_iter()
-                .find(|c| c.id() == *cat)
+                .find(|c| c.id() == cat)
                 .ok_or_else(|| {
                     problem(
                         "a spend category or `total`",
@@ -175,16 +214,7 @@ pub fn parse(id: &str, base: &Scenario) -> Result<OutputDef, OutputProblem> {
                     )
                 })?,
         )),
-        _ => {
-            return Err(problem(
-                "an output id: go_live_delay_weeks:<ea>, delay_weeks:<scope>:<milestone>, programme_slip_weeks, mean_go_live_delay_weeks, live_by:<date>, live_at_horizon, replans or spend_gbp:<category|total>",
-                crate::scenario::error::nearest(
-                    id,
-                    FIXED.iter().copied().chain(["go_live_delay_weeks:", "delay_weeks:", "live_by:", "spend_gbp:"]),
-                )
-                .map(|k| format!("did you mean `{k}`?")),
-            ))
-        }
+        _ => return Err(unknown()),
     };
     Ok(OutputDef {
         id: id.to_string(),
@@ -256,7 +286,7 @@ mod tests {
     #[test]
     fn default_outputs_cover_every_early_adopter_and_are_consistent() {
         let s = Scenario::default_nwl();
-        let defs = default_outputs(&s);
+        let defs = default_outputs(&s).unwrap();
         assert_eq!(defs.len(), 9 + 2 + FIXED.len() + 1);
         let plan = Plan::new(&s);
         let r = run_replication(&plan, 7, 0);

@@ -75,23 +75,42 @@ impl Shard {
     /// The shard a Slurm job-array task runs: `SLURM_ARRAY_TASK_ID` −
     /// `SLURM_ARRAY_TASK_MIN` of `SLURM_ARRAY_TASK_COUNT`, when those are set.
     pub fn from_slurm(var: impl Fn(&str) -> Option<String>) -> Option<Result<Shard, String>> {
-        let id: i64 = var("SLURM_ARRAY_TASK_ID")?.trim().parse().ok()?;
-        let count: usize = var("SLURM_ARRAY_TASK_COUNT")?.trim().parse().ok()?;
-        let min: i64 = var("SLURM_ARRAY_TASK_MIN")
-            .and_then(|m| m.trim().parse().ok())
-            .unwrap_or(0);
-        let index = id - min;
-        if index < 0 || index as usize >= count {
-            return Some(Err(format!(
-                "SLURM_ARRAY_TASK_ID {id} is outside the array ({min}..{} with {count} tasks); use a contiguous --array=0-{} or pass --shard I/K",
-                min + count as i64 - 1,
-                count - 1
-            )));
-        }
-        Some(Ok(Shard {
-            index: index as usize,
-            count,
-        }))
+        // Set but malformed is an error, never a silent whole sweep.
+        let id_text = var("SLURM_ARRAY_TASK_ID")?;
+        let number = |key: &str, text: Option<String>| -> Result<i64, String> {
+            let text = text.ok_or_else(|| {
+                format!("{key} is not set but SLURM_ARRAY_TASK_ID is; pass --shard I/K")
+            })?;
+            text.trim()
+                .parse()
+                .map_err(|_| format!("{key} = `{text}` is not a whole number; pass --shard I/K"))
+        };
+        let parsed = (|| {
+            let id = number("SLURM_ARRAY_TASK_ID", Some(id_text))?;
+            let count = number("SLURM_ARRAY_TASK_COUNT", var("SLURM_ARRAY_TASK_COUNT"))?;
+            let min = match var("SLURM_ARRAY_TASK_MIN") {
+                Some(m) => number("SLURM_ARRAY_TASK_MIN", Some(m))?,
+                None => 0,
+            };
+            if count < 1 {
+                return Err(format!(
+                    "SLURM_ARRAY_TASK_COUNT = {count}: expected at least 1 task; pass --shard I/K"
+                ));
+            }
+            let index = id.checked_sub(min).filter(|i| (0..count).contains(i));
+            let Some(index) = index else {
+                return Err(format!(
+                    "SLURM_ARRAY_TASK_ID {id} is outside the array ({min}..{} with {count} tasks); use a contiguous --array=0-{} or pass --shard I/K",
+                    min.saturating_add(count - 1),
+                    count - 1
+                ));
+            };
+            Ok(Shard {
+                index: index as usize,
+                count: count as usize,
+            })
+        })();
+        Some(parsed)
     }
 
     /// The runs of this shard: a contiguous range, so shards concatenate in order.

@@ -28,12 +28,42 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::outputs::{self, OutputDef};
+use crate::analysis::design::saltelli_rows_per_base;
+use crate::analysis::sobol_sequence::MAX_DIMENSIONS;
+use crate::calibrate::abc::cpu_time;
+use crate::calibrate::priors::scenario_refuses;
 use crate::scenario::locate::{KeyPath, Locator};
 use crate::scenario::overrides;
 use crate::scenario::validate::Issue;
 use crate::scenario::{
     locate_issues, parse_toml, LoadError, Scenario, DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME,
 };
+
+/// Most design points of a sweep. Unit: points. Why: the design is built
+/// in memory before any run (one row of values and one of unit coordinates
+/// per point, about 200 bytes at 8 parameters: 200 MB here) and written to
+/// `design.csv`; 10^6 points of one replication are already about 27
+/// minutes of CPU. Protects: memory (10^9 points would need about 200 GB,
+/// 10^18 overflowed the allocation and panicked).
+pub const MAX_DESIGN_POINTS: u64 = 1_000_000;
+
+/// Most runs of a sweep (design points × replications). Unit: runs. Why:
+/// 10^8 runs are about 2 days of CPU at 1.6 ms each (hours when sharded on
+/// a cluster) and some 20 GB of `runs.csv`. Protects: disk and time, and
+/// the run numbering from overflowing.
+pub const MAX_SWEEP_RUNS: u64 = 100_000_000;
+
+/// Most `steps` of one grid parameter. Unit: values. Why: a grid's size is
+/// the product of its parameters' steps, so one parameter cannot usefully
+/// have more steps than `MAX_DESIGN_POINTS`; the values are generated at
+/// validation, so this is checked first. Protects: memory at validation
+/// (`steps = 10^12` aborted allocating 8 TB).
+pub const MAX_GRID_STEPS: u64 = MAX_DESIGN_POINTS;
+
+/// Points of the Sobol sequence (its direction numbers have 32 bits).
+/// Unit: points. Why: past 2^32 points the sequence repeats itself.
+/// Protects: `skip + samples` from overflowing or repeating.
+pub const SOBOL_SEQUENCE_POINTS: u64 = 1 << 32;
 
 /// A sweep file.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -266,18 +296,53 @@ impl Sweep {
     /// Parses and validates sweep text; `dir` is where a relative scenario path starts.
     pub fn from_toml(text: &str, name: &str, dir: &Path) -> Result<Sweep, LoadError> {
         let file: SweepFile = parse_toml(text, name)?;
+        let locate = |issues: Vec<Issue>| {
+            LoadError::Invalid(locate_issues(issues, &Locator::new(text), name))
+        };
         let base = match &file.sweep.scenario {
             Some(p) => {
                 let path: PathBuf = dir.join(p);
-                Scenario::from_file(&path)?
+                match Scenario::from_file(&path) {
+                    Ok(s) => s,
+                    // A base scenario that cannot be read is positioned in the sweep file.
+                    Err(LoadError::Io { path, source }) => {
+                        return Err(locate(vec![Issue {
+                            path: KeyPath::root().key("sweep").key("scenario"),
+                            at_key: false,
+                            expected: "a readable scenario file (relative to the sweep file)"
+                                .into(),
+                            found: Some(format!("{}: {source}", path.display())),
+                            hint: Some(
+                                "fix the path, or remove `scenario` for the embedded default"
+                                    .into(),
+                            ),
+                        }]))
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             None => Scenario::from_toml(DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME)?,
         };
         let mut issues = Vec::new();
         let parameters = validate_parameters(&file, &base, &mut issues);
         validate_design(&file, &mut issues);
+        if issues.is_empty() {
+            validate_size(&file, &parameters, &mut issues);
+        }
         let outputs = if file.record.outputs.is_empty() {
-            outputs::default_outputs(&base)
+            outputs::default_outputs(&base).unwrap_or_else(|problem| {
+                issues.push(Issue {
+                    path: KeyPath::root().key("record").key("outputs"),
+                    at_key: true,
+                    expected: format!(
+                        "outputs named explicitly: the default set needs {}",
+                        problem.expected
+                    ),
+                    found: None,
+                    hint: Some("outputs = [\"programme_slip_weeks\"]".into()),
+                });
+                Vec::new()
+            })
         } else {
             let mut defs = Vec::new();
             for (i, o) in file.record.outputs.iter().enumerate() {
@@ -304,11 +369,7 @@ impl Sweep {
             });
         }
         if !issues.is_empty() {
-            return Err(LoadError::Invalid(locate_issues(
-                issues,
-                &Locator::new(text),
-                name,
-            )));
+            return Err(locate(issues));
         }
         Ok(Sweep {
             sha256: crate::util::hash::sha256_hex(text.as_bytes()),
@@ -363,6 +424,33 @@ fn validate_parameters(
     }
     for (i, p) in file.parameters.iter().enumerate() {
         let here = root.index(i);
+        // NaN and infinity are refused where they are written (NaN on an integer key became 0).
+        let mut finite = true;
+        let not_finite = |v: &f64| !v.is_finite();
+        for (key, v) in [("min", p.min), ("max", p.max)] {
+            if let Some(v) = v.filter(not_finite) {
+                finite = false;
+                issues.push(Issue {
+                    path: here.key(key),
+                    at_key: false,
+                    expected: "a finite number (not nan or inf)".into(),
+                    found: Some(v.to_string()),
+                    hint: Some("bounds are numbers the scenario accepts".into()),
+                });
+            }
+        }
+        for (j, v) in p.values.iter().flatten().enumerate() {
+            if !v.is_finite() {
+                finite = false;
+                issues.push(Issue {
+                    path: here.key("values").index(j),
+                    at_key: false,
+                    expected: "a finite number (not nan or inf)".into(),
+                    found: Some(v.to_string()),
+                    hint: Some("grid values are numbers the scenario accepts".into()),
+                });
+            }
+        }
         let path_list: Vec<String> = match (&p.path, &p.paths) {
             (Some(one), None) => vec![one.clone()],
             (None, Some(many)) if !many.is_empty() => many.clone(),
@@ -432,7 +520,16 @@ fn validate_parameters(
             && keys.first().is_some_and(|(k, _)| is_integer_key(base, k));
         let mut values = Vec::new();
         let (mut min, mut max) = (p.min.unwrap_or(f64::NAN), p.max.unwrap_or(f64::NAN));
-        if grid {
+        if grid && !finite {
+            // Reported above.
+        } else if grid && p.steps.is_some_and(|n| n as u64 > MAX_GRID_STEPS) {
+            problem(
+                "steps",
+                format!("at most MAX_GRID_STEPS = {MAX_GRID_STEPS} steps (a grid's size is the product of its parameters' steps)"),
+                p.steps.map(|n| format!("{n}, which would hold {:.1e} GB of values", n as f64 * 8.0 / 1e9)),
+                Some("fewer steps, or a random, latin_hypercube or sobol design".into()),
+            );
+        } else if grid {
             match (&p.values, p.steps) {
                 (Some(v), None) if !v.is_empty() => {
                     values = v.clone();
@@ -481,10 +578,7 @@ fn validate_parameters(
                     None,
                     Some("add min = … and max = …".into()),
                 );
-            } else if min.partial_cmp(&max) != Some(std::cmp::Ordering::Less)
-                || !min.is_finite()
-                || !max.is_finite()
-            {
+            } else if finite && min.partial_cmp(&max) != Some(std::cmp::Ordering::Less) {
                 problem(
                     "max",
                     format!("a finite bound above min ({min})"),
@@ -493,7 +587,10 @@ fn validate_parameters(
                 );
             }
         }
-        if p.scale == Scale::Log && min.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        if finite
+            && p.scale == Scale::Log
+            && min.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+        {
             problem(
                 "min",
                 "a positive lower bound for a log scale".into(),
@@ -517,41 +614,21 @@ fn validate_parameters(
     if issues.is_empty() {
         for (i, p) in out.iter().enumerate() {
             for x in [p.min, p.max] {
-                let raw = match overrides::set_all(base.raw(), &p.assignments(x)) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        issues.push(Issue {
-                            path: root.index(i).key("path"),
-                            at_key: false,
-                            expected: e.expected,
-                            found: Some(e.found),
-                            hint: e.hint,
-                        });
-                        continue;
-                    }
+                let key = if grid {
+                    "values"
+                } else if x == p.min {
+                    "min"
+                } else {
+                    "max"
                 };
-                if let Err(e) = Scenario::from_raw(raw, "", base.source_name()) {
-                    let first = match &e {
-                        LoadError::Invalid(v) => v
-                            .first()
-                            .map(|s| format!("{}: expected {}", s.key_path, s.expected))
-                            .unwrap_or_default(),
-                        LoadError::Io { source, .. } => source.to_string(),
-                    };
-                    issues.push(Issue {
-                        path: root.index(i).key(if grid {
-                            "values"
-                        } else if x == p.min {
-                            "min"
-                        } else {
-                            "max"
-                        }),
-                        at_key: false,
-                        expected: format!("a value the scenario accepts at `{}`", p.path),
-                        found: Some(format!("{x}, which makes the scenario invalid ({first})")),
-                        hint: Some("narrow the range".into()),
-                    });
-                }
+                issues.extend(scenario_refuses(
+                    base,
+                    &p.assignments(x),
+                    &p.path,
+                    x,
+                    root.index(i).key("path"),
+                    root.index(i).key(key),
+                ));
             }
         }
     }
@@ -609,6 +686,34 @@ fn validate_design(file: &SweepFile, issues: &mut Vec<Issue>) {
             hint: Some("levels = 4 is the usual choice".into()),
         });
     }
+    let k = file.parameters.len();
+    if d.kind == DesignKind::Sobol && 2 * k > MAX_DIMENSIONS {
+        issues.push(Issue {
+            path: here.key("kind"),
+            at_key: false,
+            expected: format!(
+                "at most {} parameters for a sobol design (the Sobol sequence here has {MAX_DIMENSIONS} dimensions, 2 per parameter)",
+                MAX_DIMENSIONS / 2
+            ),
+            found: Some(format!("{k} [[parameters]]")),
+            hint: Some("screen the parameters with kind = \"morris\" first, or move several together with `paths`".into()),
+        });
+    }
+    // (Too many samples are reported with the design's size.)
+    if d.kind == DesignKind::Sobol
+        && (d.samples.unwrap_or(0) as u64) <= MAX_DESIGN_POINTS
+        && d.skip.saturating_add(d.samples.unwrap_or(0) as u64) > SOBOL_SEQUENCE_POINTS
+    {
+        issues.push(Issue {
+            path: here.key("skip"),
+            at_key: false,
+            expected: format!(
+                "skip + samples at most {SOBOL_SEQUENCE_POINTS} (the points of the Sobol sequence; past them it repeats)"
+            ),
+            found: Some(d.skip.to_string()),
+            hint: Some("skip = 0 (the sequence from its start) is the usual choice".into()),
+        });
+    }
     if d.second_order && d.kind != DesignKind::Sobol {
         issues.push(Issue {
             path: here.key("second_order"),
@@ -617,5 +722,88 @@ fn validate_design(file: &SweepFile, issues: &mut Vec<Issue>) {
             found: Some("true".into()),
             hint: None,
         });
+    }
+}
+
+/// Design points of a validated sweep, or None when the count overflows
+/// (the grid's product, Saltelli's N·(k+2), Morris's r·(k+1)).
+fn design_points(file: &SweepFile, parameters: &[Parameter]) -> Option<u64> {
+    let k = parameters.len() as u64;
+    let n = file.design.samples.unwrap_or(0) as u64;
+    match file.design.kind {
+        DesignKind::Grid => parameters
+            .iter()
+            .try_fold(1u64, |acc, p| acc.checked_mul(p.values.len() as u64)),
+        DesignKind::Random | DesignKind::LatinHypercube => Some(n),
+        DesignKind::Sobol => {
+            n.checked_mul(saltelli_rows_per_base(parameters.len(), file.design.second_order) as u64)
+        }
+        DesignKind::Morris => n.checked_mul(k.checked_add(1)?),
+    }
+}
+
+/// The design's size and its runs against `MAX_DESIGN_POINTS` and
+/// `MAX_SWEEP_RUNS`, before anything is built, run or written.
+fn validate_size(file: &SweepFile, parameters: &[Parameter], issues: &mut Vec<Issue>) {
+    let d = &file.design;
+    let at = KeyPath::root()
+        .key("design")
+        .key(if d.kind == DesignKind::Grid {
+            "kind"
+        } else {
+            "samples"
+        });
+    let how = match d.kind {
+        DesignKind::Grid => "the product of the parameters' numbers of values".to_string(),
+        DesignKind::Sobol => format!(
+            "samples × {} rows per base sample",
+            saltelli_rows_per_base(parameters.len(), d.second_order)
+        ),
+        DesignKind::Morris => format!("samples × {} rows per trajectory", parameters.len() + 1),
+        _ => "samples".to_string(),
+    };
+    let replications = u64::from(file.sweep.replications);
+    match design_points(file, parameters) {
+        Some(points) if points <= MAX_DESIGN_POINTS => {
+            let runs = points.saturating_mul(replications);
+            if runs > MAX_SWEEP_RUNS {
+                issues.push(Issue {
+                    path: KeyPath::root().key("sweep").key("replications"),
+                    at_key: false,
+                    expected: format!(
+                        "at most MAX_SWEEP_RUNS = {MAX_SWEEP_RUNS} runs (design points × replications)"
+                    ),
+                    found: Some(format!(
+                        "{points} design points × {replications} replications = {runs} runs, which would take {}",
+                        cpu_time(runs as f64)
+                    )),
+                    hint: Some("fewer replications or design points; split a large study into several sweeps".into()),
+                });
+            }
+        }
+        points => {
+            let found = match points {
+                Some(p) => format!(
+                    "{p} design points, which would hold about {:.1e} GB of design in memory and take {} at {replications} replication(s) per point",
+                    p as f64 * (parameters.len() as f64 * 16.0 + 48.0) / 1e9,
+                    cpu_time(p as f64 * replications as f64)
+                ),
+                None => "more than 2^64 design points (the count overflows)".to_string(),
+            };
+            issues.push(Issue {
+                path: at,
+                at_key: false,
+                expected: format!(
+                    "at most MAX_DESIGN_POINTS = {MAX_DESIGN_POINTS} design points ({how})"
+                ),
+                found: Some(found),
+                hint: Some(match d.kind {
+                    DesignKind::Grid => {
+                        "fewer values or steps per parameter, or a latin_hypercube design".into()
+                    }
+                    _ => "fewer samples".into(),
+                }),
+            });
+        }
     }
 }
