@@ -41,10 +41,20 @@ pub fn run_ensemble<F>(plan: &Plan, spec: EnsembleSpec, progress: F) -> Vec<Repl
 where
     F: Fn() + Sync,
 {
-    (0..spec.replications)
+    run_range(plan, spec.seed, 0..spec.replications, &progress)
+}
+
+/// Runs replications `range` in parallel, results in replication order.
+fn run_range(
+    plan: &Plan,
+    seed: u64,
+    range: std::ops::Range<u32>,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<ReplicationResult> {
+    range
         .into_par_iter()
         .map(|r| {
-            let result = run_replication(plan, spec.seed, r);
+            let result = run_replication(plan, seed, r);
             progress();
             result
         })
@@ -86,14 +96,7 @@ where
     let block = block.max(1);
     let simulate = |start: u32| -> Vec<ReplicationResult> {
         let end = start.saturating_add(block).min(spec.replications);
-        (start..end)
-            .into_par_iter()
-            .map(|r| {
-                let result = run_replication(plan, spec.seed, r);
-                progress();
-                result
-            })
-            .collect()
+        run_range(plan, spec.seed, start..end, progress)
     };
     let mut stats = StreamStats::default();
     let mut start = 0;

@@ -77,6 +77,22 @@ struct PromiseAcc {
     seen: Vec<(f64, usize)>,
 }
 
+/// Counts one replication's `values` into `seen` (value, replications), in
+/// order of first appearance; a value repeated back to back counts once.
+fn count_runs<T: PartialEq + Copy>(seen: &mut Vec<(T, usize)>, values: impl Iterator<Item = T>) {
+    let mut last = None;
+    for v in values {
+        if last == Some(v) {
+            continue;
+        }
+        last = Some(v);
+        match seen.iter_mut().find(|s| s.0 == v) {
+            Some(s) => s.1 += 1,
+            None => seen.push((v, 1)),
+        }
+    }
+}
+
 /// Early adopters live every second week of a plan, across replications.
 #[derive(Debug, Clone)]
 pub struct GoLiveAccumulator {
@@ -188,34 +204,22 @@ impl ChartAccumulator {
                     .add(rec.achieved.map_or(self.horizon, |d| whole_days(plan, d)));
                 acc.reached += usize::from(rec.achieved.is_some());
             }
-            let mut mine: Vec<f64> = r
-                .replans
-                .iter()
-                .filter(|x| x.milestone == acc.replan_id)
-                .map(|x| day(plan, x.new))
-                .collect();
-            mine.dedup();
-            for d in mine {
-                match acc.seen.iter_mut().find(|s| s.0 == d) {
-                    Some(s) => s.1 += 1,
-                    None => acc.seen.push((d, 1)),
-                }
-            }
+            count_runs(
+                &mut acc.seen,
+                r.replans
+                    .iter()
+                    .filter(|x| x.milestone == acc.replan_id)
+                    .map(|x| day(plan, x.new)),
+            );
         }
         self.go_live.add(r);
-        let mut ticks: Vec<u32> = r
-            .replans
-            .iter()
-            .filter(|x| x.milestone == "pilot_live")
-            .map(|x| x.tick)
-            .collect();
-        ticks.dedup();
-        for t in ticks {
-            match self.replan_ticks.iter_mut().find(|c| c.0 == t) {
-                Some(c) => c.1 += 1,
-                None => self.replan_ticks.push((t, 1)),
-            }
-        }
+        count_runs(
+            &mut self.replan_ticks,
+            r.replans
+                .iter()
+                .filter(|x| x.milestone == "pilot_live")
+                .map(|x| x.tick),
+        );
     }
 
     /// The chart data; the continuous bands are left empty for the caller.

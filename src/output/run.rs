@@ -100,8 +100,17 @@ impl<S: Read + Write + Seek> ColumnSpill<S> {
     /// Calls `f(column, sorted)` for every column in order, with the
     /// column's values across all replications sorted ascending
     /// (`f64::total_cmp`).
-    pub fn for_each_sorted<E>(
+    pub fn for_each_sorted<E>(self, f: impl FnMut(usize, &[f64]) -> Result<(), E>) -> Result<(), E>
+    where
+        E: From<std::io::Error>,
+    {
+        self.sorted_in_passes(SPILL_PASS_BYTES, f)
+    }
+
+    /// `for_each_sorted`, reading back about `pass_bytes` at a time.
+    fn sorted_in_passes<E>(
         self,
+        pass_bytes: usize,
         mut f: impl FnMut(usize, &[f64]) -> Result<(), E>,
     ) -> Result<(), E>
     where
@@ -112,7 +121,7 @@ impl<S: Read + Write + Seek> ColumnSpill<S> {
         if n == 0 {
             return Ok(());
         }
-        let per_pass = (SPILL_PASS_BYTES / (8 * n)).clamp(1, self.width.max(1));
+        let per_pass = (pass_bytes / (8 * n)).clamp(1, self.width.max(1));
         let mut values = vec![0.0f64; per_pass * n];
         let mut bytes = Vec::new();
         let mut c0 = 0;
@@ -537,7 +546,7 @@ impl Runs {
     /// The data the charts are drawn from.
     pub fn chart_data(&self) -> RunChartData {
         self.built(None, Vec::new())
-            .map(|(data, _)| data)
+            .map(|f| f.charts)
             .unwrap_or_default()
     }
 
@@ -550,14 +559,21 @@ impl Runs {
         summary: &Summary,
         command_line: Vec<String>,
     ) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
-        Ok(self.built(Some(summary.clone()), command_line)?.1)
+        Ok(self
+            .built(Some(summary.clone()), command_line)?
+            .files
+            .into_iter()
+            .map(|(name, body)| match body {
+                FileBody::Streamed(b) | FileBody::Bytes(b) => (name, b),
+            })
+            .collect())
     }
 
     fn built(
         &self,
         summary: Option<Summary>,
         command_line: Vec<String>,
-    ) -> Result<(RunChartData, Vec<(String, Vec<u8>)>), ExportError> {
+    ) -> Result<Finished<Vec<u8>>, ExportError> {
         let manifest = Manifest::new(
             self.spec.seed,
             self.spec.replications,
@@ -571,15 +587,7 @@ impl Runs {
             std::io::Cursor::new(Vec::new()),
         )?;
         w.add(&self.results)?;
-        let finished = w.finish(manifest, summary)?;
-        let files = finished
-            .files
-            .into_iter()
-            .map(|(name, body)| match body {
-                FileBody::Streamed(b) | FileBody::Bytes(b) => (name, b),
-            })
-            .collect();
-        Ok((finished.charts, files))
+        w.finish(manifest, summary)
     }
 
     /// Writes the output directory `dir` atomically. With `replace`, an
@@ -587,5 +595,39 @@ impl Runs {
     pub fn write(&self, dir: &Path, replace: bool) -> Result<PathBuf, WriteError> {
         let out = OutputDir::new(Some(dir), Path::new("."), "", Policy::one_shot(replace))?;
         Ok(out.write(&self.files(&self.summary(), Vec::new())?)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Columns come back sorted and whole whatever the blocks and however
+    /// few columns a pass reads.
+    #[test]
+    fn spilled_columns_come_back_whole_and_sorted() {
+        let (n, width) = (103usize, 7usize);
+        let value = |r: usize, c: usize| ((r * 7919 + c * 104_729) % 61) as f64 - 30.5 * c as f64;
+        for blocks in [vec![103], vec![1; 103], vec![10, 50, 3, 40]] {
+            for pass_bytes in [1, 8 * n, 8 * n * 3, 1 << 20] {
+                let mut spill = ColumnSpill::new(std::io::Cursor::new(Vec::new()), width);
+                let mut r0 = 0;
+                for &b in &blocks {
+                    spill.push(b, |r, c| value(r0 + r, c)).unwrap();
+                    r0 += b;
+                }
+                let mut seen = Vec::new();
+                spill
+                    .sorted_in_passes(pass_bytes, |c, sorted| -> std::io::Result<()> {
+                        let mut expected: Vec<f64> = (0..n).map(|r| value(r, c)).collect();
+                        expected.sort_by(f64::total_cmp);
+                        assert_eq!(sorted, &expected[..], "column {c}");
+                        seen.push(c);
+                        Ok(())
+                    })
+                    .unwrap();
+                assert_eq!(seen, (0..width).collect::<Vec<_>>());
+            }
+        }
     }
 }
