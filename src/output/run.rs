@@ -52,7 +52,7 @@ pub enum WriteError {
 /// Bytes of spilled column values read back at once when the run is
 /// complete (8 bytes per replication per column): the final pass holds
 /// `max(1, SPILL_PASS_BYTES / (8 × replications))` whole columns, so it
-/// stays at this size up to a million replications and at one column (8
+/// stays at this size up to 524,288 replications and at one column (8
 /// bytes per replication) beyond.
 pub const SPILL_PASS_BYTES: usize = 4 << 20;
 
