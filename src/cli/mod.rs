@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
+use pioneer::output::run::WriteError;
 use pioneer::output::table;
 use pioneer::output::target::{OutputDir, Policy, TargetError};
 use pioneer::scenario::{LoadError, DEFAULT_SCENARIO_NAME};
@@ -290,25 +291,31 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         "{spinner} {pos}/{len} replications [{elapsed_precise}<{eta_precise}] {wide_bar}",
     );
     let tick = || bar.inc(1);
-    let runs = pool.install(|| {
-        Ensemble::new(&scenario)
-            .seed(args.ensemble.seed)
-            .replications(args.ensemble.replications)
-            .progress(&tick)
-            .run()
+    let ensemble = Ensemble::new(&scenario)
+        .seed(args.ensemble.seed)
+        .replications(args.ensemble.replications)
+        .progress(&tick);
+    // Streamed: replications in blocks, each written while the next runs.
+    let written = pool.install(|| {
+        if args.no_output {
+            ensemble
+                .summarise_in(&std::env::temp_dir())
+                .map(|(summary, _)| (summary, None))
+        } else {
+            ensemble
+                .write_to(&out, std::env::args().collect())
+                .map(|(summary, dir, _)| (summary, Some(dir)))
+        }
     });
     bar.finish_and_clear();
-    let summary = runs.summary();
+    let (summary, dir) = written.map_err(|e| match e {
+        WriteError::Target(e) => target_failure(e),
+        WriteError::Export(e) => Failure::Run(e.to_string()),
+    })?;
     say(&table::render(&summary, args.ensemble.seed));
-
-    if args.no_output {
-        return Ok(());
+    if let Some(dir) = dir {
+        say(&format!("\nOutputs written to {}\n", dir.display()));
     }
-    let files = runs
-        .files(&summary, std::env::args().collect())
-        .map_err(|e| Failure::Run(e.to_string()))?;
-    let dir = out.write(&files).map_err(target_failure)?;
-    say(&format!("\nOutputs written to {}\n", dir.display()));
     Ok(())
 }
 

@@ -6,6 +6,11 @@
 //! number of replications and (optionally) a progress callback; its
 //! [`Runs`] summarise themselves and write the standard output directory
 //! (see `crate::output::run`).
+//!
+//! Large ensembles stream: [`stream_ensemble`] simulates replications in
+//! blocks of a bounded size and hands each finished block, in replication
+//! order, to a sink while the next block is being simulated, so at most two
+//! blocks of results are held at once whatever the number of replications.
 
 use rayon::prelude::*;
 
@@ -36,14 +41,74 @@ pub fn run_ensemble<F>(plan: &Plan, spec: EnsembleSpec, progress: F) -> Vec<Repl
 where
     F: Fn() + Sync,
 {
-    (0..spec.replications)
+    run_range(plan, spec.seed, 0..spec.replications, &progress)
+}
+
+/// Runs replications `range` in parallel, results in replication order.
+fn run_range(
+    plan: &Plan,
+    seed: u64,
+    range: std::ops::Range<u32>,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<ReplicationResult> {
+    range
         .into_par_iter()
         .map(|r| {
-            let result = run_replication(plan, spec.seed, r);
+            let result = run_replication(plan, seed, r);
             progress();
             result
         })
         .collect()
+}
+
+/// Replications simulated per block when streaming, unless set otherwise:
+/// large enough to keep every worker thread busy between two hand-overs to
+/// the sink, small enough that two blocks of results (one being written,
+/// one being simulated) stay a few MiB for the default scenario (about
+/// 50 KiB of results per North West London replication).
+pub const DEFAULT_BLOCK: u32 = 64;
+
+/// What streaming an ensemble held: the largest number of replication
+/// results alive at once (the block being handed to the sink plus the one
+/// being simulated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StreamStats {
+    /// High-water mark of results held at once.
+    pub max_results_held: usize,
+}
+
+/// Runs every replication in blocks of `block` (at least 1) on the current
+/// rayon pool and calls `sink` once per block, in replication order, with
+/// the block's results; the next block is simulated while `sink` works.
+/// Stops at the first error of `sink`. `progress` is called once per
+/// finished replication (from worker threads).
+pub fn stream_ensemble<E, F>(
+    plan: &Plan,
+    spec: EnsembleSpec,
+    block: u32,
+    progress: &(dyn Fn() + Sync),
+    mut sink: F,
+) -> Result<StreamStats, E>
+where
+    E: Send,
+    F: FnMut(&[ReplicationResult]) -> Result<(), E> + Send,
+{
+    let block = block.max(1);
+    let simulate = |start: u32| -> Vec<ReplicationResult> {
+        let end = start.saturating_add(block).min(spec.replications);
+        run_range(plan, spec.seed, start..end, progress)
+    };
+    let mut stats = StreamStats::default();
+    let mut start = 0;
+    let mut current = simulate(start);
+    while !current.is_empty() {
+        start = start.saturating_add(block);
+        let (next, written) = rayon::join(|| simulate(start), || sink(&current));
+        stats.max_results_held = stats.max_results_held.max(current.len() + next.len());
+        written?;
+        current = next;
+    }
+    Ok(stats)
 }
 
 /// An ensemble to run: `Ensemble::new(&scenario).seed(7).replications(500).run()`.
@@ -54,6 +119,7 @@ pub struct Ensemble<'a> {
     scenario: &'a Scenario,
     spec: EnsembleSpec,
     progress: Option<&'a (dyn Fn() + Sync)>,
+    block: u32,
 }
 
 impl<'a> Ensemble<'a> {
@@ -66,6 +132,7 @@ impl<'a> Ensemble<'a> {
                 replications: 200,
             },
             progress: None,
+            block: DEFAULT_BLOCK,
         }
     }
 
@@ -87,7 +154,38 @@ impl<'a> Ensemble<'a> {
         self
     }
 
-    /// Compiles the plan and runs every replication.
+    /// Replications per block when streaming (`Ensemble::stream`); results
+    /// do not depend on it.
+    pub fn block(mut self, block: u32) -> Self {
+        self.block = block.max(1);
+        self
+    }
+
+    /// The seed and size.
+    pub fn spec(&self) -> EnsembleSpec {
+        self.spec
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &'a Scenario {
+        self.scenario
+    }
+
+    /// Runs every replication on `plan` (compiled from this ensemble's
+    /// scenario) in blocks, handing each block to `sink` in replication
+    /// order (see [`stream_ensemble`]); holds at most two blocks of results.
+    pub fn stream<E, F>(&self, plan: &Plan, sink: F) -> Result<StreamStats, E>
+    where
+        E: Send,
+        F: FnMut(&[ReplicationResult]) -> Result<(), E> + Send,
+    {
+        let none = || {};
+        let progress = self.progress.unwrap_or(&none);
+        stream_ensemble(plan, self.spec, self.block, progress, sink)
+    }
+
+    /// Compiles the plan and runs every replication, holding them all (see
+    /// `Ensemble::stream` for a bounded-memory run).
     pub fn run(self) -> Runs {
         let plan = Plan::new(self.scenario);
         let results = match self.progress {

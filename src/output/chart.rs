@@ -1,6 +1,265 @@
-//! A drawn chart as the outputs carry it (SVG and PNG bytes), and why
-//! drawing one failed. Always compiled; the drawing itself
+//! A drawn chart as the outputs carry it (SVG and PNG bytes), why drawing
+//! one failed, and the compact data a run's charts are drawn from
+//! ([`RunChartData`], accumulated one replication at a time in bounded
+//! memory by [`ChartAccumulator`]). Always compiled; the drawing itself
 //! (`output::charts`) needs the `charts` feature.
+
+use chrono::NaiveDate;
+
+use super::summary::Counts;
+use crate::engine::plan::Plan;
+use crate::model::ProgrammeMilestone;
+use crate::observe::ReplicationResult;
+
+/// Days since the start of `plan`'s calendar (the charts' x axis).
+pub fn day(plan: &Plan, d: NaiveDate) -> f64 {
+    (d - plan.calendar.date(0)).num_days() as f64
+}
+
+fn whole_days(plan: &Plan, d: NaiveDate) -> i64 {
+    (d - plan.calendar.date(0)).num_days()
+}
+
+/// A point of a distribution over time: x (days) and the 10%, 50% and 90%
+/// quantiles across replications.
+pub type Band = (f64, [f64; 3]);
+
+/// One row of the promise-vs-delivery chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromiseRow {
+    /// `programme: <milestone>` or `<early adopter>: go-live`.
+    pub label: String,
+    /// First promised date (days).
+    pub first: Option<f64>,
+    /// Median latest plan (days).
+    pub latest: Option<f64>,
+    /// Plans the programme moved to in at least 10% of replications (days).
+    pub replans: Vec<f64>,
+    /// Achieved date quantiles, unreached at the horizon (days).
+    pub achieved: Option<[f64; 3]>,
+    /// Share of replications in which it was achieved.
+    pub share: f64,
+}
+
+/// Everything a run's charts show, independent of the number of replications.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunChartData {
+    /// Promise vs delivery rows.
+    pub promise: Vec<PromiseRow>,
+    /// Early adopters live every second week.
+    pub go_live: Vec<Band>,
+    /// Weeks (as days) at which at least half the replications re-planned the pilot start.
+    pub replan_days: Vec<f64>,
+    /// Engagement by agent kind (index by `AgentKind::index`), per period.
+    pub engagement: Vec<Vec<Band>>,
+    /// Relational hours per week by agent kind, per period.
+    pub relational: Vec<Vec<Band>>,
+    /// Transactional hours per week by agent kind, per period.
+    pub transactional: Vec<Vec<Band>>,
+    /// Cumulative spend (GBP million) by category (`SpendCategory::index`), per month.
+    pub spend: Vec<Vec<Band>>,
+}
+
+/// One promise-vs-delivery target across replications.
+#[derive(Debug, Clone)]
+struct PromiseAcc {
+    ea: Option<usize>,
+    milestone: usize,
+    label: String,
+    replan_id: String,
+    first: Option<Option<NaiveDate>>,
+    found: usize,
+    planned: Counts<i64>,
+    achieved: Counts<i64>,
+    reached: usize,
+    /// Re-plan dates (days) with the number of replications moving there,
+    /// in order of first appearance.
+    seen: Vec<(f64, usize)>,
+}
+
+/// Counts one replication's `values` into `seen` (value, replications), in
+/// order of first appearance; a value repeated back to back counts once.
+fn count_runs<T: PartialEq + Copy>(seen: &mut Vec<(T, usize)>, values: impl Iterator<Item = T>) {
+    let mut last = None;
+    for v in values {
+        if last == Some(v) {
+            continue;
+        }
+        last = Some(v);
+        match seen.iter_mut().find(|s| s.0 == v) {
+            Some(s) => s.1 += 1,
+            None => seen.push((v, 1)),
+        }
+    }
+}
+
+/// Early adopters live every second week of a plan, across replications.
+#[derive(Debug, Clone)]
+pub struct GoLiveAccumulator {
+    weeks: Vec<(u32, Counts<u32>)>,
+}
+
+impl GoLiveAccumulator {
+    /// An empty accumulator for `plan`.
+    pub fn new(plan: &Plan) -> GoLiveAccumulator {
+        GoLiveAccumulator {
+            weeks: (0..plan.calendar.weeks())
+                .step_by(2)
+                .map(|t| (t, Counts::default()))
+                .collect(),
+        }
+    }
+    /// Adds one replication.
+    pub fn add(&mut self, r: &ReplicationResult) {
+        for (t, counts) in &mut self.weeks {
+            counts.add(r.live_at(*t) as u32);
+        }
+    }
+    /// The points, x in days since `base`'s start (`plan` is the plan the
+    /// replications ran on).
+    pub fn points(&self, base: &Plan, plan: &Plan) -> Vec<Band> {
+        self.weeks
+            .iter()
+            .filter_map(|(t, counts)| {
+                Some((
+                    day(base, plan.calendar.date(*t)),
+                    counts.p10_p50_p90(f64::from)?,
+                ))
+            })
+            .collect()
+    }
+}
+
+/// The run's chart data that come from discrete values (dates, counts),
+/// accumulated one replication at a time in replication order; the
+/// continuous bands (engagement, effort, spend) come from the run's column
+/// spill (`output::run`).
+#[derive(Debug, Clone)]
+pub struct ChartAccumulator {
+    n: usize,
+    horizon: i64,
+    promise: Vec<PromiseAcc>,
+    go_live: GoLiveAccumulator,
+    /// Pilot re-plan weeks with their replication counts, in order of first appearance.
+    replan_ticks: Vec<(u32, usize)>,
+}
+
+impl ChartAccumulator {
+    /// An empty accumulator for `plan`.
+    pub fn new(plan: &Plan) -> ChartAccumulator {
+        let programme = ProgrammeMilestone::ALL.iter().enumerate().map(|(i, m)| {
+            (
+                None,
+                plan.journey.len() + i,
+                format!("programme: {}", m.id()),
+                plan.milestone_id(plan.journey.len() + i).to_string(),
+            )
+        });
+        let eas = plan.eas.iter().enumerate().map(|(e, ea)| {
+            (
+                Some(e),
+                plan.pilot_live,
+                format!("{}: go-live", ea.id),
+                "pilot_live".to_string(),
+            )
+        });
+        ChartAccumulator {
+            n: 0,
+            horizon: whole_days(plan, plan.params().calendar.horizon),
+            promise: programme
+                .chain(eas)
+                .map(|(ea, milestone, label, replan_id)| PromiseAcc {
+                    ea,
+                    milestone,
+                    label,
+                    replan_id,
+                    first: None,
+                    found: 0,
+                    planned: Counts::default(),
+                    achieved: Counts::default(),
+                    reached: 0,
+                    seen: Vec::new(),
+                })
+                .collect(),
+            go_live: GoLiveAccumulator::new(plan),
+            replan_ticks: Vec::new(),
+        }
+    }
+
+    /// Adds the next replication (in replication order).
+    pub fn add(&mut self, plan: &Plan, r: &ReplicationResult) {
+        self.n += 1;
+        for acc in &mut self.promise {
+            if let Some(rec) = r
+                .milestones
+                .iter()
+                .find(|x| x.ea == acc.ea && x.milestone == acc.milestone)
+            {
+                acc.first.get_or_insert(rec.first_planned);
+                acc.found += 1;
+                if let Some(p) = rec.planned {
+                    acc.planned.add(whole_days(plan, p));
+                }
+                acc.achieved
+                    .add(rec.achieved.map_or(self.horizon, |d| whole_days(plan, d)));
+                acc.reached += usize::from(rec.achieved.is_some());
+            }
+            count_runs(
+                &mut acc.seen,
+                r.replans
+                    .iter()
+                    .filter(|x| x.milestone == acc.replan_id)
+                    .map(|x| day(plan, x.new)),
+            );
+        }
+        self.go_live.add(r);
+        count_runs(
+            &mut self.replan_ticks,
+            r.replans
+                .iter()
+                .filter(|x| x.milestone == "pilot_live")
+                .map(|x| x.tick),
+        );
+    }
+
+    /// The chart data; the continuous bands are left empty for the caller.
+    pub fn finish(self, plan: &Plan) -> RunChartData {
+        let n = self.n.max(1) as f64;
+        let as_f64 = |d: i64| d as f64;
+        let promise = self
+            .promise
+            .into_iter()
+            .map(|acc| PromiseRow {
+                label: acc.label,
+                first: acc.first.flatten().map(|d| day(plan, d)),
+                latest: if acc.found == 0 {
+                    None
+                } else {
+                    acc.planned.quantile(0.5, as_f64)
+                },
+                replans: acc
+                    .seen
+                    .into_iter()
+                    .filter(|&(_, c)| c as f64 >= 0.1 * n)
+                    .map(|(d, _)| d)
+                    .collect(),
+                achieved: acc.achieved.p10_p50_p90(as_f64),
+                share: acc.reached as f64 / n,
+            })
+            .collect();
+        RunChartData {
+            promise,
+            go_live: self.go_live.points(plan, plan),
+            replan_days: self
+                .replan_ticks
+                .into_iter()
+                .filter(|&(_, c)| 2 * c >= self.n)
+                .map(|(t, _)| t as f64 * 7.0)
+                .collect(),
+            ..RunChartData::default()
+        }
+    }
+}
 
 /// One chart in both formats.
 #[derive(Debug, Clone)]
@@ -25,24 +284,21 @@ pub struct ChartError {
 
 /// The charts of a run (see `output::charts`); none in a build without the
 /// `charts` feature.
-pub fn run_charts(
-    plan: &crate::engine::plan::Plan,
-    results: &[crate::observe::ReplicationResult],
-) -> Result<Vec<Chart>, ChartError> {
+pub fn run_charts(plan: &Plan, data: &RunChartData) -> Result<Vec<Chart>, ChartError> {
     #[cfg(feature = "charts")]
-    return super::charts::run_charts(plan, results);
+    return super::charts::run_charts(plan, data);
     #[cfg(not(feature = "charts"))]
     {
-        let _ = (plan, results);
+        let _ = (plan, data);
         Ok(Vec::new())
     }
 }
 
 /// The go-live overlay of a comparison; none without the `charts` feature.
 pub fn comparison_charts(
-    plans: &[&crate::engine::plan::Plan],
+    plans: &[&Plan],
     names: &[String],
-    results: &[Vec<crate::observe::ReplicationResult>],
+    results: &[Vec<ReplicationResult>],
 ) -> Result<Vec<Chart>, ChartError> {
     #[cfg(feature = "charts")]
     return Ok(vec![super::charts::comparison_chart(

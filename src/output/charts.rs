@@ -7,16 +7,16 @@
 
 use std::sync::Once;
 
-use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::chart::{day, Band, GoLiveAccumulator, PromiseRow, RunChartData};
 pub use super::chart::{Chart, ChartError};
 use crate::engine::plan::Plan;
 use crate::model::AgentKind;
+#[cfg(test)]
 use crate::model::ProgrammeMilestone;
-use crate::observe::{Metric, ReplicationResult, SeriesLayout, SpendCategory};
-use crate::util::stats::p10_p50_p90;
+use crate::observe::{ReplicationResult, SpendCategory};
 
 /// Okabe & Ito (2008) colour-blind-safe palette.
 pub const PALETTE: [RGBColor; 8] = [
@@ -97,10 +97,6 @@ fn e<E: std::fmt::Display>(x: E) -> String {
 }
 
 /// Days since the calendar start (the x axis of time charts).
-fn day(plan: &Plan, d: NaiveDate) -> f64 {
-    (d - plan.calendar.date(0)).num_days() as f64
-}
-
 fn date_label(plan: &Plan, x: f64) -> String {
     (plan.calendar.date(0) + chrono::Duration::days(x.round() as i64))
         .format("%b %Y")
@@ -178,106 +174,10 @@ fn legend<DB: DrawingBackend>(area: &Area<DB>, entries: &[(Key, String)]) -> Res
 
 // ------------------------------------------------------- promise vs delivery
 
-struct Row {
-    label: String,
-    first: Option<f64>,
-    latest: Option<f64>,
-    replans: Vec<f64>,
-    achieved: Option<[f64; 3]>,
-    share: f64,
-}
-
 struct PromiseVsDelivery<'a> {
     plan: &'a Plan,
-    rows: Vec<Row>,
+    rows: &'a [PromiseRow],
     horizon: f64,
-}
-
-fn promise_rows(plan: &Plan, results: &[ReplicationResult]) -> Vec<Row> {
-    let n = results.len().max(1) as f64;
-    let horizon = day(plan, plan.params().calendar.horizon);
-    let mut rows = Vec::new();
-    let pilot = plan.pilot_live;
-    let mut targets: Vec<(Option<usize>, usize, String)> = ProgrammeMilestone::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            (
-                None,
-                plan.journey.len() + i,
-                format!("programme: {}", m.id()),
-            )
-        })
-        .collect();
-    targets.extend(
-        plan.eas
-            .iter()
-            .enumerate()
-            .map(|(e, ea)| (Some(e), pilot, format!("{}: go-live", ea.id))),
-    );
-    for (ea, m, label) in targets {
-        let recs: Vec<_> = results
-            .iter()
-            .filter_map(|r| r.milestones.iter().find(|x| x.ea == ea && x.milestone == m))
-            .collect();
-        let first = recs
-            .first()
-            .and_then(|r| r.first_planned)
-            .map(|d| day(plan, d));
-        let latest = if recs.is_empty() {
-            None
-        } else {
-            Some(
-                p10_p50_p90(
-                    recs.iter()
-                        .filter_map(|r| r.planned)
-                        .map(|d| day(plan, d))
-                        .collect(),
-                )[1],
-            )
-        };
-        // Plans the programme moved to in at least 10% of replications.
-        let id = if ea.is_some() {
-            "pilot_live"
-        } else {
-            plan.milestone_id(m)
-        };
-        let mut seen: Vec<(f64, usize)> = Vec::new();
-        for r in results {
-            let mut mine: Vec<f64> = r
-                .replans
-                .iter()
-                .filter(|x| x.milestone == id)
-                .map(|x| day(plan, x.new))
-                .collect();
-            mine.dedup();
-            for d in mine {
-                match seen.iter_mut().find(|s| s.0 == d) {
-                    Some(s) => s.1 += 1,
-                    None => seen.push((d, 1)),
-                }
-            }
-        }
-        let replans = seen
-            .into_iter()
-            .filter(|&(_, c)| c as f64 >= 0.1 * n)
-            .map(|(d, _)| d)
-            .collect();
-        let achieved_days: Vec<f64> = recs
-            .iter()
-            .map(|r| r.achieved.map_or(horizon, |d| day(plan, d)))
-            .collect();
-        let share = recs.iter().filter(|r| r.achieved.is_some()).count() as f64 / n;
-        rows.push(Row {
-            label,
-            first,
-            latest,
-            replans,
-            achieved: (!achieved_days.is_empty()).then(|| p10_p50_p90(achieved_days)),
-            share,
-        });
-    }
-    rows
 }
 
 impl Figure for PromiseVsDelivery<'_> {
@@ -507,23 +407,6 @@ impl Figure for TimeChart<'_> {
     }
 }
 
-/// Per period: (x = period start day, quantiles across replications of `value(r, period)`).
-fn period_quantiles<F>(plan: &Plan, results: &[ReplicationResult], value: F) -> Vec<(f64, [f64; 3])>
-where
-    F: Fn(&ReplicationResult, usize) -> f64,
-{
-    let every = plan.params().record.timeseries_every;
-    (0..plan.periods)
-        .map(|p| {
-            let x = day(plan, plan.calendar.period_start(p, every));
-            (
-                x,
-                p10_p50_p90(results.iter().map(|r| value(r, p)).collect()),
-            )
-        })
-        .collect()
-}
-
 fn kinds_present(plan: &Plan) -> Vec<AgentKind> {
     AgentKind::ALL
         .into_iter()
@@ -531,23 +414,8 @@ fn kinds_present(plan: &Plan) -> Vec<AgentKind> {
         .collect()
 }
 
-/// Early adopters live every second week of `plan`'s calendar: x in days
-/// since `base`'s start, quantiles across replications.
-fn go_live_points(base: &Plan, plan: &Plan, results: &[ReplicationResult]) -> Vec<(f64, [f64; 3])> {
-    (0..plan.calendar.weeks())
-        .step_by(2)
-        .map(|t| {
-            let x = day(base, plan.calendar.date(t));
-            (
-                x,
-                p10_p50_p90(results.iter().map(|r| r.live_at(t) as f64).collect()),
-            )
-        })
-        .collect()
-}
-
-fn go_live_curve<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'a> {
-    let points = go_live_points(plan, plan, results);
+fn go_live_curve<'a>(plan: &'a Plan, data: &RunChartData) -> TimeChart<'a> {
+    let points = data.go_live.clone();
     let n = plan.eas.len() as f64;
     let promised = day(plan, plan.params().timetable.pilot_start);
     let x_end = day(plan, plan.params().calendar.horizon);
@@ -587,27 +455,11 @@ fn go_live_curve<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart
 
 /// Re-plan dates of the pilot start in at least half the replications, and
 /// scheduled leadership departures.
-fn event_markers(plan: &Plan, results: &[ReplicationResult]) -> Vec<(f64, String)> {
-    let mut counts: Vec<(u32, usize)> = Vec::new();
-    for r in results {
-        let mut ticks: Vec<u32> = r
-            .replans
-            .iter()
-            .filter(|x| x.milestone == "pilot_live")
-            .map(|x| x.tick)
-            .collect();
-        ticks.dedup();
-        for t in ticks {
-            match counts.iter_mut().find(|c| c.0 == t) {
-                Some(c) => c.1 += 1,
-                None => counts.push((t, 1)),
-            }
-        }
-    }
-    let mut out: Vec<(f64, String)> = counts
-        .into_iter()
-        .filter(|&(_, c)| 2 * c >= results.len())
-        .map(|(t, _)| (t as f64 * 7.0, "re-plan".to_string()))
+fn event_markers(plan: &Plan, data: &RunChartData) -> Vec<(f64, String)> {
+    let mut out: Vec<(f64, String)> = data
+        .replan_days
+        .iter()
+        .map(|&x| (x, "re-plan".to_string()))
         .collect();
     out.extend(
         plan.leader_departs
@@ -619,28 +471,29 @@ fn event_markers(plan: &Plan, results: &[ReplicationResult]) -> Vec<(f64, String
     out
 }
 
-fn engagement_chart<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'a> {
-    let ns = plan.series.len();
-    let lines = kinds_present(plan)
+/// One line per agent kind present, from per-kind bands.
+fn kind_lines(plan: &Plan, bands: &[Vec<Band>], band: bool) -> Vec<Line> {
+    kinds_present(plan)
         .into_iter()
         .enumerate()
         .map(|(i, k)| Line {
             label: k.id().to_string(),
             colour: PALETTE[i % PALETTE.len()],
-            points: period_quantiles(plan, results, |r, p| {
-                r.series[p * ns + SeriesLayout::kind_metric(k, Metric::Engagement)]
-            }),
-            band: true,
+            points: bands.get(k.index()).cloned().unwrap_or_default(),
+            band,
             dashed: false,
         })
-        .collect();
+        .collect()
+}
+
+fn engagement_chart<'a>(plan: &'a Plan, data: &RunChartData) -> TimeChart<'a> {
     TimeChart {
         plan,
         name: "engagement",
         title: "Engagement by agent kind (median, 10–90% band)".into(),
         y_desc: "mean engagement (0–1)".into(),
-        lines,
-        markers: event_markers(plan, results),
+        lines: kind_lines(plan, &data.engagement, true),
+        markers: event_markers(plan, data),
         // Head room above 1 for the event labels.
         y_max: Some(1.15),
         y_decimals: 1,
@@ -648,31 +501,12 @@ fn engagement_chart<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeCh
     }
 }
 
-fn effort_chart<'a>(
-    plan: &'a Plan,
-    results: &[ReplicationResult],
-    relational: bool,
-) -> TimeChart<'a> {
-    let ns = plan.series.len();
-    let metric = if relational {
-        Metric::RelationalHours
+fn effort_chart<'a>(plan: &'a Plan, data: &RunChartData, relational: bool) -> TimeChart<'a> {
+    let bands = if relational {
+        &data.relational
     } else {
-        Metric::TransactionalHours
+        &data.transactional
     };
-    let lines = kinds_present(plan)
-        .into_iter()
-        .enumerate()
-        .map(|(i, k)| Line {
-            label: k.id().to_string(),
-            colour: PALETTE[i % PALETTE.len()],
-            points: period_quantiles(plan, results, |r, p| {
-                r.series[p * ns + SeriesLayout::kind_metric(k, metric)]
-                    / plan.ticks_in_period[p].max(1) as f64
-            }),
-            band: false,
-            dashed: false,
-        })
-        .collect();
     let which = if relational {
         "Relational"
     } else {
@@ -687,7 +521,7 @@ fn effort_chart<'a>(
         },
         title: format!("{which} hours by agent kind (median across runs)"),
         y_desc: format!("{} hours per week (monthly mean)", which.to_lowercase()),
-        lines,
+        lines: kind_lines(plan, bands, false),
         markers: Vec::new(),
         y_max: None,
         y_decimals: 0,
@@ -695,31 +529,16 @@ fn effort_chart<'a>(
     }
 }
 
-fn spend_chart<'a>(plan: &'a Plan, results: &[ReplicationResult]) -> TimeChart<'a> {
+fn spend_chart<'a>(plan: &'a Plan, data: &RunChartData) -> TimeChart<'a> {
     let lines = SpendCategory::ALL
         .iter()
         .enumerate()
-        .map(|(c, cat)| {
-            let points = (0..plan.months)
-                .map(|m| {
-                    let x = day(
-                        plan,
-                        plan.calendar
-                            .period_start(m, crate::model::calendar::Period::Month),
-                    );
-                    let cum = |r: &ReplicationResult| {
-                        (0..=m).map(|k| r.spend_in(k, *cat)).sum::<f64>() / 1e6
-                    };
-                    (x, p10_p50_p90(results.iter().map(cum).collect()))
-                })
-                .collect();
-            Line {
-                label: cat.id().replace('_', " "),
-                colour: PALETTE[c],
-                points,
-                band: true,
-                dashed: false,
-            }
+        .map(|(c, cat)| Line {
+            label: cat.id().replace('_', " "),
+            colour: PALETTE[c],
+            points: data.spend.get(cat.index()).cloned().unwrap_or_default(),
+            band: true,
+            dashed: false,
         })
         .collect();
     TimeChart {
@@ -749,7 +568,9 @@ pub fn comparison_chart(
         .zip(results)
         .enumerate()
         .map(|(i, ((plan, name), rs))| {
-            let points = go_live_points(base, plan, rs);
+            let mut go_live = GoLiveAccumulator::new(plan);
+            rs.iter().for_each(|r| go_live.add(r));
+            let points = go_live.points(base, plan);
             Line {
                 label: name.clone(),
                 colour: PALETTE[i % PALETTE.len()],
@@ -1033,26 +854,26 @@ pub fn index_bars(
 }
 
 /// Every chart of a run.
-pub fn run_charts(plan: &Plan, results: &[ReplicationResult]) -> Result<Vec<Chart>, ChartError> {
+pub fn run_charts(plan: &Plan, data: &RunChartData) -> Result<Vec<Chart>, ChartError> {
     let horizon = day(plan, plan.params().calendar.horizon);
     Ok(vec![
         render(&PromiseVsDelivery {
             plan,
-            rows: promise_rows(plan, results),
+            rows: &data.promise,
             horizon,
         })?,
-        render(&go_live_curve(plan, results))?,
-        render(&engagement_chart(plan, results))?,
-        render(&effort_chart(plan, results, true))?,
-        render(&effort_chart(plan, results, false))?,
-        render(&spend_chart(plan, results))?,
+        render(&go_live_curve(plan, data))?,
+        render(&engagement_chart(plan, data))?,
+        render(&effort_chart(plan, data, true))?,
+        render(&effort_chart(plan, data, false))?,
+        render(&spend_chart(plan, data))?,
     ])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{run_ensemble, EnsembleSpec, Scenario};
+    use crate::{Ensemble, Scenario};
 
     /// The text content of every `<text>` element, trimmed.
     fn svg_texts(svg: &str) -> Vec<String> {
@@ -1068,16 +889,9 @@ mod tests {
     #[test]
     fn charts_show_every_early_adopter_and_are_not_blank() {
         let s = Scenario::default_nwl();
-        let plan = Plan::new(&s);
-        let results = run_ensemble(
-            &plan,
-            EnsembleSpec {
-                seed: 3,
-                replications: 20,
-            },
-            || {},
-        );
-        let charts = run_charts(&plan, &results).unwrap();
+        let runs = Ensemble::new(&s).seed(3).replications(20).run();
+        let plan = &runs.plan;
+        let charts = run_charts(plan, &runs.chart_data()).unwrap();
         eprintln!("TEXTS {:?}", svg_texts(&charts[0].svg));
         let names: Vec<&str> = charts.iter().map(|c| c.name).collect();
         assert_eq!(

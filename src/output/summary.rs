@@ -1,6 +1,16 @@
 //! Distributions across replications: milestone dates, go-live counts at
 //! checkpoints, re-plans and spend. Serialised as `summary.json` and printed
 //! by the command line.
+//!
+//! Built in bounded memory as replications stream past
+//! ([`SummaryAccumulator`]): dates and counts are whole days or whole
+//! numbers from a small set, so exact [`Counts`] per value give the same
+//! order statistics as sorting every value; means add in the same order as
+//! before (replication order, or ascending order where the sorted sample
+//! was averaged); spend totals, which are continuous, come sorted from the
+//! run's column spill (`output::run`).
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -10,7 +20,6 @@ use crate::model::AgentKind;
 use crate::observe::{
     Metric, MilestoneStatus, ReplicationResult, SeriesLayout, SpendCategory, CENTRAL_HOUR_USES,
 };
-use crate::util::stats::{mean, nearest_rank, quantile_sorted};
 
 /// Distribution of one milestone's dates across replications.
 #[derive(Debug, Clone, Serialize)]
@@ -160,149 +169,427 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Summarises an ensemble. `results` must be non-empty and in replication order.
+    /// Summarises an ensemble held in memory. `results` must be non-empty
+    /// and in replication order. The same numbers as streaming them through
+    /// `output::run::RunWriter`.
     pub fn new(plan: &Plan, results: &[ReplicationResult]) -> Summary {
+        super::run::summarise(plan, results)
+    }
+}
+
+/// A sum that adds in the order values arrive, starting where the standard
+/// library's `Iterator::sum` starts, so a streamed mean equals
+/// `util::stats::mean` of the same values in the same order.
+#[derive(Debug, Clone, Copy)]
+pub struct Mean {
+    sum: f64,
+    n: usize,
+}
+
+impl Default for Mean {
+    fn default() -> Self {
+        Mean {
+            sum: std::iter::empty::<f64>().sum(),
+            n: 0,
+        }
+    }
+}
+
+impl Mean {
+    /// Adds one value.
+    pub fn add(&mut self, v: f64) {
+        self.sum += v;
+        self.n += 1;
+    }
+    /// The mean (0 for no values, as `util::stats::mean`).
+    pub fn value(&self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            self.sum / self.n as f64
+        }
+    }
+}
+
+/// An f64 ordered by `f64::total_cmp`, the order the summaries sort by.
+#[derive(Debug, Clone, Copy)]
+pub struct Total(pub f64);
+
+impl PartialEq for Total {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.total_cmp(&other.0).is_eq()
+    }
+}
+impl Eq for Total {}
+impl PartialOrd for Total {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Total {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// Exact counts per value: a sorted sample in memory that grows with the
+/// number of distinct values, not with the number of values. Its order
+/// statistics equal those `util::stats` takes of the sorted sample (the
+/// unit tests check this on random samples).
+#[derive(Debug, Clone)]
+pub struct Counts<T> {
+    map: BTreeMap<T, u64>,
+    len: usize,
+}
+
+impl<T> Default for Counts<T> {
+    fn default() -> Self {
+        Counts {
+            map: BTreeMap::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Ord + Copy> Counts<T> {
+    /// Counts one more `v`.
+    pub fn add(&mut self, v: T) {
+        *self.map.entry(v).or_insert(0) += 1;
+        self.len += 1;
+    }
+    /// Number of values counted.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    /// Whether none were.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// Number of distinct values (what the memory grows with).
+    pub fn distinct(&self) -> usize {
+        self.map.len()
+    }
+    /// The values in ascending order, each as often as it was counted.
+    pub fn sorted(&self) -> impl Iterator<Item = T> + '_ {
+        self.map
+            .iter()
+            .flat_map(|(&v, &c)| std::iter::repeat_n(v, c as usize))
+    }
+    /// The `k`-th smallest value (from 0).
+    pub fn nth(&self, k: usize) -> Option<T> {
+        let mut seen = 0usize;
+        for (&v, &c) in &self.map {
+            seen += c as usize;
+            if k < seen {
+                return Some(v);
+            }
+        }
+        None
+    }
+    /// Nearest-rank quantile among `total` values of which the uncounted
+    /// ones were not reached: `util::stats::nearest_rank` of the sorted sample.
+    pub fn nearest_rank(&self, total: usize, q: f64) -> Option<T> {
+        if total == 0 {
+            return None;
+        }
+        let rank = ((q.clamp(0.0, 1.0) * total as f64).ceil() as usize).max(1);
+        self.nth(rank - 1)
+    }
+    /// Type-7 quantile of the values mapped by `f` (non-decreasing):
+    /// `util::stats::quantile_sorted` of the sorted mapped sample; None if empty.
+    pub fn quantile(&self, q: f64, f: impl Fn(T) -> f64) -> Option<f64> {
+        let n = self.len;
+        let first = f(self.nth(0)?);
+        if n == 1 {
+            return Some(first);
+        }
+        let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+        let lo = h.floor() as usize;
+        let hi = (lo + 1).min(n - 1);
+        let a = f(self.nth(lo)?);
+        let b = f(self.nth(hi)?);
+        Some(a + (h - lo as f64) * (b - a))
+    }
+    /// The 10%, 50% and 90% type-7 quantiles (`util::stats::p10_p50_p90`).
+    pub fn p10_p50_p90(&self, f: impl Fn(T) -> f64) -> Option<[f64; 3]> {
+        Some([
+            self.quantile(0.1, &f)?,
+            self.quantile(0.5, &f)?,
+            self.quantile(0.9, &f)?,
+        ])
+    }
+    /// Mean of the mapped values added in ascending order (`util::stats::mean`
+    /// of the sorted sample).
+    pub fn sorted_mean(&self, f: impl Fn(T) -> f64) -> f64 {
+        if self.len == 0 {
+            return 0.0;
+        }
+        self.sorted().map(f).sum::<f64>() / self.len as f64
+    }
+}
+
+/// One milestone row (early adopter or programme) across replications.
+#[derive(Debug, Clone)]
+struct MilestoneAcc {
+    ea: Option<usize>,
+    milestone: usize,
+    kind: &'static str,
+    first_planned: Option<NaiveDate>,
+    achieved: Counts<NaiveDate>,
+    planned: Counts<NaiveDate>,
+    skipped: usize,
+    /// Slip behind the first plan, days.
+    slip_days: Counts<i64>,
+}
+
+/// An early adopter's scope decisions across replications.
+#[derive(Debug, Clone, Default)]
+struct ScopeAcc {
+    dates: Counts<NaiveDate>,
+    slips: Counts<Total>,
+}
+
+/// The spend statistics of one financial year and category: the mean and
+/// the quantiles of its sorted per-replication totals.
+#[derive(Debug, Clone, Default)]
+pub struct SpendStat {
+    /// Mean (added in ascending order).
+    pub mean: f64,
+    /// At each reported quantile level.
+    pub quantiles: Vec<f64>,
+}
+
+/// The financial years the months of the horizon fall in, in order.
+pub fn financial_years(plan: &Plan) -> Vec<i32> {
+    let mut years: Vec<i32> = (0..plan.months)
+        .map(|m| plan.calendar.financial_year(month_start(plan, m)))
+        .collect();
+    years.dedup();
+    years
+}
+
+fn month_start(plan: &Plan, m: usize) -> NaiveDate {
+    plan.calendar
+        .period_start(m, crate::model::calendar::Period::Month)
+}
+
+/// A replication's spend of `category` in financial year `fy` (GBP).
+pub fn financial_year_spend(
+    plan: &Plan,
+    r: &ReplicationResult,
+    fy: i32,
+    category: SpendCategory,
+) -> f64 {
+    (0..plan.months)
+        .filter(|&m| plan.calendar.financial_year(month_start(plan, m)) == fy)
+        .map(|m| r.spend_in(m, category))
+        .sum()
+}
+
+/// Everything of `summary.json` except spend, accumulated one replication
+/// at a time in replication order; memory bounded by the scenario (its
+/// milestones, checkpoints, early adopters and the distinct dates and
+/// counts within the horizon), not by the number of replications.
+#[derive(Debug, Clone)]
+pub struct SummaryAccumulator {
+    n: usize,
+    milestones: Vec<MilestoneAcc>,
+    checkpoints: Vec<Counts<u32>>,
+    replans: Counts<u32>,
+    unspent: Vec<(i32, Mean, Mean)>,
+    /// Per use of central hours: mean hours and mean share of those available.
+    central: Vec<(Mean, Mean)>,
+    /// Per checkpoint within the horizon: date, period, and means of the
+    /// shares aware, expected aware and involved.
+    practice: Vec<(NaiveDate, usize, [Mean; 3])>,
+    scope: Vec<ScopeAcc>,
+}
+
+impl SummaryAccumulator {
+    /// An empty accumulator for `plan`.
+    pub fn new(plan: &Plan) -> SummaryAccumulator {
+        let practice = plan
+            .checkpoints
+            .iter()
+            .filter(|&&d| (0..plan.calendar.weeks() as i64).contains(&plan.calendar.tick_of(d)))
+            .map(|&d| {
+                (
+                    d,
+                    plan.period_of_tick[plan.tick_of(d) as usize],
+                    [Mean::default(); 3],
+                )
+            })
+            .collect();
+        SummaryAccumulator {
+            n: 0,
+            milestones: Vec::new(),
+            checkpoints: vec![Counts::default(); plan.checkpoints.len()],
+            replans: Counts::default(),
+            unspent: Vec::new(),
+            central: vec![(Mean::default(), Mean::default()); CENTRAL_HOUR_USES.len()],
+            practice,
+            scope: vec![ScopeAcc::default(); plan.eas.len()],
+        }
+    }
+
+    /// Adds the next replication (in replication order).
+    pub fn add(&mut self, plan: &Plan, r: &ReplicationResult) {
+        if self.n == 0 {
+            self.milestones = r
+                .milestones
+                .iter()
+                .map(|m| MilestoneAcc {
+                    ea: m.ea,
+                    milestone: m.milestone,
+                    kind: m.kind,
+                    first_planned: m.first_planned,
+                    achieved: Counts::default(),
+                    planned: Counts::default(),
+                    skipped: 0,
+                    slip_days: Counts::default(),
+                })
+                .collect();
+            self.unspent = r
+                .unspent
+                .iter()
+                .map(|u| (u.financial_year, Mean::default(), Mean::default()))
+                .collect();
+        }
+        self.n += 1;
+        for (acc, m) in self.milestones.iter_mut().zip(&r.milestones) {
+            if let Some(a) = m.achieved {
+                acc.achieved.add(a);
+                if let Some(f) = m.first_planned {
+                    acc.slip_days.add((a - f).num_days());
+                }
+            }
+            if m.status == MilestoneStatus::Skipped {
+                acc.skipped += 1;
+            }
+            if let Some(p) = m.planned {
+                acc.planned.add(p);
+            }
+        }
+        for (counts, &date) in self.checkpoints.iter_mut().zip(&plan.checkpoints) {
+            counts.add(r.live_by(&plan.calendar, date) as u32);
+        }
+        self.replans.add(
+            r.replans
+                .iter()
+                .filter(|x| x.milestone == "pilot_live")
+                .count() as u32,
+        );
+        for (acc, u) in self.unspent.iter_mut().zip(&r.unspent) {
+            acc.1.add(u.central_gbp);
+            acc.2.add(u.local_gbp);
+        }
+        let ns = plan.series.len();
+        let total = |m: Metric| -> f64 {
+            let i = SeriesLayout::programme_metric(m);
+            (0..plan.periods).map(|p| r.series[p * ns + i]).sum()
+        };
+        let available = total(Metric::CentralHoursAvailable);
+        for (acc, &m) in self.central.iter_mut().zip(CENTRAL_HOUR_USES.iter()) {
+            let h = total(m);
+            acc.0.add(h);
+            acc.1.add(if available > 0.0 { h / available } else { 0.0 });
+        }
+        let at = [
+            SeriesLayout::programme_metric(Metric::GpAwareShare),
+            SeriesLayout::programme_metric(Metric::GpAwareShareAssumed),
+            SeriesLayout::kind_metric(AgentKind::GpPractice, Metric::InvolvedShare),
+        ];
+        for (_, p, means) in &mut self.practice {
+            for (mean, &i) in means.iter_mut().zip(&at) {
+                mean.add(r.series[*p * ns + i]);
+            }
+        }
+        for (e, acc) in self.scope.iter_mut().enumerate() {
+            if let Some(x) = r.scope_decisions.iter().find(|x| x.ea == e) {
+                acc.dates.add(plan.calendar.date(x.tick));
+                acc.slips.add(Total(x.slip_weeks));
+            }
+        }
+    }
+
+    /// The summary; `spend` holds the statistics of every financial year
+    /// (`financial_years`) and spend category, years first.
+    pub fn finish(self, plan: &Plan, spend: Vec<SpendStat>) -> Summary {
         let params = plan.params();
         let qs = params.record.quantiles.clone();
-        let n = results.len();
-        let mut milestones = Vec::new();
-        if let Some(first) = results.first() {
-            for (row, rec) in first.milestones.iter().enumerate() {
-                let mut achieved: Vec<NaiveDate> = Vec::with_capacity(n);
-                let mut planned: Vec<NaiveDate> = Vec::with_capacity(n);
-                let mut skipped = 0usize;
-                let mut slips: Vec<f64> = Vec::with_capacity(n);
-                for r in results {
-                    let m = &r.milestones[row];
-                    if let Some(a) = m.achieved {
-                        achieved.push(a);
-                        if let Some(f) = m.first_planned {
-                            slips.push((a - f).num_days() as f64 / 7.0);
-                        }
-                    }
-                    if m.status == MilestoneStatus::Skipped {
-                        skipped += 1;
-                    }
-                    if let Some(p) = m.planned {
-                        planned.push(p);
-                    }
-                }
-                achieved.sort_unstable();
-                planned.sort_unstable();
-                slips.sort_by(f64::total_cmp);
-                let considered = n - skipped;
-                let median_reached = nearest_rank(&achieved, considered, 0.5).is_some();
-                milestones.push(MilestoneSummary {
-                    early_adopter: rec
+        let n = self.n;
+        let weeks = |d: i64| d as f64 / 7.0;
+        let milestones = self
+            .milestones
+            .into_iter()
+            .map(|m| {
+                let considered = n - m.skipped;
+                let median_reached = m.achieved.nearest_rank(considered, 0.5).is_some();
+                MilestoneSummary {
+                    early_adopter: m
                         .ea
                         .map_or("programme".to_string(), |e| plan.eas[e].id.clone()),
-                    milestone: plan.milestone_id(rec.milestone).to_string(),
-                    kind: rec.kind.to_string(),
-                    first_planned: rec.first_planned,
-                    latest_planned_median: nearest_rank(&planned, planned.len(), 0.5),
-                    achieved_share: achieved.len() as f64 / n as f64,
-                    skipped_share: skipped as f64 / n as f64,
+                    milestone: plan.milestone_id(m.milestone).to_string(),
+                    kind: m.kind.to_string(),
+                    first_planned: m.first_planned,
+                    latest_planned_median: m.planned.nearest_rank(m.planned.len(), 0.5),
+                    achieved_share: m.achieved.len() as f64 / n as f64,
+                    skipped_share: m.skipped as f64 / n as f64,
                     achieved_quantiles: qs
                         .iter()
-                        .map(|&q| nearest_rank(&achieved, considered, q))
+                        .map(|&q| m.achieved.nearest_rank(considered, q))
                         .collect(),
-                    slip_weeks_median: if median_reached && !slips.is_empty() {
-                        // Slip among all considered runs: unreached count as infinitely late.
-                        let mut all: Vec<f64> = slips.clone();
-                        all.resize(considered, f64::INFINITY);
-                        let v = all[((0.5 * considered as f64).ceil() as usize).max(1) - 1];
-                        v.is_finite().then_some(v)
+                    // Slip among all considered runs: unreached count as infinitely late.
+                    slip_weeks_median: if median_reached {
+                        m.slip_days.nearest_rank(considered, 0.5).map(weeks)
                     } else {
                         None
                     },
-                });
-            }
-        }
-        let go_live = plan
-            .checkpoints
-            .iter()
-            .map(|&date| {
-                let mut counts: Vec<f64> = results
-                    .iter()
-                    .map(|r| r.live_by(&plan.calendar, date) as f64)
-                    .collect();
-                counts.sort_by(f64::total_cmp);
-                CheckpointSummary {
-                    date,
-                    live_quantiles: qs.iter().map(|&q| quantile_sorted(&counts, q)).collect(),
-                    live_mean: mean(&counts),
                 }
             })
             .collect();
-        let mut replans: Vec<f64> = results
+        let count = |v: u32| f64::from(v);
+        let go_live = plan
+            .checkpoints
             .iter()
-            .map(|r| {
-                r.replans
+            .zip(&self.checkpoints)
+            .map(|(&date, counts)| CheckpointSummary {
+                date,
+                live_quantiles: qs
                     .iter()
-                    .filter(|x| x.milestone == "pilot_live")
-                    .count() as f64
+                    .filter_map(|&q| counts.quantile(q, count))
+                    .collect(),
+                live_mean: counts.sorted_mean(count),
             })
             .collect();
-        replans.sort_by(f64::total_cmp);
-        let replans_quantiles = if replans.is_empty() {
-            Vec::new()
-        } else {
-            qs.iter().map(|&q| quantile_sorted(&replans, q)).collect()
-        };
-
-        // Spend by financial year.
-        let month_starts: Vec<NaiveDate> = (0..plan.months)
-            .map(|m| {
-                plan.calendar
-                    .period_start(m, crate::model::calendar::Period::Month)
-            })
-            .collect();
-        let mut years: Vec<i32> = month_starts
+        let replans_quantiles = qs
             .iter()
-            .map(|&d| plan.calendar.financial_year(d))
+            .filter_map(|&q| self.replans.quantile(q, count))
             .collect();
-        years.dedup();
+        let fy_name = |fy: i32| format!("{}/{:02}", fy, (fy + 1) % 100);
+        let mut spend_stats = spend.into_iter();
         let mut spend = Vec::new();
-        for &fy in &years {
-            for cat in SpendCategory::ALL.iter() {
-                let mut totals: Vec<f64> = results
-                    .iter()
-                    .map(|r| {
-                        (0..plan.months)
-                            .filter(|&m| plan.calendar.financial_year(month_starts[m]) == fy)
-                            .map(|m| r.spend_in(m, *cat))
-                            .sum()
-                    })
-                    .collect();
-                totals.sort_by(f64::total_cmp);
+        for fy in financial_years(plan) {
+            for cat in SpendCategory::ALL {
+                let stat = spend_stats.next().unwrap_or_default();
                 spend.push(SpendSummary {
-                    financial_year: format!("{}/{:02}", fy, (fy + 1) % 100),
+                    financial_year: fy_name(fy),
                     category: cat.id().to_string(),
                     central: cat.is_central(),
-                    mean_gbp: mean(&totals),
-                    quantiles_gbp: if totals.is_empty() {
-                        Vec::new()
-                    } else {
-                        qs.iter().map(|&q| quantile_sorted(&totals, q)).collect()
-                    },
+                    mean_gbp: stat.mean,
+                    quantiles_gbp: stat.quantiles,
                 });
             }
         }
-        let fy_name = |fy: i32| format!("{}/{:02}", fy, (fy + 1) % 100);
-        let mut unspent = Vec::new();
-        if let Some(first) = results.first() {
-            for (i, u) in first.unspent.iter().enumerate() {
-                let (c, l): (Vec<f64>, Vec<f64>) = results
-                    .iter()
-                    .map(|r| (r.unspent[i].central_gbp, r.unspent[i].local_gbp))
-                    .unzip();
-                unspent.push(UnspentSummary {
-                    financial_year: fy_name(u.financial_year),
-                    central_gbp_mean: mean(&c),
-                    local_gbp_mean: mean(&l),
-                });
-            }
-        }
+        let unspent = self
+            .unspent
+            .iter()
+            .map(|(fy, c, l)| UnspentSummary {
+                financial_year: fy_name(*fy),
+                central_gbp_mean: c.value(),
+                local_gbp_mean: l.value(),
+            })
+            .collect();
         let last_budget = params.budget.iter().map(|b| b.starts).max();
         let horizon_fy = plan.calendar.financial_year(params.calendar.horizon);
         let funding = FundingSummary {
@@ -312,8 +599,40 @@ impl Summary {
             last_budget_carried_forward: !params.switches.wind_down
                 && last_budget.is_some_and(|y| horizon_fy > y),
         };
-        let central_hours = central_hours_summary(plan, results);
-        let scope = scope_summary(plan, results);
+        let central_hours = CENTRAL_HOUR_USES
+            .iter()
+            .zip(&self.central)
+            .map(|(m, (hours, share))| CentralHoursSummary {
+                category: m.id().trim_start_matches("central_hours_").to_string(),
+                hours_mean: hours.value(),
+                share_mean: share.value(),
+            })
+            .collect();
+        let general_practice = self
+            .practice
+            .iter()
+            .map(
+                |(date, _, [aware, assumed, involved])| GeneralPracticeSummary {
+                    date: *date,
+                    aware_mean: aware.value(),
+                    aware_assumed_mean: assumed.value(),
+                    involved_mean: involved.value(),
+                },
+            )
+            .collect();
+        let n_scope = n.max(1);
+        let scope = plan
+            .eas
+            .iter()
+            .zip(&self.scope)
+            .map(|(ea, acc)| ScopeSummary {
+                early_adopter: ea.id.clone(),
+                initial_scope: ea.scope.id().to_string(),
+                scaled_back_share: acc.dates.len() as f64 / n_scope as f64,
+                scaled_back_median: acc.dates.nearest_rank(acc.dates.len(), 0.5),
+                trigger_slip_weeks_median: acc.slips.quantile(0.5, |s| s.0),
+            })
+            .collect();
         Summary {
             scenario: params.meta.name.clone(),
             replications: n,
@@ -325,100 +644,74 @@ impl Summary {
             unspent,
             funding,
             central_hours,
-            general_practice: general_practice_summary(plan, results),
+            general_practice,
             scope,
         }
     }
 }
 
-/// GP practices aware, expected aware and involved at each checkpoint.
-fn general_practice_summary(
-    plan: &Plan,
-    results: &[ReplicationResult],
-) -> Vec<GeneralPracticeSummary> {
-    let n_series = plan.series.len();
-    let involved = SeriesLayout::kind_metric(AgentKind::GpPractice, Metric::InvolvedShare);
-    let aware = SeriesLayout::programme_metric(Metric::GpAwareShare);
-    let assumed = SeriesLayout::programme_metric(Metric::GpAwareShareAssumed);
-    plan.checkpoints
-        .iter()
-        .filter(|&&d| (0..plan.calendar.weeks() as i64).contains(&plan.calendar.tick_of(d)))
-        .map(|&date| {
-            let p = plan.period_of_tick[plan.tick_of(date) as usize];
-            let at = |i: usize| -> f64 {
-                mean(
-                    &results
-                        .iter()
-                        .map(|r| r.series[p * n_series + i])
-                        .collect::<Vec<_>>(),
-                )
-            };
-            GeneralPracticeSummary {
-                date,
-                aware_mean: at(aware),
-                aware_assumed_mean: at(assumed),
-                involved_mean: at(involved),
-            }
-        })
-        .collect()
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::stats::{mean, nearest_rank, quantile_sorted};
 
-/// Per early adopter: its initial scope and its scope decisions across
-/// replications.
-fn scope_summary(plan: &Plan, results: &[ReplicationResult]) -> Vec<ScopeSummary> {
-    let n = results.len().max(1);
-    plan.eas
-        .iter()
-        .enumerate()
-        .map(|(e, ea)| {
-            let mut dates: Vec<NaiveDate> = Vec::new();
-            let mut slips: Vec<f64> = Vec::new();
-            for r in results {
-                if let Some(x) = r.scope_decisions.iter().find(|x| x.ea == e) {
-                    dates.push(plan.calendar.date(x.tick));
-                    slips.push(x.slip_weeks);
+    /// A deterministic pseudo-random sample with many repeats.
+    fn sample(n: usize, distinct: u64, seed: u64) -> Vec<i64> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((x >> 33) % distinct) as i64 - 3
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counts_give_the_order_statistics_of_the_sorted_sample() {
+        for (n, distinct, seed) in [
+            (1, 1, 1),
+            (2, 5, 2),
+            (10, 3, 3),
+            (257, 40, 4),
+            (1000, 997, 5),
+        ] {
+            let xs = sample(n, distinct, seed);
+            let mut counts = Counts::default();
+            for &x in &xs {
+                counts.add(x);
+            }
+            let mut sorted = xs.clone();
+            sorted.sort_unstable();
+            let as_f64: Vec<f64> = sorted.iter().map(|&x| x as f64 / 7.0).collect();
+            for q in [0.0, 0.1, 0.25, 0.5, 0.9, 0.99, 1.0] {
+                assert_eq!(
+                    counts.quantile(q, |x| x as f64 / 7.0).map(f64::to_bits),
+                    Some(quantile_sorted(&as_f64, q).to_bits())
+                );
+                for total in [n, n + n / 2 + 1] {
+                    assert_eq!(
+                        counts.nearest_rank(total, q),
+                        nearest_rank(&sorted, total, q)
+                    );
                 }
             }
-            dates.sort_unstable();
-            slips.sort_by(f64::total_cmp);
-            ScopeSummary {
-                early_adopter: ea.id.clone(),
-                initial_scope: ea.scope.id().to_string(),
-                scaled_back_share: dates.len() as f64 / n as f64,
-                scaled_back_median: nearest_rank(&dates, dates.len(), 0.5),
-                trigger_slip_weeks_median: (!slips.is_empty())
-                    .then(|| quantile_sorted(&slips, 0.5)),
-            }
-        })
-        .collect()
-}
+            assert_eq!(
+                counts.sorted_mean(|x| x as f64 / 7.0).to_bits(),
+                mean(&as_f64).to_bits()
+            );
+            assert_eq!(counts.sorted().collect::<Vec<_>>(), sorted);
+        }
+    }
 
-/// Totals of each central-hour use over the horizon, as means across
-/// replications and as shares of the hours available.
-fn central_hours_summary(plan: &Plan, results: &[ReplicationResult]) -> Vec<CentralHoursSummary> {
-    let n_series = plan.series.len();
-    let total = |r: &ReplicationResult, m: Metric| -> f64 {
-        let i = SeriesLayout::programme_metric(m);
-        (0..plan.periods).map(|p| r.series[p * n_series + i]).sum()
-    };
-    let available: Vec<f64> = results
-        .iter()
-        .map(|r| total(r, Metric::CentralHoursAvailable))
-        .collect();
-    CENTRAL_HOUR_USES
-        .iter()
-        .map(|&m| {
-            let hours: Vec<f64> = results.iter().map(|r| total(r, m)).collect();
-            let shares: Vec<f64> = hours
-                .iter()
-                .zip(&available)
-                .map(|(h, a)| if *a > 0.0 { h / a } else { 0.0 })
-                .collect();
-            CentralHoursSummary {
-                category: m.id().trim_start_matches("central_hours_").to_string(),
-                hours_mean: mean(&hours),
-                share_mean: mean(&shares),
-            }
-        })
-        .collect()
+    #[test]
+    fn streamed_means_add_like_the_slice_mean() {
+        let xs = [0.1, -0.0, 1e16, -1e16, 0.3, 2.5];
+        for k in 0..=xs.len() {
+            let mut m = Mean::default();
+            xs[..k].iter().for_each(|&x| m.add(x));
+            assert_eq!(m.value().to_bits(), mean(&xs[..k]).to_bits());
+        }
+    }
 }
