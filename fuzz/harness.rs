@@ -158,7 +158,8 @@ pub fn scenario(data: &[u8]) {
 }
 
 /// `sweep`: parse and validate a sweep file (with its base scenario), build
-/// its design, and build the scenarios of its first and last points.
+/// its design, and build the scenarios of its first and last points (and,
+/// if small, run each once).
 pub fn sweep(data: &[u8]) {
     let Some(text) = text(data) else { return };
     let dir = repo_root().join("scenarios/sweeps");
@@ -177,7 +178,7 @@ pub fn sweep(data: &[u8]) {
         if let Some(values) = design.values.get(i) {
             if let Ok(s) = sweep.scenario_at(values) {
                 if small(s.raw()) {
-                    let _ = Plan::new(&s);
+                    run_once(&s);
                 }
             }
         }
@@ -201,7 +202,8 @@ pub fn targets(data: &[u8]) {
 
 /// `priors`: load and validate against the default scenario, then apply the
 /// bounds, the midpoint and a few draws to the scenario (as the calibrator
-/// does) and compile each scenario that validates.
+/// does), compile each scenario that validates and, if small, run the ones
+/// at the bounds once.
 pub fn priors(data: &[u8]) {
     let Some(text) = text(data) else { return };
     let (s, _, _) = default_world();
@@ -224,13 +226,19 @@ pub fn priors(data: &[u8]) {
         priors: &ps,
         targets: &[],
     };
-    for theta in &thetas {
+    for (i, theta) in thetas.iter().enumerate() {
         for (p, &x) in ps.iter().zip(theta) {
             let _ = p.density(x);
         }
         if let Some(s) = problem.scenario_with(theta) {
             if small(s.raw()) {
-                let _ = Plan::new(&s);
+                // A replication at the bounds, where the extremes are; the
+                // plan only at the midpoint and the draws.
+                if i < 2 {
+                    run_once(&s);
+                } else {
+                    let _ = Plan::new(&s);
+                }
             }
         }
     }

@@ -44,7 +44,7 @@ tokens = ["=", " = ", "[", "]", "[[", "]]", "{", "}", ",", "\"", "\n", "#", "tru
           "nan", "inf", "-inf", "1e308", "-1", "0", "4294967295", "18446744073709551615",
           "9999-12-31", "0001-01-01", "2013-06-01", "\"\"\"", "'"'"'", "builtin:nwl_wsic_2013",
           "../nwl_wsic_2013.toml", "extends", ":", "."]
-esc = lambda s: s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
+esc = lambda s: s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\x0A")
 print("# libFuzzer dictionary: every key of the scenario schema (pioneer schema --json),")
 print("# the keys of the sweep, targets and priors files, enum values and TOML tokens.")
 print("# Regenerate: scripts/fuzz.sh dict")
