@@ -1,0 +1,7 @@
+//! Fuzz target `sweep`: see fuzz/harness.rs (the logic) and fuzz/README.md.
+#![no_main]
+
+#[path = "../harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::sweep(data));
