@@ -48,7 +48,8 @@ impl<'de> Deserialize<'de> for IsoDate {
         };
         IsoDate::parse(&text).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "expected a date written YYYY-MM-DD (for example 2014-01-06) in the years {MIN_YEAR} to {MAX_YEAR}, found {value}"
+                "expected a date written YYYY-MM-DD (for example 2014-01-06) in the years {MIN_YEAR} to {MAX_YEAR}, found {}",
+                if text.is_empty() { value.to_string() } else { text.clone() }
             ))
         })
     }
