@@ -9,6 +9,7 @@ use pioneer::calibrate::abc::{
 };
 use pioneer::calibrate::job::{CalibrateError, Calibration, Source};
 use pioneer::output::target::{write_file_atomically, OutputDir, Policy};
+use pioneer::scenario::{InputKind, LoadError};
 
 use super::{
     count, load, replications_cost, say, target_failure, threads, Failure, MAX_REPLICATIONS,
@@ -81,13 +82,16 @@ pub struct CalibrateArgs {
     quiet: bool,
 }
 
-fn read(path: &Path) -> Result<Source, Failure> {
-    std::fs::read_to_string(path)
+fn read(path: &Path, kind: InputKind) -> Result<Source, Failure> {
+    pioneer::scenario::read_input(path, kind)
         .map(|text| Source {
             name: path.display().to_string(),
             text,
         })
-        .map_err(|e| Failure::BadInput(format!("error: cannot read {}: {e}", path.display())))
+        .map_err(|e| match e {
+            LoadError::Io { .. } => Failure::BadInput(format!("error: {e}")),
+            LoadError::Invalid(_) => Failure::BadInput(e.to_string()),
+        })
 }
 
 fn calibrate_failure(e: CalibrateError) -> Failure {
@@ -119,8 +123,8 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
     })?;
     let calibration = Calibration::new(
         scenario,
-        read(&args.targets)?,
-        read(&args.params)?,
+        read(&args.targets, InputKind::Targets)?,
+        read(&args.params, InputKind::Priors)?,
         settings,
         args.fit_replications,
     )

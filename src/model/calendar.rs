@@ -20,6 +20,32 @@ pub enum Period {
     Quarter,
 }
 
+/// The last date a computed date is allowed to reach: date arithmetic on
+/// projections (an absurd amount of work still to do projects a go-live
+/// centuries away) saturates here instead of overflowing. Far beyond any
+/// scenario date (`scenario::limits::MAX_YEAR`), and leaves room for the
+/// year arithmetic of re-plans.
+pub fn last_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date")
+}
+
+/// The first date a computed date is allowed to reach (see [`last_date`]).
+pub fn first_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date")
+}
+
+/// `date` plus `days` (rounded to whole days), saturating at [`first_date`]
+/// and [`last_date`]; NaN days add nothing.
+pub fn add_days(date: NaiveDate, days: f64) -> NaiveDate {
+    let (first, last) = (first_date(), last_date());
+    let limit = (last - first).num_days() as f64;
+    let days = days.round().clamp(-limit, limit);
+    let days = if days.is_nan() { 0 } else { days as i64 };
+    date.checked_add_signed(Duration::days(days))
+        .unwrap_or(if days < 0 { first } else { last })
+        .clamp(first, last)
+}
+
 /// A week index from the start of the simulation.
 pub type Tick = u32;
 
@@ -67,6 +93,8 @@ impl Calendar {
     }
     /// First day of financial year `fy` (the calendar year it starts in).
     pub fn year_start(&self, fy: i32) -> NaiveDate {
+        // Saturates at the ends of the computable range (see `last_date`).
+        let fy = fy.clamp(first_date().year(), last_date().year());
         NaiveDate::from_ymd_opt(fy, self.year_start_month, 1).expect("valid date")
     }
     /// Whether `date` is the first day of a financial year.
@@ -88,7 +116,9 @@ impl Calendar {
     }
     /// The Monday that starts a tick.
     pub fn date(&self, tick: Tick) -> NaiveDate {
-        self.monday0 + Duration::weeks(tick as i64)
+        self.monday0
+            .checked_add_signed(Duration::weeks(i64::from(tick)))
+            .map_or_else(last_date, |d| d.min(last_date()))
     }
     /// The tick whose week contains `date`: negative before the start, may be
     /// past the horizon.

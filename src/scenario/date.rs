@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+
+use super::limits::{MAX_YEAR, MIN_YEAR};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -13,10 +15,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct IsoDate(pub NaiveDate);
 
 impl IsoDate {
-    /// Parses `YYYY-MM-DD`.
+    /// Parses `YYYY-MM-DD`, with a year from `limits::MIN_YEAR` to
+    /// `limits::MAX_YEAR` (so that no date, nor any date computed from it,
+    /// lies outside the range the calendar can represent).
     pub fn parse(text: &str) -> Option<IsoDate> {
         NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
             .ok()
+            .filter(|d| (MIN_YEAR..=MAX_YEAR).contains(&d.year()))
             .map(IsoDate)
     }
 }
@@ -43,7 +48,8 @@ impl<'de> Deserialize<'de> for IsoDate {
         };
         IsoDate::parse(&text).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "expected a date written YYYY-MM-DD (for example 2014-01-06), found {value}"
+                "expected a date written YYYY-MM-DD (for example 2014-01-06) in the years {MIN_YEAR} to {MAX_YEAR}, found {}",
+                if text.is_empty() { value.to_string() } else { text.clone() }
             ))
         })
     }

@@ -21,6 +21,34 @@ pub struct ScenarioError {
     pub found: Option<String>,
     /// What to do about it.
     pub hint: Option<String>,
+    /// The kind of file it is in (named in the count line of a report).
+    pub kind: InputKind,
+}
+
+/// The kinds of input file `pioneer` reads, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputKind {
+    /// A scenario (or a base of its `extends` chain).
+    #[default]
+    Scenario,
+    /// A sweep file.
+    Sweep,
+    /// A calibration targets file.
+    Targets,
+    /// A calibration priors file.
+    Priors,
+}
+
+impl InputKind {
+    /// The kind in words: "scenario", "sweep file", …
+    pub fn noun(self) -> &'static str {
+        match self {
+            InputKind::Scenario => "scenario",
+            InputKind::Sweep => "sweep file",
+            InputKind::Targets => "targets file",
+            InputKind::Priors => "priors file",
+        }
+    }
 }
 
 impl fmt::Display for ScenarioError {
@@ -44,7 +72,7 @@ impl fmt::Display for ScenarioError {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("cannot read scenario {path}: {source}")]
+    #[error("cannot read {path}: {source}")]
     Io {
         /// The path that failed.
         path: PathBuf,
@@ -66,9 +94,11 @@ fn render_all(errors: &[ScenarioError]) -> String {
         out.push_str(&e.to_string());
     }
     let n = errors.len();
+    let kind = errors.first().map_or(InputKind::Scenario, |e| e.kind);
     out.push_str(&format!(
-        "\n{n} error{} in scenario",
-        if n == 1 { "" } else { "s" }
+        "\n{n} error{} in {}",
+        if n == 1 { "" } else { "s" },
+        kind.noun()
     ));
     out
 }

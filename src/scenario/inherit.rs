@@ -74,7 +74,8 @@ use std::path::{Component, Path, PathBuf};
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
-use super::error::{self, LoadError, ScenarioError};
+use super::error::{self, InputKind, LoadError, ScenarioError};
+use super::limits;
 use super::locate::{KeyPath, Locator, Seg};
 use super::{sha256_hex, DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME};
 
@@ -218,6 +219,17 @@ impl Effective {
                 break;
             };
             let target = extends_target(item, &files[i])?;
+            if i >= limits::MAX_EXTENDS_DEPTH {
+                return Err(LoadError::Invalid(vec![at_extends(
+                    &files[i],
+                    format!(
+                        "an `extends` chain of at most {} files after the first (limits::MAX_EXTENDS_DEPTH)",
+                        limits::MAX_EXTENDS_DEPTH
+                    ),
+                    Some(format!("a chain longer than that, still extending `{target}`")),
+                    Some("every file of a chain is read and merged: flatten the chain (`pioneer default` prints a self-contained scenario to start from)".into()),
+                )]));
+            }
             let base = read_base(&target, &dir, &files[i])?;
             if let Some(k) = seen.iter().position(|s| s.as_ref() == Some(&base.identity)) {
                 return Err(cycle_error(&files, k, &base.name));
@@ -407,6 +419,7 @@ fn extends_target(item: &Item, file: &SourceFile) -> Result<String, LoadError> {
                 hint: Some(
                     "write e.g. extends = \"../nwl_wsic_2013.toml\" (relative to this file's directory) or extends = \"builtin:nwl_wsic_2013\"".into(),
                 ),
+                kind: InputKind::Scenario,
             }]))
         }
     }
@@ -429,6 +442,7 @@ fn at_extends(
         expected,
         found,
         hint,
+        kind: InputKind::Scenario,
     }
 }
 
@@ -473,14 +487,15 @@ fn read_base(target: &str, dir: &Path, from: &SourceFile) -> Result<Base, LoadEr
     }
     let joined = dir.join(target);
     let name = display_name(&joined);
-    match std::fs::read_to_string(&joined) {
+    match super::read_input(&joined, InputKind::Scenario) {
         Ok(text) => Ok(Base {
             identity: Identity::File(std::fs::canonicalize(&joined).unwrap_or(joined.clone())),
             dir: joined.parent().map(Path::to_path_buf).unwrap_or_default(),
             name,
             text,
         }),
-        Err(e) => {
+        Err(invalid @ LoadError::Invalid(_)) => Err(invalid),
+        Err(LoadError::Io { source: e, .. }) => {
             let dir_text = if dir.as_os_str().is_empty() {
                 ".".to_string()
             } else {
@@ -714,10 +729,7 @@ fn fill(t: &mut Table, entries: &[(String, Node)]) {
 /// file's own text when it extends nothing, otherwise its chain merged (see
 /// [`Effective::flattened`]).
 pub fn effective_text(path: &Path) -> Result<String, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = super::read_input(path, InputKind::Scenario)?;
     let name = path.display().to_string();
     Ok(Effective::load(&text, &name, Some(path))?.flattened())
 }
@@ -941,6 +953,7 @@ v = 9
                 expected: "x".into(),
                 found: None,
                 hint: None,
+                kind: InputKind::Scenario,
             }
         };
         let moved = |err: ScenarioError| match e.relocate(LoadError::Invalid(vec![err])) {

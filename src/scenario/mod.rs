@@ -16,6 +16,7 @@
 pub mod date;
 pub mod error;
 pub mod inherit;
+pub mod limits;
 pub mod locate;
 pub mod overrides;
 // Public for the key-path overrides (sweeps, calibration) and for tests and
@@ -29,7 +30,7 @@ pub mod validate;
 use std::path::Path;
 
 pub use date::IsoDate;
-pub use error::{LoadError, ScenarioError};
+pub use error::{InputKind, LoadError, ScenarioError};
 use locate::{KeyPath, Locator, Seg};
 use raw::RawScenario;
 
@@ -84,10 +85,7 @@ impl Scenario {
     }
     /// Loads and validates a file, with its `extends` chain if it has one.
     pub fn from_file(path: &Path) -> Result<Scenario, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = read_input(path, InputKind::Scenario)?;
         Scenario::load(&text, &path.display().to_string(), path)
     }
     /// Parses and validates TOML text; `name` is used in error messages and,
@@ -140,9 +138,116 @@ pub fn locate_issues(
                 expected: i.expected,
                 found: i.found,
                 hint: i.hint,
+                kind: InputKind::Scenario,
             }
         })
         .collect()
+}
+
+/// Reads an input file (scenario, base of an `extends` chain, sweep, targets,
+/// priors) as UTF-8 text. Every loader reads through this one function, so
+/// all of them share its guarantees: at most `limits::MAX_INPUT_BYTES` are
+/// read (a larger file, or `/dev/zero`, is an error naming the limit, not a
+/// hang or an abort), and text that is not UTF-8 is an error at the line and
+/// column of its first invalid byte, with a hint to save the file as UTF-8
+/// (UTF-16 and UTF-32 files are recognised by their byte-order mark).
+pub fn read_input(path: &Path, kind: InputKind) -> Result<String, LoadError> {
+    use std::io::Read;
+    let io = |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let name = path.display().to_string();
+    decode_input(bytes, &name, kind).map_err(|e| LoadError::Invalid(vec![*e]))
+}
+
+/// Bytes of an input file → text, or the error `read_input` reports.
+fn decode_input(bytes: Vec<u8>, name: &str, kind: InputKind) -> Result<String, Box<ScenarioError>> {
+    let error = |(line, column): (usize, usize), expected: String, found: String, hint: &str| {
+        Box::new(ScenarioError {
+            file: name.to_string(),
+            line,
+            column,
+            key_path: String::new(),
+            expected,
+            found: Some(found),
+            hint: Some(hint.to_string()),
+            kind,
+        })
+    };
+    // Line and column (1-based, column in bytes as elsewhere) of `offset`,
+    // counted in the valid UTF-8 before it.
+    let position = |bytes: &[u8], offset: usize| {
+        let before = &bytes[..offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(offset, |nl| offset - nl - 1)
+            + 1;
+        (line, column)
+    };
+    if bytes.len() > limits::MAX_INPUT_BYTES {
+        return Err(error(
+            position(&bytes, limits::MAX_INPUT_BYTES),
+            format!(
+                "a file of at most {} MiB (limits::MAX_INPUT_BYTES)",
+                limits::MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+            format!("more than {} bytes", limits::MAX_INPUT_BYTES),
+            "this is not a scenario-sized text file: check the path (a device such as /dev/zero, or a data file?); reading it whole would hold all of it in memory",
+        ));
+    }
+    const BOMS: [(&[u8], &str); 4] = [
+        (&[0xFF, 0xFE, 0, 0], "UTF-32 (little-endian)"),
+        (&[0, 0, 0xFE, 0xFF], "UTF-32 (big-endian)"),
+        (&[0xFF, 0xFE], "UTF-16 (little-endian)"),
+        (&[0xFE, 0xFF], "UTF-16 (big-endian)"),
+    ];
+    let save_as = "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)";
+    if let Some((_, encoding)) = BOMS.iter().find(|(bom, _)| bytes.starts_with(bom)) {
+        return Err(error(
+            (1, 1),
+            "UTF-8 text".into(),
+            format!("a {encoding} byte-order mark"),
+            save_as,
+        ));
+    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return check_nul(text, name, kind),
+        Err(e) => e.into_bytes(),
+    };
+    let offset = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), |_| 0);
+    Err(error(
+        position(&bytes, offset),
+        "UTF-8 text".into(),
+        format!("the byte 0x{:02X}, which is not UTF-8", bytes[offset]),
+        save_as,
+    ))
+}
+
+/// Text with a NUL character is not a text file (UTF-16 without a byte-order
+/// mark reads as ASCII with a NUL after every letter).
+fn check_nul(text: String, name: &str, kind: InputKind) -> Result<String, Box<ScenarioError>> {
+    let Some(offset) = text.find('\0') else {
+        return Ok(text);
+    };
+    let (line, column) = Locator::new(&text).line_col(offset);
+    Err(Box::new(ScenarioError {
+        file: name.to_string(),
+        line,
+        column,
+        key_path: String::new(),
+        expected: "text without NUL characters".into(),
+        found: Some("a NUL character (byte 0x00)".into()),
+        hint: Some("the file looks like UTF-16 or binary data: save it as UTF-8 text".into()),
+        kind,
+    }))
 }
 
 fn ignored_path(path: &serde_ignored::Path) -> KeyPath {
@@ -181,6 +286,7 @@ pub fn parse_toml<T>(text: &str, name: &str) -> Result<T, LoadError>
 where
     T: serde::de::DeserializeOwned + schemars::JsonSchema,
 {
+    let kind = input_kind::<T>();
     let locator = Locator::new(text);
     let mut unknown: Vec<KeyPath> = Vec::new();
     let deserializer = toml::Deserializer::new(text);
@@ -222,6 +328,7 @@ where
                 },
                 found: Some(format!("unknown key `{key}`")),
                 hint,
+                kind,
             }
         })
         .collect();
@@ -256,9 +363,21 @@ where
                 expected,
                 found,
                 hint,
+                kind,
             });
             Err(LoadError::Invalid(errors))
         }
+    }
+}
+
+/// The kind of file a `parse_toml` target type is read from, by its schema
+/// name (`RawScenario`, `SweepFile`, `TargetsFile`, `PriorsFile`).
+fn input_kind<T: schemars::JsonSchema>() -> InputKind {
+    match T::schema_name().as_ref() {
+        "SweepFile" => InputKind::Sweep,
+        "TargetsFile" => InputKind::Targets,
+        "PriorsFile" => InputKind::Priors,
+        _ => InputKind::Scenario,
     }
 }
 

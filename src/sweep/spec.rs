@@ -285,10 +285,7 @@ pub struct Sweep {
 impl Sweep {
     /// Loads a sweep file; its base scenario is resolved relative to it.
     pub fn from_file(path: &Path) -> Result<Sweep, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::scenario::read_input(path, crate::scenario::InputKind::Sweep)?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Sweep::from_toml(&text, &path.display().to_string(), &dir)
     }
@@ -398,6 +395,7 @@ impl Sweep {
                 expected: p.expected,
                 found: Some(p.found),
                 hint: p.hint,
+                kind: crate::scenario::InputKind::Scenario,
             }])
         })?;
         Scenario::from_raw(raw, "", self.base.source_name())

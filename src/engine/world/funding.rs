@@ -150,7 +150,7 @@ impl World<'_> {
                 / tr.spread_weeks as f64;
             self.eas[e]
                 .capacity_grants
-                .push((t, t + tr.spread_weeks, hours));
+                .push((t, t.saturating_add(tr.spread_weeks), hours));
         }
     }
 

@@ -64,7 +64,9 @@ impl World<'_> {
         self.leadership
             .departed
             .iter()
-            .filter(|d| d.is_some_and(|d| t < d + params.leadership.replacement_weeks.max(1)))
+            .filter(|d| {
+                d.is_some_and(|d| t < d.saturating_add(params.leadership.replacement_weeks.max(1)))
+            })
             .count()
     }
 

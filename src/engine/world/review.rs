@@ -7,9 +7,10 @@
 //! a missed deadline for engagement (§7.12). With re-planning off, the first
 //! timetable stands and is missed once when it passes.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 
 use super::World;
+use crate::model::calendar::{add_days, last_date};
 use crate::model::programme::ReplanPolicy;
 use crate::model::ProgrammeMilestone;
 use crate::observe::ReplanRecord;
@@ -42,8 +43,11 @@ impl ReviewState {
     }
 }
 
+/// `d` plus `weeks`, rounded to whole days; saturates at the ends of the
+/// computable range (`model::calendar::add_days`), so an absurd projection
+/// cannot overflow.
 pub(super) fn date_add_weeks(d: NaiveDate, weeks: f64) -> NaiveDate {
-    d + Duration::days((weeks * 7.0).round() as i64)
+    add_days(d, weeks * 7.0)
 }
 
 /// A slip in days rounded to whole years (a 3-month slip is 0 years, 9 months is 1).
@@ -53,8 +57,9 @@ pub(super) fn whole_years(days: i64) -> i32 {
 
 /// The same day `years` later (29 February falls back to 28 February).
 pub(super) fn add_years(d: NaiveDate, years: i32) -> NaiveDate {
-    d.with_year(d.year() + years)
-        .or_else(|| NaiveDate::from_ymd_opt(d.year() + years, d.month(), 28))
+    let year = d.year().saturating_add(years);
+    d.with_year(year)
+        .or_else(|| NaiveDate::from_ymd_opt(year, d.month(), 28))
         .unwrap_or(d)
 }
 
@@ -137,7 +142,7 @@ impl World<'_> {
                     // Dates anchored to the year start (the planning cycle) move in whole years.
                     add_years(o, whole_years(delta.num_days()))
                 } else {
-                    o + delta
+                    o.checked_add_signed(delta).unwrap_or_else(last_date)
                 };
                 if n != o {
                     st.planned = n;

@@ -36,7 +36,9 @@ pub(super) fn enrolment_this_week(eligible: f64, enrolled: f64, capacity: Option
 /// Practices taking part after a roll-out step: `step` more, no more than
 /// are willing (but never fewer than already take part) or than there are.
 pub(super) fn practices_after_step(live: u32, step: u32, willing: u32, members: u32) -> u32 {
-    (live + step).min(willing.max(live)).min(members)
+    live.saturating_add(step)
+        .min(willing.max(live))
+        .min(members)
 }
 
 impl World<'_> {
