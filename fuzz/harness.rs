@@ -136,10 +136,15 @@ pub fn small(raw: &RawScenario) -> bool {
 pub fn run_once(s: &Scenario) {
     let runs = Ensemble::new(s).seed(1).replications(1).run();
     let _ = runs.summary();
-    let _ = pioneer::output::export::milestones_csv(&runs.plan, &runs.results);
-    let _ = pioneer::output::export::replans_csv(&runs.plan, &runs.results);
-    let _ = pioneer::output::export::spend_csv(&runs.plan, &runs.results);
-    let _ = pioneer::output::export::timeseries_csv(&runs.plan, &runs.results);
+    let writers = pioneer::output::export::RecordWriters::new(&runs.plan, |_| {
+        Ok::<_, pioneer::output::export::ExportError>(Vec::new())
+    });
+    if let Ok(mut writers) = writers {
+        for r in &runs.results {
+            let _ = writers.add(&runs.plan, r);
+        }
+        let _ = writers.finish();
+    }
 }
 
 /// `scenario`: parse, inherit, validate; a small valid scenario runs once.

@@ -30,6 +30,9 @@ use std::time::Duration;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+/// The corpus must keep at least this many distinct cases (issue 10: at least 60).
+const MINIMUM_CASES: usize = 60;
+
 /// A command still running after this long is reported as hanging.
 const HANG_GUARD: Duration = Duration::from_secs(60);
 
@@ -188,6 +191,31 @@ fn every_bad_input_exits_2_with_its_message_and_writes_nothing() {
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+#[test]
+fn the_corpus_is_large_and_covers_every_format() {
+    let cases = cases();
+    assert!(
+        cases.len() >= MINIMUM_CASES,
+        "the bad-input corpus has {} cases; keep at least {MINIMUM_CASES}",
+        cases.len()
+    );
+    for format in ["scenario", "sweep", "targets", "priors", "cli"] {
+        let n = cases
+            .iter()
+            .filter(|c| {
+                c.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(&format!("{format}-"))
+            })
+            .count();
+        assert!(
+            n >= 5,
+            "only {n} bad-input cases for {format}; every format needs several"
+        );
+    }
 }
 
 #[test]

@@ -426,7 +426,6 @@ fn run_checked(s: &Scenario, replications: u32) -> Result<(), String> {
 /// panic (issue 10: no panic on accepted input; the validator is the
 /// contract, ODD §7.14 gives the ranges). Extreme values included.
 #[test]
-#[ignore = "bug (issue 10, date arithmetic overflow): a valid scenario with journey[6].work_hours = 1e6 (or 1e12) panics with `NaiveDate + TimeDelta` overflowed at src/engine/world/review.rs:46 (date_add_weeks, called from src/engine/world/scope.rs:61 decide_scope; reproduce: pioneer run -n 1 -s 20130628)"]
 fn every_valid_scenario_runs_without_panic() {
     check(96, true, |s| {
         let runs = pioneer::Ensemble::new(s).seed(3).replications(1).run();
@@ -444,7 +443,6 @@ fn outputs_keep_the_model_invariants() {
 
 /// (b) The same invariants for valid scenarios with extreme values.
 #[test]
-#[ignore = "bug (issue 10, date arithmetic overflow): a valid scenario with journey[6].work_hours = 1e6 (or 1e12) panics with `NaiveDate + TimeDelta` overflowed at src/engine/world/review.rs:46 (date_add_weeks, called from src/engine/world/scope.rs:61 decide_scope; reproduce: pioneer run -n 1 -s 20130628)"]
 fn outputs_keep_the_model_invariants_at_extreme_values() {
     check(48, true, |s| run_checked(s, 1));
 }

@@ -280,6 +280,7 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Prior>, L
             issues,
             &Locator::new(text),
             name,
+            crate::scenario::InputKind::Priors,
         )));
     }
     Ok(file

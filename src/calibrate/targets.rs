@@ -389,6 +389,7 @@ pub fn load(text: &str, name: &str, scenario: &Scenario) -> Result<Vec<Target>, 
             issues,
             &Locator::new(text),
             name,
+            crate::scenario::InputKind::Targets,
         )));
     }
     Ok(file

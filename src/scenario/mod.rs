@@ -115,16 +115,22 @@ impl Scenario {
                 source_name: name.to_string(),
                 content_hash: sha256_hex(text.as_bytes()),
             }),
-            Err(issues) => Err(LoadError::Invalid(locate_issues(issues, &locator, name))),
+            Err(issues) => Err(LoadError::Invalid(locate_issues(
+                issues,
+                &locator,
+                name,
+                InputKind::Scenario,
+            ))),
         }
     }
 }
 
-/// Gives validation issues their file positions.
+/// Gives validation issues their file positions, in a file of the given kind.
 pub fn locate_issues(
     issues: Vec<validate::Issue>,
     locator: &Locator,
     name: &str,
+    kind: InputKind,
 ) -> Vec<ScenarioError> {
     issues
         .into_iter()
@@ -138,7 +144,7 @@ pub fn locate_issues(
                 expected: i.expected,
                 found: i.found,
                 hint: i.hint,
-                kind: InputKind::Scenario,
+                kind,
             }
         })
         .collect()

@@ -294,7 +294,12 @@ impl Sweep {
     pub fn from_toml(text: &str, name: &str, dir: &Path) -> Result<Sweep, LoadError> {
         let file: SweepFile = parse_toml(text, name)?;
         let locate = |issues: Vec<Issue>| {
-            LoadError::Invalid(locate_issues(issues, &Locator::new(text), name))
+            LoadError::Invalid(locate_issues(
+                issues,
+                &Locator::new(text),
+                name,
+                crate::scenario::InputKind::Sweep,
+            ))
         };
         let base = match &file.sweep.scenario {
             Some(p) => {
