@@ -9,6 +9,17 @@ use pioneer::output::target::{OutputDir, Policy};
 
 use super::{load, say, target_failure, EnsembleArgs, Failure};
 
+/// Most replication results `compare` holds at once: replications × scenarios.
+/// Unit: replication results. Why: a comparison pairs every replication of
+/// every scenario, so it keeps them all in memory (about 50 KiB each for the
+/// North West London scenario): 40,000 results are about 2 GiB. Protects:
+/// memory (`compare -n 10000000` asked for about a terabyte and aborted).
+/// Comparisons that need more replications are better split by seed.
+pub(crate) const MAX_COMPARE_RESULTS: u64 = 40_000;
+
+/// Approximate memory of one replication's result (NWL scenario), for messages.
+const RESULT_BYTES: f64 = 50.0 * 1024.0;
+
 /// Arguments of `pioneer compare`.
 #[derive(Debug, Args, Clone)]
 pub struct CompareArgs {
@@ -37,6 +48,15 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     }
     if !problems.is_empty() {
         return Err(Failure::BadInput(problems.join("\n")));
+    }
+    let held = u64::from(args.ensemble.replications) * args.scenarios.len() as u64;
+    if held > MAX_COMPARE_RESULTS {
+        return Err(Failure::BadInput(format!(
+            "error: `--replications`: expected at most MAX_COMPARE_RESULTS = {MAX_COMPARE_RESULTS} replication results (replications × scenarios), found {} × {} = {held}, which would hold about {:.1} GiB in memory (compare keeps every replication to pair them)\n  hint: use fewer replications, or run several comparisons with different --seed",
+            args.ensemble.replications,
+            args.scenarios.len(),
+            held as f64 * RESULT_BYTES / (1024.0 * 1024.0 * 1024.0)
+        )));
     }
     // Refuse an unusable --out before anything runs.
     let out = OutputDir::new(
