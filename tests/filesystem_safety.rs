@@ -267,7 +267,7 @@ fn force_replaces_only_what_pioneer_wrote_and_refuses_before_running() {
         let commands: [Vec<&str>; 4] = [
             vec!["run", "-n", "1000000", "--out", out, "--force"],
             vec![
-                "compare", &scenario, &scenario, "-n", "1000000", "--out", out, "--force",
+                "compare", &scenario, &scenario, "-n", "20000", "--out", out, "--force",
             ],
             vec!["sweep", &sweep, "--out", out, "--force"],
             vec![
