@@ -11,6 +11,9 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
+mod common;
+use common::read_dir_files;
+
 const EARLY_ADOPTERS: [&str; 9] = [
     "brent",
     "central_london",
@@ -87,20 +90,6 @@ fn pioneer(cwd: &Path) -> Command {
     let mut cmd = Command::cargo_bin("pioneer").expect("the pioneer binary is built");
     cmd.current_dir(cwd).env_remove("RUST_LOG");
     cmd
-}
-
-/// All files of a directory, name → bytes.
-fn read_dir_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 /// Names in a directory (including hidden ones).

@@ -2,12 +2,13 @@
 //! of threads; a different seed gives different results.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
 use pioneer::{run_ensemble, EnsembleSpec, Plan, ReplicationResult, Scenario};
 use tempfile::TempDir;
+
+mod common;
 
 fn run_cli(cwd: &Path, out: &str, seed: u64, threads: u32) -> BTreeMap<String, Vec<u8>> {
     Command::cargo_bin("pioneer")
@@ -27,16 +28,7 @@ fn run_cli(cwd: &Path, out: &str, seed: u64, threads: u32) -> BTreeMap<String, V
         ])
         .assert()
         .code(0);
-    fs::read_dir(cwd.join(out))
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
+    common::read_dir_files(&cwd.join(out))
 }
 
 fn manifest(files: &BTreeMap<String, Vec<u8>>) -> serde_json::Map<String, serde_json::Value> {

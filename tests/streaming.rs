@@ -12,6 +12,9 @@ use pioneer::output::target::{OutputDir, Policy};
 use pioneer::{Ensemble, Plan, Scenario};
 use tempfile::TempDir;
 
+mod common;
+use common::read_dir_files as read_dir;
+
 const SEED: u64 = 11;
 const REPLICATIONS: u32 = 23;
 
@@ -23,19 +26,6 @@ fn scenario(timeseries: &str) -> Scenario {
         )
         .replace("detail_replications = 50", "detail_replications = 7");
     Scenario::from_toml(&text, "streaming.toml").expect("valid scenario")
-}
-
-fn read_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 /// Streams the ensemble to a directory with `block` replications per block

@@ -575,3 +575,17 @@ pub const PROVIDERS: [&str; 4] = [
     "gp_practice",
     "third_sector",
 ];
+
+/// All files of a directory (not recursive), name → bytes.
+pub fn read_dir_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
