@@ -13,7 +13,6 @@ use super::progress::{can_use_relational, can_use_transactional};
 use super::World;
 use crate::engine::plan::Plan;
 use crate::engine::rng::{stream, Purpose};
-use crate::model::units::EarlyAdopterId;
 use crate::model::AgentKind;
 use crate::util::random;
 
@@ -207,18 +206,20 @@ impl World<'_> {
             if a.kind == AgentKind::ProgrammeTeam {
                 continue;
             }
+            // An organisation with no hours this week changes nothing below
+            // (every share it would add is zero): skip it.
+            if a.rel == 0.0 && a.trans == 0.0 {
+                continue;
+            }
             let eas = &plan.agents[i].eas;
-            let active = |e: &&EarlyAdopterId| self.eas[e.index()].active;
-            let rel_at = eas
-                .iter()
-                .filter(active)
-                .filter(|e| can_use_relational(&self.eas[e.index()].work))
-                .count();
-            let trans_at = eas
-                .iter()
-                .filter(active)
-                .filter(|e| can_use_transactional(&self.eas[e.index()].work, a.kind))
-                .count();
+            let (mut rel_at, mut trans_at) = (0usize, 0usize);
+            for e in eas {
+                let s = &self.eas[e.index()];
+                if s.active {
+                    rel_at += can_use_relational(&s.work) as usize;
+                    trans_at += can_use_transactional(&s.work, a.kind) as usize;
+                }
+            }
             let (mut spent_rel, mut spent_trans) = (0.0, 0.0);
             for &e in eas {
                 let s = &mut self.eas[e.index()];
