@@ -19,6 +19,8 @@
 #   --rss-limit-mb L        address-space limit of a peak-RSS run (ulimit -v),
 #                           so that an engine that holds every replication in
 #                           memory fails instead of exhausting the machine  8192
+#   --england FILE          the England scenario         scenarios/england.toml
+#   --no-build              use the binaries already in target/release
 #   --out FILE              also write the table to FILE
 #   -h, --help              this help
 #
@@ -44,6 +46,8 @@ eng_cg_reps=3
 mesa_reps=20
 rss_limit_mb=8192
 out_file=""
+england=scenarios/england.toml
+build=1
 set_quick() {
   quick=1
   throughput_n=1000
@@ -68,6 +72,8 @@ while [ $# -gt 0 ]; do
     --england-callgrind) eng_cg_reps=$2; shift ;;
     --mesa-replications) mesa_reps=$2; shift ;;
     --rss-limit-mb) rss_limit_mb=$2; shift ;;
+    --england) england=$2; shift ;;
+    --no-build) build=0 ;;
     --out) out_file=$2; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -79,12 +85,13 @@ log() { echo "bench.sh: $*" >&2; }
 [ -x /usr/bin/time ] || { echo "bench.sh: GNU time is required: apt-get install time" >&2; exit 1; }
 
 # ---------------------------------------------------------------- build
-log "building (release): pioneer and examples/bench_probe"
-nice cargo build --release --quiet --bin pioneer --example bench_probe
+if [ "$build" = 1 ]; then
+  log "building (release): pioneer and examples/bench_probe"
+  nice cargo build --release --quiet --bin pioneer --example bench_probe
+fi
 target=${CARGO_TARGET_DIR:-target}
 bin=$target/release/pioneer
 probe=$target/release/examples/bench_probe
-england=scenarios/england.toml
 mesa_py=benches/mesa/.venv/bin/python
 
 work=$(mktemp -d)
@@ -188,7 +195,7 @@ print(d["cpu_seconds_per_replication"], d["mesa_version"], d["agent_weeks"])' "$
     ratio=$(calc "$mesa_cpu / ($nwl_ms / 1e3)")
     row "Mesa CPU per replication ÷ pioneer" "$(printf '%.0f×' "$ratio")" "≥ 300×" \
       "$(status "$ratio >= 300")" \
-      "$(printf 'Mesa %s: %.3f s/rep (%s agent-weeks) vs %.3f ms, 1 thread' "$mesa_version" "$mesa_cpu" "$mesa_aw" "$nwl_ms")"
+      "$(printf 'Mesa %s: %.3f s/rep, %s agent-weeks; pioneer %.3f ms, %s agent-weeks; 1 thread' "$mesa_version" "$mesa_cpu" "$mesa_aw" "$nwl_ms" "$nwl_aw")"
   else
     na_row "Mesa CPU per replication ÷ pioneer" "≥ 300×" "run.py failed: $(tail -n1 "$work/mesa.err")"
   fi
@@ -277,7 +284,7 @@ else
     for f in "England CPU time per replication, 1 thread|≤ 15 ms" \
              "England ns per agent-week ÷ NWL|≤ 1.2×" \
              "England instructions per agent-week ÷ NWL|≤ 1.2×"; do
-      na_row "${f%%|*}" "${f##*|}" "probe failed: $(tail -n1 "$work/eng.err" | cut -c1-80)"
+      na_row "${f%%|*}" "${f##*|}" "probe failed: $(head -n1 "$work/eng.err" | cut -c1-100)"
     done
   fi
 fi
