@@ -14,7 +14,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use pioneer::{run_ensemble, run_replication, EnsembleSpec, Plan, Scenario};
 
 /// Master seed of every bench.
@@ -22,12 +23,25 @@ const SEED: u64 = 1;
 /// The England-wide scenario (issue 11); its bench is skipped when absent.
 const ENGLAND: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/england.toml");
 
+/// A bench group with a 1 s warm-up, `measure_secs` of measurement and
+/// `samples` samples (criterion's defaults, 3 s, 5 s and 100, would make the
+/// whole run several minutes).
+fn cheap_group<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+    measure_secs: u64,
+    samples: usize,
+) -> BenchmarkGroup<'a, WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.warm_up_time(Duration::from_secs(1));
+    g.measurement_time(Duration::from_secs(measure_secs));
+    g.sample_size(samples);
+    g
+}
+
 /// One replication of `plan`, a new replication index every iteration so
 /// that the bench averages over trajectories rather than repeating one.
-fn bench_one_replication(
-    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
-    plan: &Plan,
-) {
+fn bench_one_replication(g: &mut BenchmarkGroup<'_, WallTime>, plan: &Plan) {
     g.bench_function("one_replication", |b| {
         let mut r = 0;
         b.iter(|| {
@@ -50,10 +64,7 @@ fn one_tick(c: &mut Criterion) {
 fn nwl(c: &mut Criterion) {
     let scenario = Scenario::default_nwl();
     let plan = Plan::new(&scenario);
-    let mut g = c.benchmark_group("nwl");
-    g.warm_up_time(Duration::from_secs(1));
-    g.measurement_time(Duration::from_secs(3));
-    g.sample_size(30);
+    let mut g = cheap_group(c, "nwl", 3, 30);
     bench_one_replication(&mut g, &plan);
     g.sample_size(10);
     g.bench_function("ensemble_200", |b| {
@@ -82,10 +93,7 @@ fn england(c: &mut Criterion) {
         Err(e) => panic!("{ENGLAND} does not load: {e}"),
     };
     let plan = Plan::new(&scenario);
-    let mut g = c.benchmark_group("england");
-    g.warm_up_time(Duration::from_secs(1));
-    g.measurement_time(Duration::from_secs(5));
-    g.sample_size(10);
+    let mut g = cheap_group(c, "england", 5, 10);
     bench_one_replication(&mut g, &plan);
     g.finish();
 }
