@@ -172,7 +172,7 @@ if command -v valgrind > /dev/null; then
       "$(status "$nwl_ir <= 100")" \
       "$(printf 'callgrind, (%s reps − 0 reps) ÷ reps; %.1f M per rep' "$cg_reps" "$(calc "($irk - $ir0) / $cg_reps / 1e6")")"
   else
-    na_row "NWL instructions per agent-week" "≤ 100" "callgrind gave no total (see valgrind output)"
+    na_row "NWL instructions per agent-week" "≤ 100" "callgrind gave no total: $(tail -n1 "$work/cg.err" | cut -c1-100)"
   fi
 else
   na_row "NWL instructions per agent-week" "≤ 100" "valgrind missing: apt-get install valgrind"
@@ -273,10 +273,14 @@ else
       log "England instructions: callgrind, $eng_cg_reps replications minus 0"
       ir0=$(callgrind_ir "$england" 0)
       irk=$(callgrind_ir "$england" "$eng_cg_reps")
-      eng_ir=$(calc "($irk - $ir0) / ($eng_cg_reps * $eng_aw)")
-      rel=$(calc "$eng_ir / $nwl_ir")
-      row "England instructions per agent-week ÷ NWL" "$(printf '%.2f× (%.0f)' "$rel" "$eng_ir")" "≤ 1.2×" \
-        "$(status "$rel <= 1.2")" "callgrind, ($eng_cg_reps reps − 0 reps) ÷ reps"
+      if [ -n "$ir0" ] && [ -n "$irk" ]; then
+        eng_ir=$(calc "($irk - $ir0) / ($eng_cg_reps * $eng_aw)")
+        rel=$(calc "$eng_ir / $nwl_ir")
+        row "England instructions per agent-week ÷ NWL" "$(printf '%.2f× (%.0f)' "$rel" "$eng_ir")" "≤ 1.2×" \
+          "$(status "$rel <= 1.2")" "callgrind, ($eng_cg_reps reps − 0 reps) ÷ reps"
+      else
+        na_row "England instructions per agent-week ÷ NWL" "≤ 1.2×" "callgrind gave no total: $(tail -n1 "$work/cg.err" | cut -c1-100)"
+      fi
     else
       na_row "England instructions per agent-week ÷ NWL" "≤ 1.2×" "no NWL or England callgrind count (valgrind missing?)"
     fi
