@@ -303,6 +303,9 @@ git diff --quiet HEAD 2> /dev/null || commit="$commit (uncommitted changes)"
   echo "- machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- $(rustc --version); $(command -v valgrind > /dev/null && valgrind --version || echo 'valgrind missing')"
   echo "- CPU times are user + system seconds; medians of $runs runs; see docs/performance.md (Measuring)"
+  if awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
+    echo "- **load average above the number of cores**: the wall-time rows (replications/s, speed-up) say more about the load than about pioneer; rerun on a quiet machine"
+  fi
   echo
   echo "| Figure | Measured | Target | Status | How |"
   echo "|---|---|---|---|---|"
