@@ -70,15 +70,16 @@ class Organisation(mesa.Agent):
     def decide(self):
         """Hours for the programme this week and their split (§7.1, §7.2)."""
         m = self.model
-        shock = clamp(1.0 + m.p_effort["availability_noise"] * self.random.gauss(0, 1), 0.0, 2.0)
         active = [ea for ea in self.eas if ea.active]
-        if not active or not self.aware:
-            available = 0.0
-        else:
-            if m.switch["bias_adaptation"]:
-                need = sum(ea.needed_relational_share for ea in active) / len(active)
-                self.relational_bias += m.p_effort["bias_adaptation_rate"] * (need - self.relational_bias)
-            available = self.give * self.engagement * shock
+        if not active:
+            return  # gives nothing this week (rel = trans = 0 since begin_week)
+        if m.switch["bias_adaptation"]:
+            need = sum(ea.needed_relational_share for ea in active) / len(active)
+            self.relational_bias += m.p_effort["bias_adaptation_rate"] * (need - self.relational_bias)
+        if not self.aware:
+            return  # an unaware practice gives no hours (§7.17)
+        shock = clamp(1.0 + m.p_effort["availability_noise"] * self.random.gauss(0, 1), 0.0, 2.0)
+        available = self.give * self.engagement * shock
         desk = max(available - self.meeting_hours, 0.0) if m.switch["meetings_first"] else available
         self.rel = desk * self.relational_bias
         self.trans = desk - self.rel

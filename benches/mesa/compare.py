@@ -37,6 +37,7 @@ def pioneer_outcomes(out_dir):
         go_live={ea: median_date(achieved[ea, "pilot_live"]) for ea in sorted(eas)},
         go_live_all=median_date([d for ea in eas for d in achieved[ea, "pilot_live"]]),
         journey={m: median_date([d for ea in eas for d in achieved[ea, m]]) for m in journey},
+        reached={m: statistics.fmean(d is not None for ea in eas for d in achieved[ea, m]) for m in journey},
         live_by={g["date"]: (g["live_quantiles"][1], g["live_mean"]) for g in summary["go_live"]},
         replans=summary["replans_quantiles"][1],
         scaled_back_share=statistics.fmean(s["scaled_back_share"] for s in full),
@@ -57,7 +58,11 @@ def main(out_dir, mesa_json):
         rows.append((f"go-live `{ea}` (median)", d, mo["go_live_median"].get(ea)))
     for mid, d in p["journey"].items():
         if mid != "pilot_live":
-            rows.append((f"`{mid}`, all EAs pooled (median)", d, mo["journey_median_all_eas"].get(mid)))
+            rows.append((
+                f"`{mid}`, all EAs pooled: median (share reached)",
+                f"{d or 'not reached'} ({p['reached'][mid]:.0%})",
+                f"{mo['journey_median_all_eas'].get(mid) or 'not reached'} ({mo['journey_reached_share'][mid]:.0%})",
+            ))
     for date, (med, mean) in p["live_by"].items():
         rows.append((f"EAs live by {date}: median (mean)", f"{med:g} ({mean:.2f})",
                      f"{mo['live_by_median'][date]:g} ({mo['live_by_mean'][date]:.2f})"))

@@ -671,8 +671,8 @@ class PioneerModel(mesa.Model):
 
     # ======================================================================
     def run(self):
-        while self.running:
-            self.step()
+        """Run to the horizon (Mesa's own loop) and return the outcomes."""
+        self.run_model()
         return self.outcome()
 
     def outcome(self):

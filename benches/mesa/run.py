@@ -48,6 +48,9 @@ def summarise(outcomes, journey):
             j["id"]: median_date([o["milestones"][ea].get(j["id"]) for o in outcomes for ea in eas])
             for j in journey
         },
+        journey_reached_share={
+            j["id"]: statistics.fmean(j["id"] in o["milestones"][ea] for o in outcomes for ea in eas) for j in journey
+        },
         live_by_median={d: statistics.median(o["live_by"][d] for o in outcomes) for d in first["live_by"]},
         live_by_mean={d: statistics.fmean(o["live_by"][d] for o in outcomes) for d in first["live_by"]},
         replans_median=statistics.median(o["replans"] for o in outcomes),
