@@ -8,7 +8,7 @@ import statistics
 
 import mesa
 
-from agents import KIND_CLASSES, WINDOW, GpPractice, ProgrammeTeam, clamp
+from agents import KIND_CLASSES, GpPractice, ProgrammeTeam
 from early_adopter import MIN_HISTORY_WEEKS, EarlyAdopter
 from scenario import KINDS, Calendar, as_date, weekly_probability
 

@@ -19,8 +19,6 @@ KINDS = [
     "programme_team",
     "lay_partner",
 ]
-PROVIDERS = {"acute_trust", "community_trust", "gp_practice", "third_sector"}
-SIGN_KINDS = {"ccg", "local_authority"}  # commissioners: their signature commits (§7.3)
 
 DEFAULT_SWITCHES = {
     name: True
