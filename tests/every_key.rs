@@ -69,6 +69,11 @@ const ACTS_ELSEWHERE: &[(&str, Variation, &str)] = &[
         "the default scenario promises no outcome (I6); the variants do",
     ),
     (
+        "replanning.tolerance_weeks",
+        &[("replanning.policy", "\"projected\"")],
+        "re-plans to the next year start rarely turn on a tolerance of a few weeks: the projected slips are months",
+    ),
+    (
         "replanning.projection_window_weeks",
         &[("replanning.policy", "\"projected\"")],
         "re-plans to the next year start rarely turn on the window's length",

@@ -8,8 +8,8 @@
 //! share data or sign, and costs more the more parties there are (G1: Brent's
 //! agreements with all 67 practices, its trusts and the council).
 
+use crate::engine::rng::Stream;
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 
 use super::World;
 use crate::engine::plan::Plan;
@@ -21,12 +21,12 @@ pub(super) struct BarrierState {
     active: Vec<bool>,
     /// Week each barrier was removed nationally.
     removed: Vec<Option<crate::model::calendar::Tick>>,
-    rng: ChaCha8Rng,
+    rng: Stream,
 }
 
 impl BarrierState {
     /// Every barrier in force at the start (none with the switch off).
-    pub fn new(plan: &Plan, rng: ChaCha8Rng) -> BarrierState {
+    pub fn new(plan: &Plan, rng: Stream) -> BarrierState {
         let params = plan.params();
         BarrierState {
             active: params
@@ -74,13 +74,13 @@ impl World<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::rng::{stream, Purpose, PROGRAMME};
+    use crate::engine::rng::{replication_stream, Purpose, PROGRAMME};
     use crate::scenario::Scenario;
 
     #[test]
     fn barriers_are_in_force_only_with_the_switch_on() {
         let on = Plan::new(&Scenario::default_nwl());
-        let state = BarrierState::new(&on, stream(1, 0, PROGRAMME, Purpose::Barrier));
+        let state = BarrierState::new(&on, replication_stream(1, 0, PROGRAMME, Purpose::Barrier));
         assert!(!on.params().barriers.is_empty());
         assert_eq!(state.in_force(Some(0)), Some(0));
         assert_eq!(state.in_force(None), None);
@@ -89,7 +89,7 @@ mod tests {
         let mut raw = on.scenario.raw().clone();
         raw.switches.national_barriers = false;
         let off = Plan::new(&Scenario::from_raw(raw, "", "off").unwrap());
-        let state = BarrierState::new(&off, stream(1, 0, PROGRAMME, Purpose::Barrier));
+        let state = BarrierState::new(&off, replication_stream(1, 0, PROGRAMME, Purpose::Barrier));
         assert_eq!(state.in_force(Some(0)), None);
     }
 }

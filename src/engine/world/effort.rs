@@ -5,14 +5,13 @@
 //! active early adopters where it has work it can do, providers holding back
 //! until commissioners commit (§7.3).
 
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::meetings::MEETING_WINDOW_WEEKS;
 use super::progress::{can_use_relational, can_use_transactional};
 use super::World;
 use crate::engine::plan::Plan;
-use crate::engine::rng::{stream, Purpose};
+use crate::engine::rng::{replication_stream, Purpose, WeeklyKey};
 use crate::model::AgentKind;
 use crate::util::random;
 
@@ -20,7 +19,7 @@ use crate::util::random;
 /// variation). Assumption: documented in docs/ODD.md.
 const CAPACITY_CV: f64 = 0.25;
 
-/// Per-agent state. Each agent owns its random streams.
+/// Per-agent state (its random streams are kept beside it, in `World`).
 #[derive(Debug, Clone)]
 pub(super) struct Agent {
     pub kind: AgentKind,
@@ -31,8 +30,6 @@ pub(super) struct Agent {
     pub capacity: f64,
     /// Share of capacity taken by day-to-day work.
     pub workload: f64,
-    pub decide_rng: ChaCha8Rng,
-    pub attend_rng: ChaCha8Rng,
     /// Relational hours intended this week (written in the parallel decide phase).
     pub rel: f64,
     /// Transactional hours intended (then spent) this week.
@@ -63,6 +60,13 @@ impl Agent {
     }
 }
 
+/// Each agent's key of weekly availability draws (Decide, counter-based).
+pub(super) fn decide_keys(plan: &Plan, master_seed: u64, replication: u64) -> Vec<WeeklyKey> {
+    (0..plan.agents.len() as u64)
+        .map(|i| WeeklyKey::new(master_seed, replication, i, Purpose::Decide))
+        .collect()
+}
+
 /// Every agent as it starts: capacity and engagement drawn around its kind's
 /// values (Init stream); the programme team is one agent with the team's hours.
 pub(super) fn initial_agents(plan: &Plan, master_seed: u64, replication: u64) -> Vec<Agent> {
@@ -71,7 +75,7 @@ pub(super) fn initial_agents(plan: &Plan, master_seed: u64, replication: u64) ->
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let mut init = stream(master_seed, replication, i as u64, Purpose::Init);
+            let mut init = replication_stream(master_seed, replication, i as u64, Purpose::Init);
             let (capacity, engagement, bias, workload) = match params.organisation(a.kind) {
                 Some(spec) => {
                     let e = random::draw_share(&mut init, spec.engagement, spec.engagement_sd);
@@ -93,8 +97,6 @@ pub(super) fn initial_agents(plan: &Plan, master_seed: u64, replication: u64) ->
                 relational_bias: bias,
                 capacity,
                 workload,
-                decide_rng: stream(master_seed, replication, i as u64, Purpose::Decide),
-                attend_rng: stream(master_seed, replication, i as u64, Purpose::Attend),
                 rel: 0.0,
                 trans: 0.0,
                 meeting_hours: 0.0,
@@ -131,6 +133,11 @@ impl World<'_> {
         let noise = params.effort.availability_noise;
         let meetings_first = params.switches.meetings_first;
         let leader_factor = self.leadership_capacity_factor();
+        let decide_keys = &self.decide_keys;
+        let week = self.tick;
+        // The week's availability shock (Decide stream), drawn only by an
+        // agent that has hours to give this week.
+        let shock = |i: usize| availability_shock(&mut decide_keys[i].week(week), noise);
         let decide_one = |(i, a): (usize, &mut Agent)| {
             let plan_a = &plan.agents[i];
             let mut active = 0u32;
@@ -146,12 +153,11 @@ impl World<'_> {
             if active > 0 && !is_team {
                 a.relational_bias += adapt * (needed / active as f64 - a.relational_bias);
             }
-            let shock = availability_shock(&mut a.decide_rng, noise);
             let available = if is_team {
-                a.capacity * leader_factor * a.engagement * shock
+                a.capacity * leader_factor * a.engagement * shock(i)
             } else if active > 0 && aware[i] {
                 // A practice unaware of the programme gives it nothing (§7.17).
-                a.programme_capacity() * a.engagement * shock
+                a.programme_capacity() * a.engagement * shock(i)
             } else {
                 0.0
             };

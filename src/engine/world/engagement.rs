@@ -69,36 +69,45 @@ impl World<'_> {
         } else {
             0.0
         };
-        for a in &mut self.agents {
-            let mut d = 0.0;
-            if sw.progress_feedback {
-                d += g.progress_gain * a.progress_events as f64;
-            }
-            d += g.contact_gain * a.meeting_hours.min(12.0);
-            if sw.meeting_burden && a.kind != AgentKind::ProgrammeTeam {
-                // Burden bites only where the meetings an organisation
-                // attends in person exceed what it can give the programme,
-                // averaged over the meeting window (D1, E2); desk work is
-                // sized to fit its capacity and delegates' hours are not its own.
-                let can_give = a.programme_capacity();
-                let load = a.meeting_load();
-                if can_give > 0.0 && load > can_give {
-                    d -= g.burden_loss * (load - can_give) / can_give;
-                }
-            }
-            let missed = if a.kind == AgentKind::LayPartner {
+        // Agents of a kind are contiguous: what depends only on the kind is
+        // settled once per kind (subtracting a zero shock changes nothing).
+        for kind in AgentKind::ALL {
+            let (first, n) = self.plan.kind_ranges[kind.index()];
+            let burden = sw.meeting_burden && kind != AgentKind::ProgrammeTeam;
+            let missed = if kind == AgentKind::LayPartner {
                 lay_shock
             } else {
                 shock
             };
-            d -= missed;
-            lower_commitment(a, missed);
-            if a.kind.is_strategic() {
-                d -= leader_shock;
+            let leader = if kind.is_strategic() {
+                leader_shock
+            } else {
+                0.0
+            };
+            for a in &mut self.agents[first as usize..(first + n) as usize] {
+                let mut d = 0.0;
+                if sw.progress_feedback {
+                    d += g.progress_gain * a.progress_events as f64;
+                }
+                d += g.contact_gain * a.meeting_hours.min(12.0);
+                if burden {
+                    // Burden bites only where the meetings an organisation
+                    // attends in person exceed what it can give the programme,
+                    // averaged over the meeting window (D1, E2); desk work is
+                    // sized to fit its capacity and delegates' hours are not its own.
+                    let can_give = a.programme_capacity();
+                    let load = a.meeting_load();
+                    if can_give > 0.0 && load > can_give {
+                        d -= g.burden_loss * (load - can_give) / can_give;
+                    }
+                }
+                d -= missed;
+                lower_commitment(a, missed);
+                d -= leader;
+                d -= gap;
+                d += g.reversion_rate * (a.baseline - a.engagement);
+                a.engagement = (a.engagement + d).clamp(0.0, 1.0);
             }
-            d -= gap;
-            d += g.reversion_rate * (a.baseline - a.engagement);
-            a.engagement = (a.engagement + d).clamp(0.0, 1.0);
         }
         self.shocks = PendingShocks::default();
     }

@@ -34,13 +34,12 @@
 //! `gp_sessions`, `gp_networks`, `gp_cascade`.
 
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 
 use super::meetings::MEETING_WINDOW_WEEKS;
 use super::observation::is_involved;
 use super::World;
 use crate::engine::plan::Plan;
-use crate::engine::rng::{stream, Purpose, PROGRAMME};
+use crate::engine::rng::{replication_stream, Purpose, Stream, PROGRAMME};
 use crate::model::calendar::Tick;
 use crate::model::AgentKind;
 use crate::observe::{Metric, SeriesLayout};
@@ -63,11 +62,15 @@ pub(super) struct GpState {
     /// Per practice (in agent order, offset by the first practice): number
     /// of board links and whether it was aware at the start.
     start: Vec<(u32, bool)>,
-    sessions_rng: ChaCha8Rng,
-    networks_rng: ChaCha8Rng,
-    cascade_rng: ChaCha8Rng,
+    sessions_rng: Stream,
+    networks_rng: Stream,
+    cascade_rng: Stream,
     /// Practices' session and network hours this week, recorded after meetings.
     this_week: Vec<(usize, f64)>,
+    /// The largest number of board links of a practice.
+    max_links: u32,
+    /// Scratch: the expected reach of the cascade by number of links.
+    reach_by_links: Vec<f64>,
 }
 
 /// Weeks of the `n` sessions spread evenly over the window `[from, to]`
@@ -142,11 +145,28 @@ impl GpState {
             network_milestone: plan.journey.iter().position(|m| m.id == NETWORK_MILESTONE),
             cascade_from: plan.tick_of(params.codesign.start),
             links,
-            start,
-            sessions_rng: stream(master_seed, replication, PROGRAMME, Purpose::GpSessions),
-            networks_rng: stream(master_seed, replication, PROGRAMME, Purpose::GpNetworks),
-            cascade_rng: stream(master_seed, replication, PROGRAMME, Purpose::GpCascade),
+            sessions_rng: replication_stream(
+                master_seed,
+                replication,
+                PROGRAMME,
+                Purpose::GpSessions,
+            ),
+            networks_rng: replication_stream(
+                master_seed,
+                replication,
+                PROGRAMME,
+                Purpose::GpNetworks,
+            ),
+            cascade_rng: replication_stream(
+                master_seed,
+                replication,
+                PROGRAMME,
+                Purpose::GpCascade,
+            ),
             this_week: Vec::new(),
+            max_links: start.iter().map(|&(l, _)| l).max().unwrap_or(0),
+            reach_by_links: Vec::new(),
+            start,
         }
     }
 }
@@ -259,16 +279,14 @@ impl World<'_> {
         let assumed = if params.switches.gp_awareness {
             let weeks_cascading = (self.tick + 1).saturating_sub(self.gp.cascade_from);
             let r = params.general_practice.assumed_cascade_rate;
+            // Practices share a few link counts: one reach per count.
+            let reach = &mut self.gp.reach_by_links;
+            reach.clear();
+            reach.extend((0..=self.gp.max_links).map(|l| cascade_reach(r, l, weeks_cascading)));
             self.gp
                 .start
                 .iter()
-                .map(|&(links, a)| {
-                    if a {
-                        1.0
-                    } else {
-                        cascade_reach(r, links, weeks_cascading)
-                    }
-                })
+                .map(|&(links, a)| if a { 1.0 } else { reach[links as usize] })
                 .sum::<f64>()
                 / n as f64
         } else {

@@ -4,8 +4,8 @@
 //! budgets, contracts) until a replacement is in post, and lowers strategic
 //! organisations' engagement (applied in the engagement update).
 
+use crate::engine::rng::Stream;
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 
 use super::World;
 use crate::engine::plan::Plan;
@@ -16,11 +16,11 @@ use crate::util::random;
 #[derive(Debug, Clone)]
 pub(super) struct LeadershipState {
     departed: Vec<Option<Tick>>,
-    rng: ChaCha8Rng,
+    rng: Stream,
 }
 
 impl LeadershipState {
-    pub fn new(plan: &Plan, rng: ChaCha8Rng) -> LeadershipState {
+    pub fn new(plan: &Plan, rng: Stream) -> LeadershipState {
         LeadershipState {
             departed: vec![None; plan.params().leadership.leaders.len()],
             rng,

@@ -164,7 +164,7 @@ impl World<'_> {
                     )
                 };
                 let delegates = delegation && params.meetings.delegates[ag.kind.index()];
-                let u = ag.attend_rng.random::<f64>();
+                let u = self.attend_rng[a.index()].random::<f64>();
                 let p = presence(ag.engagement, room, delegates, u);
                 match p {
                     Presence::InPerson => {

@@ -27,15 +27,13 @@ mod review;
 mod rollout;
 mod scope;
 
-use chrono::NaiveDate;
-use rand_chacha::ChaCha8Rng;
-
 use super::plan::Plan;
-use super::rng::{replication_seed, stream, Purpose, PROGRAMME};
+use super::rng::{replication_seed, replication_stream, Purpose, Stream, WeeklyKey, PROGRAMME};
 use crate::model::calendar::Tick;
 use crate::model::params::{Parameters, Switches};
 use crate::model::programme::{PerProgrammeMilestone, ProgrammeMilestone};
 use crate::observe::{ReplicationResult, SpendCategory};
+use chrono::NaiveDate;
 
 /// A programme milestone's plan and achievement in one replication.
 #[derive(Debug, Clone, Copy)]
@@ -48,8 +46,15 @@ struct ProgrammeMilestoneState {
 /// A replication in progress.
 pub struct World<'p> {
     plan: &'p Plan,
+    /// The week being run (the last one run, between weeks).
     tick: Tick,
+    /// The next week `step` runs.
+    next_week: Tick,
     agents: Vec<effort::Agent>,
+    /// Each agent's Attend stream (meeting attendance, §7.6).
+    attend_rng: Vec<Stream>,
+    /// Each agent's key of weekly availability draws (§7.1).
+    decide_keys: Vec<WeeklyKey>,
     /// Whether each agent is aware of the programme (ODD §7.17; only GP
     /// practices can be unaware).
     aware: Vec<bool>,
@@ -65,7 +70,7 @@ pub struct World<'p> {
     outcomes: outcomes::OutcomeState,
     gp: general_practice::GpState,
     /// Each early adopter's Scope stream (scope decisions, §7.15).
-    scope_rng: Vec<ChaCha8Rng>,
+    scope_rng: Vec<Stream>,
     record: observation::Recorder,
 }
 
@@ -98,7 +103,12 @@ impl<'p> World<'p> {
         World {
             plan,
             tick: 0,
+            next_week: 0,
             agents,
+            attend_rng: (0..plan.agents.len() as u64)
+                .map(|i| replication_stream(master_seed, rep, i, Purpose::Attend))
+                .collect(),
+            decide_keys: effort::decide_keys(plan, master_seed, rep),
             aware: general_practice::initial_awareness(plan),
             eas,
             programme,
@@ -106,11 +116,11 @@ impl<'p> World<'p> {
             meetings: meetings::MeetingState::new(plan),
             barriers: barriers::BarrierState::new(
                 plan,
-                stream(master_seed, rep, PROGRAMME, Purpose::Barrier),
+                replication_stream(master_seed, rep, PROGRAMME, Purpose::Barrier),
             ),
             leadership: leadership::LeadershipState::new(
                 plan,
-                stream(master_seed, rep, PROGRAMME, Purpose::Leadership),
+                replication_stream(master_seed, rep, PROGRAMME, Purpose::Leadership),
             ),
             funding: funding::LocalPot::default(),
             review: review::ReviewState::new(tt.pilot_start),
@@ -118,7 +128,7 @@ impl<'p> World<'p> {
             outcomes: outcomes::OutcomeState::default(),
             gp: general_practice::GpState::new(plan, master_seed, rep),
             scope_rng: (0..plan.eas.len() as u64)
-                .map(|e| stream(master_seed, rep, e, Purpose::Scope))
+                .map(|e| replication_stream(master_seed, rep, e, Purpose::Scope))
                 .collect(),
             record: observation::Recorder::new(
                 plan,
@@ -130,20 +140,35 @@ impl<'p> World<'p> {
 
     /// Runs every week (docs/ODD.md §3) and returns the result.
     pub fn run(mut self, parallel_agents: bool) -> ReplicationResult {
-        for t in 0..self.plan.calendar.weeks() {
-            self.tick = t;
-            self.events();
-            self.decide(parallel_agents);
-            self.apply_effort();
-            self.meet();
-            self.record_gp_contact();
-            self.progress();
-            self.update_engagement();
-            self.review();
-            self.decide_scope();
-            self.observe();
-        }
+        while self.step(parallel_agents) {}
         self.finish()
+    }
+
+    /// Runs the next week (docs/ODD.md §3); false once every week of the
+    /// horizon has run (then nothing happens). For benchmarks and tools that
+    /// watch a replication week by week; `run` is the usual way.
+    pub fn step(&mut self, parallel_agents: bool) -> bool {
+        if self.next_week >= self.plan.calendar.weeks() {
+            return false;
+        }
+        self.tick = self.next_week;
+        self.next_week += 1;
+        self.events();
+        self.decide(parallel_agents);
+        self.apply_effort();
+        self.meet();
+        self.record_gp_contact();
+        self.progress();
+        self.update_engagement();
+        self.review();
+        self.decide_scope();
+        self.observe();
+        true
+    }
+
+    /// Weeks of the horizon not yet run.
+    pub fn weeks_left(&self) -> u32 {
+        self.plan.calendar.weeks() - self.next_week
     }
 
     /// Phase 1: what happens to the programme this week regardless of what

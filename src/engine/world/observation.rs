@@ -192,7 +192,7 @@ impl World<'_> {
     }
 
     /// The horizon: every milestone becomes a record.
-    pub(super) fn finish(mut self) -> ReplicationResult {
+    pub fn finish(mut self) -> ReplicationResult {
         let plan = self.plan;
         let cal = &plan.calendar;
         let mut rows =

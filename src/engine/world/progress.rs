@@ -60,7 +60,10 @@ impl World<'_> {
         let journey = &plan.journey;
         for e in 0..self.eas.len() {
             let ea_plan = &plan.eas[e];
+            // Counting willing practices matters only while the pilot can
+            // still go live.
             let pilot_gated = self.eas[e].active
+                && is_open(journey, &self.eas[e], plan.pilot_live)
                 && willing_practices(
                     &self.agents,
                     &self.aware,
@@ -133,11 +136,14 @@ impl World<'_> {
         }
         self.check_codesign();
         self.check_rollout_milestones();
-        // Members see their early adopter's progress.
+        // Members see their early adopter's progress (in most weeks there
+        // is none to see).
         let plan = self.plan;
-        for (i, a) in self.agents.iter_mut().enumerate() {
-            for &e in &plan.agents[i].eas {
-                a.progress_events += self.eas[e.index()].achieved_this_week;
+        if self.eas.iter().any(|s| s.achieved_this_week > 0) {
+            for (i, a) in self.agents.iter_mut().enumerate() {
+                for &e in &plan.agents[i].eas {
+                    a.progress_events += self.eas[e.index()].achieved_this_week;
+                }
             }
         }
         self.update_promise_gap();
