@@ -3,20 +3,32 @@
 //! B differs from replication r of scenario A only through the scenario, and
 //! paired differences (B − A) measure the effect of the change rather than
 //! sampling noise.
+//!
+//! A comparison streams: replications run in blocks (every scenario's block
+//! in parallel), each replication is reduced at once to its compared values
+//! and the paired differences, which are spilled one column per value
+//! (`output::run::ColumnSpill`), and its go-live curve is counted
+//! (`GoLiveAccumulator`); results are dropped block by block, so memory
+//! does not grow with the number of replications. The quantiles come from
+//! the sorted columns: the same numbers as sorting every value in memory.
+
+use std::io::{Read, Seek, Write};
+use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::engine::ensemble::run_replication;
+use crate::engine::ensemble::{run_replication, DEFAULT_BLOCK};
 use crate::engine::milestone_ref::MilestoneRef;
 use crate::engine::plan::Plan;
 use crate::observe::ReplicationResult;
-use crate::output::chart::comparison_charts;
+use crate::output::chart::{comparison_charts, GoLiveAccumulator};
 use crate::output::export::ExportError;
 use crate::output::manifest::{Manifest, MANIFEST_FILE};
 use crate::output::report::comparison_html;
+use crate::output::run::{spill_file, ColumnSpill};
 use crate::scenario::Scenario;
 use crate::sweep::outputs::{self, OutputDef};
-use crate::util::stats::p10_p50_p90;
+use crate::util::stats::quantile_sorted;
 
 pub use crate::output::comparison::{comparison_csv, format_value, Comparison, ComparisonRow};
 
@@ -52,7 +64,7 @@ pub fn output_files(
     command_line: Vec<String>,
 ) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
     let plans: Vec<&Plan> = c.plans.iter().collect();
-    let charts = comparison_charts(&plans, &c.names, &c.results)?;
+    let charts = comparison_charts(&plans, &c.names, &c.go_live)?;
     let html = comparison_html(c, &charts, seed, replications, sources);
     let mut files = vec![("compare.csv".to_string(), comparison_csv(c)?)];
     for chart in charts {
@@ -169,11 +181,47 @@ fn date_quantities(scenarios: &[Scenario]) -> Result<Vec<(String, Vec<DateQuanti
 
 /// Runs every scenario with the same seed and replications (in parallel)
 /// and compares them. The first scenario is the baseline. Fails (before
-/// anything runs) when there is no scenario or an output cannot be resolved
-/// in one of them; never panics.
+/// anything runs) when there is no scenario or replication, or an output
+/// cannot be resolved in one of them; never panics. The compared values are
+/// spilled to memory (8 bytes per value, output and scenario per
+/// replication); `compare_in` spills them to a file instead.
 pub fn compare(scenarios: &[Scenario], seed: u64, replications: u32) -> Result<Comparison, String> {
+    compare_with(
+        scenarios,
+        seed,
+        replications,
+        DEFAULT_BLOCK,
+        std::io::Cursor::new(Vec::new()),
+    )
+}
+
+/// `compare` in memory bounded independently of the number of
+/// replications: the compared values are spilled to an unlinked file in
+/// `spill_dir`.
+pub fn compare_in(
+    scenarios: &[Scenario],
+    seed: u64,
+    replications: u32,
+    spill_dir: &Path,
+) -> Result<Comparison, String> {
+    let store = spill_file(spill_dir)
+        .map_err(|e| format!("creating a temporary file in {}: {e}", spill_dir.display()))?;
+    compare_with(scenarios, seed, replications, DEFAULT_BLOCK, store)
+}
+
+/// `compare`, `block` replications at a time, spilling to `store`.
+fn compare_with<S: Read + Write + Seek>(
+    scenarios: &[Scenario],
+    seed: u64,
+    replications: u32,
+    block: u32,
+    store: S,
+) -> Result<Comparison, String> {
     if scenarios.is_empty() {
         return Err("no scenario to compare".into());
+    }
+    if replications == 0 {
+        return Err("no replication to compare".into());
     }
     let dates = date_quantities(scenarios)?;
     // Every output id is resolved once per scenario, then evaluated per replication.
@@ -207,59 +255,89 @@ pub fn compare(scenarios: &[Scenario], seed: u64, replications: u32) -> Result<C
         names.push(name);
     }
     let plans: Vec<Plan> = scenarios.iter().map(Plan::new).collect();
-    let results: Vec<Vec<ReplicationResult>> = plans
-        .iter()
-        .map(|p| {
-            (0..replications)
-                .into_par_iter()
-                .map(|r| run_replication(p, seed, r))
-                .collect()
-        })
-        .collect();
     let origin = plans[0].calendar.date(0);
-    // Achieved dates (censored at each scenario's horizon), in weeks since the baseline start.
-    let mut rows: Vec<ComparisonRow> = dates
+    let k = plans.len();
+    let n_rows = dates.len() + defs.len();
+    // Per row: the value in every scenario, then every scenario's paired
+    // difference from the baseline.
+    let per_row = 2 * k - 1;
+    let mut spill = ColumnSpill::new(store, n_rows * per_row);
+    let mut go_live: Vec<GoLiveAccumulator> = plans.iter().map(GoLiveAccumulator::new).collect();
+    let io = |e: std::io::Error| format!("spilling compared values: {e}");
+    let block = block.max(1);
+    let mut start = 0u32;
+    while start < replications {
+        let end = start.saturating_add(block).min(replications);
+        let results: Vec<Vec<ReplicationResult>> = plans
+            .iter()
+            .map(|p| {
+                (start..end)
+                    .into_par_iter()
+                    .map(|r| run_replication(p, seed, r))
+                    .collect()
+            })
+            .collect();
+        let rows = (end - start) as usize;
+        // values[(row × k + scenario) × rows + r]: achieved dates (censored
+        // at each scenario's horizon) in weeks since the baseline start,
+        // then the outputs.
+        let mut values = Vec::with_capacity(n_rows * k * rows);
+        for (_, quantity) in &dates {
+            for ((p, rs), q) in plans.iter().zip(&results).zip(quantity) {
+                values.extend(rs.iter().map(|r| q.weeks_since(origin, p, r)));
+            }
+        }
+        for (_, per_scenario) in &defs {
+            for ((def, p), rs) in per_scenario.iter().zip(&plans).zip(&results) {
+                values.extend(rs.iter().map(|r| def.value(p, r)));
+            }
+        }
+        let value = |row: usize, s: usize, r: usize| values[(row * k + s) * rows + r];
+        spill
+            .push(rows, |r, c| {
+                let (row, j) = (c / per_row, c % per_row);
+                if j < k {
+                    value(row, j, r)
+                } else {
+                    value(row, j - k + 1, r) - value(row, 0, r)
+                }
+            })
+            .map_err(io)?;
+        for (acc, rs) in go_live.iter_mut().zip(&results) {
+            rs.iter().for_each(|r| acc.add(r));
+        }
+        start = end;
+    }
+    let ids = dates
         .into_iter()
-        .map(|(id, quantity)| {
-            let values: Vec<Vec<f64>> = plans
-                .iter()
-                .zip(&results)
-                .zip(&quantity)
-                .map(|((p, rs), q)| rs.iter().map(|r| q.weeks_since(origin, p, r)).collect())
-                .collect();
-            row(id, &values, true)
+        .map(|(id, _)| (id, true))
+        .chain(defs.into_iter().map(|(id, _)| (id, false)));
+    let mut rows: Vec<ComparisonRow> = ids
+        .map(|(output, is_date)| ComparisonRow {
+            output,
+            quantiles: Vec::with_capacity(k),
+            difference: vec![None],
+            is_date,
         })
         .collect();
-    rows.extend(defs.into_iter().map(|(id, per_scenario)| {
-        let values: Vec<Vec<f64>> = per_scenario
-            .iter()
-            .zip(&plans)
-            .zip(&results)
-            .map(|((def, p), rs)| rs.iter().map(|r| def.value(p, r)).collect())
-            .collect();
-        row(id, &values, false)
-    }));
+    spill
+        .for_each_sorted(|c, sorted| -> Result<(), std::io::Error> {
+            let three = [0.1, 0.5, 0.9].map(|q| quantile_sorted(sorted, q));
+            let row = &mut rows[c / per_row];
+            if c % per_row < k {
+                row.quantiles.push(three);
+            } else {
+                row.difference.push(Some(three));
+            }
+            Ok(())
+        })
+        .map_err(io)?;
     Ok(Comparison {
         names,
         plans,
-        results,
+        go_live,
         rows,
     })
-}
-
-fn row(output: String, values: &[Vec<f64>], is_date: bool) -> ComparisonRow {
-    ComparisonRow {
-        output,
-        quantiles: values.iter().map(|v| p10_p50_p90(v.clone())).collect(),
-        difference: values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                (i > 0).then(|| p10_p50_p90(v.iter().zip(&values[0]).map(|(b, a)| b - a).collect()))
-            })
-            .collect(),
-        is_date,
-    }
 }
 
 #[cfg(test)]
@@ -276,6 +354,88 @@ mod tests {
             assert_eq!(row.difference[1], Some([0.0; 3]), "{}", row.output);
             assert_eq!(row.quantiles[0], row.quantiles[1]);
         }
+    }
+
+    /// The quantiles every scenario's values and paired differences give
+    /// when every replication is held and sorted (the comparison before it
+    /// streamed).
+    fn held_rows(scenarios: &[Scenario], seed: u64, n: u32) -> Vec<ComparisonRow> {
+        use crate::util::stats::p10_p50_p90;
+        let plans: Vec<Plan> = scenarios.iter().map(Plan::new).collect();
+        let results: Vec<Vec<ReplicationResult>> = plans
+            .iter()
+            .map(|p| (0..n).map(|r| run_replication(p, seed, r)).collect())
+            .collect();
+        let origin = plans[0].calendar.date(0);
+        let row = |output: String, values: Vec<Vec<f64>>, is_date: bool| ComparisonRow {
+            output,
+            quantiles: values.iter().map(|v| p10_p50_p90(v.clone())).collect(),
+            difference: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    (i > 0).then(|| {
+                        p10_p50_p90(v.iter().zip(&values[0]).map(|(b, a)| b - a).collect())
+                    })
+                })
+                .collect(),
+            is_date,
+        };
+        let mut rows: Vec<ComparisonRow> = date_quantities(scenarios)
+            .unwrap()
+            .into_iter()
+            .map(|(id, quantity)| {
+                let values = plans
+                    .iter()
+                    .zip(&results)
+                    .zip(&quantity)
+                    .map(|((p, rs), q)| rs.iter().map(|r| q.weeks_since(origin, p, r)).collect())
+                    .collect();
+                row(id, values, true)
+            })
+            .collect();
+        for id in compared_outputs(scenarios) {
+            let values = scenarios
+                .iter()
+                .zip(&plans)
+                .zip(&results)
+                .map(|((s, p), rs)| {
+                    let def = outputs::parse(&id, s).unwrap();
+                    rs.iter().map(|r| def.value(p, r)).collect()
+                })
+                .collect();
+            rows.push(row(id, values, false));
+        }
+        rows
+    }
+
+    #[test]
+    fn a_streamed_comparison_equals_sorting_every_replication_held() {
+        let mut raw = Scenario::default_nwl().raw().clone();
+        let base = Scenario::default_nwl();
+        raw.switches.national_barriers = false;
+        let text = crate::scenario::DEFAULT_SCENARIO;
+        let other = Scenario::from_raw(raw, text, "no_barriers").unwrap();
+        let scenarios = [base, other];
+        let n = 11;
+        let held = serde_json::to_string(&held_rows(&scenarios, 3, n)).unwrap();
+        // One block, several blocks, one replication per block; the paired
+        // differences are not all zero (the comparison is not vacuous).
+        for block in [64, 4, 1] {
+            let c =
+                compare_with(&scenarios, 3, n, block, std::io::Cursor::new(Vec::new())).unwrap();
+            assert_eq!(
+                serde_json::to_string(&c.rows).unwrap(),
+                held,
+                "block {block}"
+            );
+            assert!(c.rows.iter().any(|r| r.difference[1] != Some([0.0; 3])));
+        }
+        let dir = tempfile::TempDir::new().unwrap();
+        let c = compare_in(&scenarios, 3, n, dir.path()).unwrap();
+        assert_eq!(serde_json::to_string(&c.rows).unwrap(), held);
+        // The spill file was never visible.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

@@ -390,7 +390,7 @@ fn force_never_replaces_a_file_a_link_or_a_directory_pioneer_did_not_write() {
                 base.clone().into(),
                 base.clone().into(),
                 "-n".into(),
-                "20000".into(), // at MAX_COMPARE_RESULTS (40,000 results for two scenarios)
+                "20000".into(), // minutes of work: a refusal after simulating would time out
             ],
             vec!["sweep".into(), "-q".into(), sweep_file.clone().into()],
             vec!["merge".into(), tmp.path().join("no-shard").into()],

@@ -159,3 +159,36 @@ fn a_sink_error_stops_the_stream() {
     assert_eq!(r, Err("disk full"));
     assert_eq!(calls, 3);
 }
+
+#[test]
+fn a_streamed_comparison_does_not_depend_on_threads() {
+    let base = Scenario::default_nwl();
+    let mut raw = base.raw().clone();
+    raw.switches.national_barriers = false;
+    let other =
+        Scenario::from_raw(raw, pioneer::scenario::DEFAULT_SCENARIO, "no_barriers").unwrap();
+    let scenarios = [base, other];
+    let tmp = TempDir::new().unwrap();
+    let rows = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let c = pool
+            .install(|| pioneer::compare::compare_in(&scenarios, SEED, 9, tmp.path()))
+            .unwrap();
+        serde_json::to_string(&c.rows).unwrap()
+    };
+    let one = rows(1);
+    assert_eq!(one, rows(2));
+    // Not vacuous: the scenarios differ in at least one paired difference.
+    assert!(one.contains("difference"));
+    assert_ne!(one, rows_of_seed(&scenarios, SEED + 1, tmp.path()));
+    // The spill file was never visible.
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+fn rows_of_seed(scenarios: &[Scenario], seed: u64, dir: &Path) -> String {
+    let c = pioneer::compare::compare_in(scenarios, seed, 9, dir).unwrap();
+    serde_json::to_string(&c.rows).unwrap()
+}

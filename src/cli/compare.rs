@@ -4,21 +4,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use pioneer::compare::{compare as run_comparison, output_files};
+use pioneer::compare::{compare_in, output_files};
 use pioneer::output::target::{OutputDir, Policy};
 
 use super::{load, say, target_failure, EnsembleArgs, Failure};
-
-/// Most replication results `compare` holds at once: replications × scenarios.
-/// Unit: replication results. Why: a comparison pairs every replication of
-/// every scenario, so it keeps them all in memory (about 50 KiB each for the
-/// North West London scenario): 40,000 results are about 2 GiB. Protects:
-/// memory (`compare -n 10000000` asked for about a terabyte and aborted).
-/// Comparisons that need more replications are better split by seed.
-pub(crate) const MAX_COMPARE_RESULTS: u64 = 40_000;
-
-/// Approximate memory of one replication's result (NWL scenario), for messages.
-const RESULT_BYTES: f64 = 50.0 * 1024.0;
 
 /// Arguments of `pioneer compare`.
 #[derive(Debug, Args, Clone)]
@@ -49,15 +38,6 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     if !problems.is_empty() {
         return Err(Failure::BadInput(problems.join("\n")));
     }
-    let held = u64::from(args.ensemble.replications) * args.scenarios.len() as u64;
-    if held > MAX_COMPARE_RESULTS {
-        return Err(Failure::BadInput(format!(
-            "error: `--replications`: expected at most MAX_COMPARE_RESULTS = {MAX_COMPARE_RESULTS} replication results (replications × scenarios), found {} × {} = {held}, which would hold about {:.1} GiB in memory (compare keeps every replication to pair them)\n  hint: use fewer replications, or run several comparisons with different --seed",
-            args.ensemble.replications,
-            args.scenarios.len(),
-            held as f64 * RESULT_BYTES / (1024.0 * 1024.0 * 1024.0)
-        )));
-    }
     // Refuse an unusable --out before anything runs.
     let out = OutputDir::new(
         args.out.as_deref(),
@@ -67,8 +47,17 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     )
     .map_err(target_failure)?;
     let pool = args.ensemble.pool()?;
+    // Streamed: memory does not grow with the replications (the compared
+    // values are spilled to an unlinked temporary file).
     let c = pool
-        .install(|| run_comparison(&scenarios, args.ensemble.seed, args.ensemble.replications))
+        .install(|| {
+            compare_in(
+                &scenarios,
+                args.ensemble.seed,
+                args.ensemble.replications,
+                &std::env::temp_dir(),
+            )
+        })
         .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
 
     let mut t = format!(

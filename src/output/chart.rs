@@ -4,6 +4,8 @@
 //! memory by [`ChartAccumulator`]). Always compiled; the drawing itself
 //! (`output::charts`) needs the `charts` feature.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use super::summary::Counts;
@@ -63,17 +65,23 @@ pub struct RunChartData {
 /// One promise-vs-delivery target across replications.
 #[derive(Debug, Clone)]
 struct PromiseAcc {
-    ea: Option<usize>,
-    milestone: usize,
     label: String,
-    replan_id: String,
+    /// Index of its re-plan milestone in `ChartAccumulator::replans`.
+    replans: usize,
     first: Option<Option<NaiveDate>>,
     found: usize,
     planned: Counts<i64>,
     achieved: Counts<i64>,
     reached: usize,
-    /// Re-plan dates (days) with the number of replications moving there,
-    /// in order of first appearance.
+}
+
+/// The re-plans of one programme milestone across replications: re-plan
+/// dates (days) with the number of replications moving there, in order of
+/// first appearance. Shared by every row it governs (every early adopter's
+/// go-live row counts the same `pilot_live` re-plans).
+#[derive(Debug, Clone)]
+struct ReplanAcc {
+    milestone: String,
     seen: Vec<(f64, usize)>,
 }
 
@@ -111,8 +119,16 @@ impl GoLiveAccumulator {
     }
     /// Adds one replication.
     pub fn add(&mut self, r: &ReplicationResult) {
+        // `ReplicationResult::live_at` of every week, in one sweep over the
+        // sorted go-live weeks (the weeks ascend).
+        let mut live: Vec<u32> = r.go_live.iter().flatten().copied().collect();
+        live.sort_unstable();
+        let mut k = 0;
         for (t, counts) in &mut self.weeks {
-            counts.add(r.live_at(*t) as u32);
+            while k < live.len() && live[k] <= *t {
+                k += 1;
+            }
+            counts.add(k as u32);
         }
     }
     /// The points, x in days since `base`'s start (`plan` is the plan the
@@ -139,6 +155,11 @@ pub struct ChartAccumulator {
     n: usize,
     horizon: i64,
     promise: Vec<PromiseAcc>,
+    /// The row of each (early adopter or programme, milestone) target.
+    rows: HashMap<(Option<usize>, usize), usize>,
+    /// Per row, whether this replication's record was found (reused).
+    matched: Vec<bool>,
+    replans: Vec<ReplanAcc>,
     go_live: GoLiveAccumulator,
     /// Pilot re-plan weeks with their replication counts, in order of first appearance.
     replan_ticks: Vec<(u32, usize)>,
@@ -163,24 +184,39 @@ impl ChartAccumulator {
                 "pilot_live".to_string(),
             )
         });
+        let mut rows = HashMap::new();
+        let mut replans: Vec<ReplanAcc> = Vec::new();
+        let mut promise = Vec::new();
+        for (ea, milestone, label, replan_id) in programme.chain(eas) {
+            let group = match replans.iter().position(|g| g.milestone == replan_id) {
+                Some(g) => g,
+                None => {
+                    replans.push(ReplanAcc {
+                        milestone: replan_id,
+                        seen: Vec::new(),
+                    });
+                    replans.len() - 1
+                }
+            };
+            // Targets are distinct: one row each.
+            rows.entry((ea, milestone)).or_insert(promise.len());
+            promise.push(PromiseAcc {
+                label,
+                replans: group,
+                first: None,
+                found: 0,
+                planned: Counts::default(),
+                achieved: Counts::default(),
+                reached: 0,
+            });
+        }
         ChartAccumulator {
             n: 0,
             horizon: whole_days(plan, plan.params().calendar.horizon),
-            promise: programme
-                .chain(eas)
-                .map(|(ea, milestone, label, replan_id)| PromiseAcc {
-                    ea,
-                    milestone,
-                    label,
-                    replan_id,
-                    first: None,
-                    found: 0,
-                    planned: Counts::default(),
-                    achieved: Counts::default(),
-                    reached: 0,
-                    seen: Vec::new(),
-                })
-                .collect(),
+            matched: vec![false; promise.len()],
+            promise,
+            rows,
+            replans,
             go_live: GoLiveAccumulator::new(plan),
             replan_ticks: Vec::new(),
         }
@@ -189,26 +225,32 @@ impl ChartAccumulator {
     /// Adds the next replication (in replication order).
     pub fn add(&mut self, plan: &Plan, r: &ReplicationResult) {
         self.n += 1;
-        for acc in &mut self.promise {
-            if let Some(rec) = r
-                .milestones
-                .iter()
-                .find(|x| x.ea == acc.ea && x.milestone == acc.milestone)
-            {
-                acc.first.get_or_insert(rec.first_planned);
-                acc.found += 1;
-                if let Some(p) = rec.planned {
-                    acc.planned.add(whole_days(plan, p));
-                }
-                acc.achieved
-                    .add(rec.achieved.map_or(self.horizon, |d| whole_days(plan, d)));
-                acc.reached += usize::from(rec.achieved.is_some());
+        // One pass over the records: each row takes the first record of its
+        // target (linear in early adopters, not quadratic).
+        self.matched.fill(false);
+        for rec in &r.milestones {
+            let Some(&i) = self.rows.get(&(rec.ea, rec.milestone)) else {
+                continue;
+            };
+            if std::mem::replace(&mut self.matched[i], true) {
+                continue;
             }
+            let acc = &mut self.promise[i];
+            acc.first.get_or_insert(rec.first_planned);
+            acc.found += 1;
+            if let Some(p) = rec.planned {
+                acc.planned.add(whole_days(plan, p));
+            }
+            acc.achieved
+                .add(rec.achieved.map_or(self.horizon, |d| whole_days(plan, d)));
+            acc.reached += usize::from(rec.achieved.is_some());
+        }
+        for group in &mut self.replans {
             count_runs(
-                &mut acc.seen,
+                &mut group.seen,
                 r.replans
                     .iter()
-                    .filter(|x| x.milestone == acc.replan_id)
+                    .filter(|x| x.milestone == group.milestone)
                     .map(|x| day(plan, x.new)),
             );
         }
@@ -226,6 +268,17 @@ impl ChartAccumulator {
     pub fn finish(self, plan: &Plan) -> RunChartData {
         let n = self.n.max(1) as f64;
         let as_f64 = |d: i64| d as f64;
+        let replans: Vec<Vec<f64>> = self
+            .replans
+            .iter()
+            .map(|g| {
+                g.seen
+                    .iter()
+                    .filter(|&&(_, c)| c as f64 >= 0.1 * n)
+                    .map(|&(d, _)| d)
+                    .collect()
+            })
+            .collect();
         let promise = self
             .promise
             .into_iter()
@@ -237,12 +290,7 @@ impl ChartAccumulator {
                 } else {
                     acc.planned.quantile(0.5, as_f64)
                 },
-                replans: acc
-                    .seen
-                    .into_iter()
-                    .filter(|&(_, c)| c as f64 >= 0.1 * n)
-                    .map(|(d, _)| d)
-                    .collect(),
+                replans: replans[acc.replans].clone(),
                 achieved: acc.achieved.p10_p50_p90(as_f64),
                 share: acc.reached as f64 / n,
             })
@@ -298,15 +346,15 @@ pub fn run_charts(plan: &Plan, data: &RunChartData) -> Result<Vec<Chart>, ChartE
 pub fn comparison_charts(
     plans: &[&Plan],
     names: &[String],
-    results: &[Vec<ReplicationResult>],
+    go_live: &[GoLiveAccumulator],
 ) -> Result<Vec<Chart>, ChartError> {
     #[cfg(feature = "charts")]
     return Ok(vec![super::charts::comparison_chart(
-        plans, names, results,
+        plans, names, go_live,
     )?]);
     #[cfg(not(feature = "charts"))]
     {
-        let _ = (plans, names, results);
+        let _ = (plans, names, go_live);
         Ok(Vec::new())
     }
 }
@@ -326,5 +374,69 @@ pub fn grid_heatmap(
     {
         let _ = (title, x_name, y_name, xs, ys, values);
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Ensemble, Scenario};
+
+    /// Every promise row is its own target's: an early adopter's go-live
+    /// row agrees with that early adopter's `pilot_live` line of the
+    /// summary (built by another path), and the curve of early adopters
+    /// live counts what `ReplicationResult::live_at` counts.
+    #[test]
+    fn promise_rows_and_the_go_live_curve_match_each_target() {
+        let s = Scenario::default_nwl();
+        let runs = Ensemble::new(&s).seed(4).replications(12).run();
+        let plan = &runs.plan;
+        let data = runs.chart_data();
+        let summary = runs.summary();
+        let programme = ProgrammeMilestone::ALL.len();
+        assert_eq!(data.promise.len(), programme + plan.eas.len());
+        let horizon = whole_days(plan, plan.params().calendar.horizon) as f64;
+        let mut bands = Vec::new();
+        for (e, ea) in plan.eas.iter().enumerate() {
+            let row = &data.promise[programme + e];
+            assert_eq!(row.label, format!("{}: go-live", ea.id));
+            let line = summary
+                .milestones
+                .iter()
+                .find(|m| m.early_adopter == ea.id && m.milestone == "pilot_live")
+                .expect("a pilot_live line per early adopter");
+            assert_eq!(row.share, line.achieved_share, "{}", ea.id);
+            assert_eq!(row.first, line.first_planned.map(|d| day(plan, d)));
+            // The achieved band from this early adopter's own records.
+            let achieved: Vec<f64> = runs
+                .results
+                .iter()
+                .map(|r| {
+                    let rec = r
+                        .milestones
+                        .iter()
+                        .find(|m| m.ea == Some(e) && m.milestone == plan.pilot_live)
+                        .expect("a pilot_live record");
+                    rec.achieved.map_or(horizon, |d| day(plan, d))
+                })
+                .collect();
+            assert_eq!(
+                row.achieved,
+                Some(crate::util::stats::p10_p50_p90(achieved)),
+                "{}",
+                ea.id
+            );
+            bands.push(row.achieved);
+        }
+        // Not vacuous: the early adopters differ.
+        assert!(bands.iter().any(|b| *b != bands[0]), "{bands:?}");
+        let mut naive = GoLiveAccumulator::new(plan);
+        for r in &runs.results {
+            for (t, counts) in &mut naive.weeks {
+                counts.add(r.live_at(*t) as u32);
+            }
+        }
+        assert_eq!(data.go_live, naive.points(plan, plan));
+        assert!(data.go_live.iter().any(|p| p.1[2] > 0.0));
     }
 }

@@ -16,7 +16,7 @@ use crate::engine::plan::Plan;
 use crate::model::AgentKind;
 #[cfg(test)]
 use crate::model::ProgrammeMilestone;
-use crate::observe::{ReplicationResult, SpendCategory};
+use crate::observe::SpendCategory;
 
 /// Okabe & Ito (2008) colour-blind-safe palette.
 pub const PALETTE: [RGBColor; 8] = [
@@ -559,17 +559,15 @@ fn spend_chart<'a>(plan: &'a Plan, data: &RunChartData) -> TimeChart<'a> {
 pub fn comparison_chart(
     plans: &[&Plan],
     names: &[String],
-    results: &[Vec<ReplicationResult>],
+    go_live: &[GoLiveAccumulator],
 ) -> Result<Chart, ChartError> {
     let base = plans[0];
     let lines = plans
         .iter()
         .zip(names)
-        .zip(results)
+        .zip(go_live)
         .enumerate()
-        .map(|(i, ((plan, name), rs))| {
-            let mut go_live = GoLiveAccumulator::new(plan);
-            rs.iter().for_each(|r| go_live.add(r));
+        .map(|(i, ((plan, name), go_live))| {
             let points = go_live.points(base, plan);
             Line {
                 label: name.clone(),
@@ -853,21 +851,27 @@ pub fn index_bars(
     })
 }
 
-/// Every chart of a run.
+/// Every chart of a run, drawn in parallel on the current rayon pool (each
+/// chart's bytes do not depend on the others), in this order.
 pub fn run_charts(plan: &Plan, data: &RunChartData) -> Result<Vec<Chart>, ChartError> {
+    use rayon::prelude::*;
     let horizon = day(plan, plan.params().calendar.horizon);
-    Ok(vec![
-        render(&PromiseVsDelivery {
-            plan,
-            rows: &data.promise,
-            horizon,
-        })?,
-        render(&go_live_curve(plan, data))?,
-        render(&engagement_chart(plan, data))?,
-        render(&effort_chart(plan, data, true))?,
-        render(&effort_chart(plan, data, false))?,
-        render(&spend_chart(plan, data))?,
-    ])
+    type Job<'a> = Box<dyn Fn() -> Result<Chart, ChartError> + Send + Sync + 'a>;
+    let jobs: Vec<Job<'_>> = vec![
+        Box::new(|| {
+            render(&PromiseVsDelivery {
+                plan,
+                rows: &data.promise,
+                horizon,
+            })
+        }),
+        Box::new(|| render(&go_live_curve(plan, data))),
+        Box::new(|| render(&engagement_chart(plan, data))),
+        Box::new(|| render(&effort_chart(plan, data, true))),
+        Box::new(|| render(&effort_chart(plan, data, false))),
+        Box::new(|| render(&spend_chart(plan, data))),
+    ];
+    jobs.par_iter().map(|job| job()).collect()
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 //! the comparison as CSV. `crate::compare` computes it; this module only
 //! holds and renders it (so the output layer never depends on `compare`).
 
+use super::chart::GoLiveAccumulator;
 use crate::engine::plan::Plan;
-use crate::observe::ReplicationResult;
 
 /// One compared quantity: its distribution in each scenario and the paired
 /// difference from the first (baseline) scenario.
@@ -21,14 +21,14 @@ pub struct ComparisonRow {
     pub is_date: bool,
 }
 
-/// A comparison: scenario names, rows, and every scenario's replications.
+/// A comparison: scenario names, rows, and every scenario's go-live curve.
 pub struct Comparison {
     /// Scenario names (made unique).
     pub names: Vec<String>,
     /// Compiled plans.
     pub plans: Vec<Plan>,
-    /// Results per scenario, in replication order.
-    pub results: Vec<Vec<ReplicationResult>>,
+    /// Early adopters live over time per scenario, across its replications.
+    pub go_live: Vec<GoLiveAccumulator>,
     /// The compared quantities.
     pub rows: Vec<ComparisonRow>,
 }

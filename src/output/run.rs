@@ -20,6 +20,8 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::chart::{day, run_charts, Band, ChartAccumulator, RunChartData};
 use super::export::{
     memberships_csv, summary_json, ExportError, Hashed, RecordWriters, RECORD_FILES,
@@ -132,16 +134,21 @@ impl<S: Read + Write + Seek> ColumnSpill<S> {
                 bytes.resize(k * rows * 8, 0);
                 store.seek(SeekFrom::Start(offset + (c0 * rows * 8) as u64))?;
                 store.read_exact(&mut bytes)?;
-                for (i, v) in bytes.chunks_exact(8).enumerate() {
-                    let (j, r) = (i / rows, i % rows);
-                    values[j * n + row0 + r] = f64::from_le_bytes(v.try_into().unwrap_or([0; 8]));
+                // Column j of the block is contiguous: rows values from j × rows.
+                for (j, column) in bytes.chunks_exact(rows * 8).enumerate() {
+                    let dst = &mut values[j * n + row0..j * n + row0 + rows];
+                    for (d, v) in dst.iter_mut().zip(column.chunks_exact(8)) {
+                        *d = f64::from_le_bytes(v.try_into().unwrap_or([0; 8]));
+                    }
                 }
                 row0 += rows;
             }
+            // Columns sort independently, in parallel; they are handed on in order.
+            values[..k * n]
+                .par_chunks_mut(n)
+                .for_each(|column| column.sort_by(f64::total_cmp));
             for j in 0..k {
-                let column = &mut values[j * n..(j + 1) * n];
-                column.sort_by(f64::total_cmp);
-                f(c0 + j, column)?;
+                f(c0 + j, &values[j * n..(j + 1) * n])?;
             }
             c0 += k;
         }
@@ -149,9 +156,10 @@ impl<S: Read + Write + Seek> ColumnSpill<S> {
     }
 }
 
-/// A file no one else can see: created in `dir` and unlinked at once, so
-/// it disappears with its last handle, even after a kill.
-fn anonymous_file(dir: &Path) -> std::io::Result<File> {
+/// A file for spilled columns that no one else can see: created in `dir`
+/// and unlinked at once, so it disappears with its last handle, even after
+/// a kill.
+pub fn spill_file(dir: &Path) -> std::io::Result<File> {
     let pid = std::process::id();
     for k in 0u32.. {
         let path = dir.join(format!(".pioneer-columns-{pid}-{k}"));
@@ -205,8 +213,12 @@ impl Columns {
         let mut v = Vec::with_capacity(self.width() - self.series);
         if self.cumulative > 0 {
             for cat in SpendCategory::ALL {
+                // A running sum adds in the same order, from the same start,
+                // as summing months 0..=m afresh for every m.
+                let mut total = std::iter::empty::<f64>().sum::<f64>();
                 for m in 0..plan.months {
-                    v.push((0..=m).map(|k| r.spend_in(k, cat)).sum::<f64>() / 1e6);
+                    total += r.spend_in(m, cat);
+                    v.push(total / 1e6);
                 }
             }
         }
@@ -493,7 +505,7 @@ impl Ensemble<'_> {
             .with_scenario(self.scenario());
         let mut result = None;
         let dir = out.build(|tmp: &Path| -> Result<(), WriteError> {
-            let store = anonymous_file(tmp).map_err(io_error("creating a file in", tmp))?;
+            let store = spill_file(tmp).map_err(io_error("creating a file in", tmp))?;
             let open = |name: &str| -> Result<BufWriter<File>, WriteError> {
                 let path = tmp.join(name);
                 let f = File::create_new(&path).map_err(io_error("creating", &path))?;
@@ -527,7 +539,7 @@ impl Ensemble<'_> {
     /// the columns it needs are spilled to an unlinked file in `spill_dir`.
     pub fn summarise_in(&self, spill_dir: &Path) -> Result<(Summary, StreamStats), WriteError> {
         let plan = Plan::new(self.scenario());
-        let store = anonymous_file(spill_dir).map_err(io_error("creating a file in", spill_dir))?;
+        let store = spill_file(spill_dir).map_err(io_error("creating a file in", spill_dir))?;
         let mut writer: RunWriter<'_, Vec<u8>, File> = RunWriter::summary_only(&plan, store);
         let stats = self.stream(&plan, |block| writer.add(block))?;
         let summary = writer

@@ -504,8 +504,15 @@ impl SummaryAccumulator {
                 mean.add(r.series[*p * ns + i]);
             }
         }
-        for (e, acc) in self.scope.iter_mut().enumerate() {
-            if let Some(x) = r.scope_decisions.iter().find(|x| x.ea == e) {
+        // Each early adopter's first decision, in one pass over them.
+        let mut first = vec![None; self.scope.len()];
+        for x in &r.scope_decisions {
+            if let Some(slot @ None) = first.get_mut(x.ea) {
+                *slot = Some(x);
+            }
+        }
+        for (acc, x) in self.scope.iter_mut().zip(first) {
+            if let Some(x) = x {
                 acc.dates.add(plan.calendar.date(x.tick));
                 acc.slips.add(Total(x.slip_weeks));
             }
