@@ -217,6 +217,11 @@ fn england_has_the_counts_its_generator_asks_for() {
         ("lay_partner", &o.lay_partner),
     ] {
         assert_eq!(u64::from(spec.count), asked(kind), "{kind}");
+        // `per_ccg = {}` emptied the base's areas: only the systems remain.
+        assert!(
+            spec.per_ccg.keys().all(|c| o.ccg.names.contains(c)),
+            "{kind}"
+        );
         if !spec.per_ccg.is_empty() {
             let sum: u64 = spec.per_ccg.values().map(|&n| u64::from(n)).sum();
             assert_eq!(sum, u64::from(spec.count), "{kind}: areas cover the pool");
@@ -565,4 +570,28 @@ fn england_runs() {
     }
     // The two replications differ: agents and early adopters draw their own streams.
     assert_ne!(runs.results[0], runs.results[1]);
+}
+
+#[test]
+fn every_generator_key_is_described_in_the_odd() {
+    let odd = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ODD.md"))
+        .expect("docs/ODD.md");
+    let section: String = odd
+        .lines()
+        .skip_while(|l| !l.starts_with("### 6.1"))
+        .take_while(|l| !l.starts_with("## 7"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!section.is_empty(), "docs/ODD.md has no §6.1");
+    let missing: Vec<String> = generator_keys()
+        .into_iter()
+        .filter(|k| {
+            let last = k.rsplit('.').next().unwrap();
+            !section.contains(&format!("`{last}`")) && !section.contains(&format!("{last} = "))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "generator keys not described in docs/ODD.md §6.1: {missing:?}"
+    );
 }
