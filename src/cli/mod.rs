@@ -43,6 +43,9 @@ enum Command {
         /// Scenario files to check.
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// Print each valid scenario as the one TOML document that is run: its `extends` chain merged and its `[generate]` section expanded.
+        #[arg(long)]
+        expanded: bool,
     },
     /// Print the scenario schema: the key reference as Markdown, or JSON Schema.
     Schema {
@@ -200,7 +203,10 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Some(Command::Run(args)) => run(&args),
         None => run(&cli.run),
-        Some(Command::Check { scenarios }) => check(&scenarios),
+        Some(Command::Check {
+            scenarios,
+            expanded,
+        }) => check(&scenarios, expanded),
         Some(Command::Schema { json }) => {
             if json {
                 say(
@@ -259,10 +265,11 @@ pub(crate) fn load(path: Option<&Path>) -> Result<Scenario, Failure> {
     })
 }
 
-fn check(paths: &[PathBuf]) -> Result<(), Failure> {
+fn check(paths: &[PathBuf], expanded: bool) -> Result<(), Failure> {
     let mut failed = Vec::new();
     for p in paths {
         match load(Some(p)) {
+            Ok(s) if expanded => say(&s.expanded_toml()),
             Ok(_) => say(&format!("{}: ok\n", p.display())),
             Err(Failure::BadInput(m)) | Err(Failure::Run(m)) => failed.push(m),
         }

@@ -37,7 +37,8 @@
 //!     values (`requires = [...]`, `quantiles = [...]`) and arrays of tables
 //!     without ids (`[[bodies.schedule]]`, `[[budget]]`,
 //!     `[[consultancy.contracts]]`). `key = []` empties an inherited list,
-//!     even one merged by id.
+//!     even one merged by id, and `key = {}` an inherited table (such as
+//!     `per_ccg`).
 //! * Nothing else can be removed: a key inherited from the base cannot be
 //!   unset, and an element merged by id cannot be dropped on its own.
 //! * `extends` is not part of the scenario: it is taken out before merging.
@@ -616,6 +617,11 @@ fn value_node(v: &Value, file: usize, path: &KeyPath) -> Node {
         path: path.clone(),
     };
     match v {
+        // `key = {}` empties an inherited table (merging nothing would be a no-op).
+        Value::InlineTable(t) if t.is_empty() => Node::Leaf {
+            value: v.clone(),
+            origin,
+        },
         Value::InlineTable(t) => Node::Table {
             entries: t
                 .iter()

@@ -15,6 +15,7 @@
 
 pub mod date;
 pub mod error;
+pub mod generate;
 pub mod inherit;
 pub mod limits;
 pub mod locate;
@@ -105,8 +106,13 @@ impl Scenario {
     }
     /// Validates a raw scenario (for example one modified by a sweep). `text`
     /// is used to locate errors and to hash the content.
-    pub fn from_raw(raw: RawScenario, text: &str, name: &str) -> Result<Scenario, LoadError> {
+    /// A `[generate]` section is expanded first (`generate`), so the
+    /// expanded scenario is validated as a hand-written one.
+    pub fn from_raw(mut raw: RawScenario, text: &str, name: &str) -> Result<Scenario, LoadError> {
         let locator = Locator::new(text);
+        let located =
+            |issues| LoadError::Invalid(locate_issues(issues, &locator, name, InputKind::Scenario));
+        let provenance = generate::expand(&mut raw).map_err(located)?;
         match validate::validate(&raw) {
             Ok(journey) => Ok(Scenario {
                 params: typed::parameters(&raw, &journey),
@@ -115,13 +121,14 @@ impl Scenario {
                 source_name: name.to_string(),
                 content_hash: sha256_hex(text.as_bytes()),
             }),
-            Err(issues) => Err(LoadError::Invalid(locate_issues(
-                issues,
-                &locator,
-                name,
-                InputKind::Scenario,
-            ))),
+            Err(issues) => Err(located(provenance.relocate_all(issues))),
         }
+    }
+    /// The scenario as one self-contained TOML document after inheritance and
+    /// generators: the expanded scenario the run simulates (`pioneer check
+    /// --expanded` prints it). Loading it gives the same scenario.
+    pub fn expanded_toml(&self) -> String {
+        toml::to_string(&self.raw).expect("a raw scenario always serialises to TOML")
     }
 }
 

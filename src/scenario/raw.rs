@@ -95,6 +95,9 @@ pub struct RawScenario {
     /// Engine settings that do not change results.
     #[serde(default)]
     pub engine: EngineSpec,
+    /// Generators: many systems' organisations and early adopters written compactly, expanded (deterministically, by its own seed) into the lists above before validation (docs/ODD.md §6.1; `pioneer check --expanded` prints the result). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generate: Option<super::generate::GenerateSpec>,
 }
 
 /// Scenario identification.
