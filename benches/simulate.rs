@@ -1,7 +1,8 @@
 //! criterion benches of the engine (`cargo bench --bench simulate`):
 //!
-//! - `one_tick`: one simulated week (TODO: needs the public one-week step
-//!   API of the engine; see the function `one_tick` below);
+//! - `one_tick`: one simulated week of the NWL scenario in the middle of
+//!   the programme (`World::step`, the world built and advanced outside
+//!   the timed region);
 //! - `nwl`: one replication, a 200-replication ensemble and the plan
 //!   compilation of the embedded North West London scenario;
 //! - `england`: one replication of `scenarios/england.toml` (skipped with a
@@ -15,7 +16,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::measurement::WallTime;
-use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion};
+use pioneer::engine::world::World;
 use pioneer::{run_ensemble, run_replication, EnsembleSpec, Plan, Scenario};
 
 /// Master seed of every bench.
@@ -51,13 +53,32 @@ fn bench_one_replication(g: &mut BenchmarkGroup<'_, WallTime>, plan: &Plan) {
     });
 }
 
-/// TODO(issue 11, lead): one simulated week of the NWL scenario, once the
-/// engine exposes a public one-week step (e.g. a world built once, then
-/// stepped week by week). Not to be approximated by one replication divided
-/// by its number of weeks: that hides the per-replication set-up cost.
+/// Weeks run before the measured week: mid-2014, when the early adopters
+/// are signed off and working (the busiest weeks of a replication).
+const TICK_WEEK: u32 = 60;
+
+/// One simulated week of the NWL scenario: a world is built and run up to
+/// week `TICK_WEEK` outside the timed region, then one `step` is timed (not
+/// one replication divided by its weeks, which would hide the set-up cost).
 fn one_tick(c: &mut Criterion) {
-    let g = c.benchmark_group("one_tick");
-    eprintln!("one_tick: TODO, needs the engine's public one-week step API");
+    let scenario = Scenario::default_nwl();
+    let plan = Plan::new(&scenario);
+    let mut g = cheap_group(c, "one_tick", 3, 30);
+    let mut replication = 0;
+    g.bench_function("nwl_week_60", |b| {
+        b.iter_batched_ref(
+            || {
+                replication += 1;
+                let mut world = World::new(&plan, SEED, replication);
+                for _ in 0..TICK_WEEK {
+                    world.step(false);
+                }
+                world
+            },
+            |world| world.step(false),
+            BatchSize::SmallInput,
+        )
+    });
     g.finish();
 }
 
