@@ -166,11 +166,6 @@ impl<'p> World<'p> {
         true
     }
 
-    /// Weeks of the horizon not yet run.
-    pub fn weeks_left(&self) -> u32 {
-        self.plan.calendar.weeks() - self.next_week
-    }
-
     /// Phase 1: what happens to the programme this week regardless of what
     /// agents do (ODD §3, step 1), in a fixed order.
     fn events(&mut self) {
