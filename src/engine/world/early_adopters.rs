@@ -99,7 +99,8 @@ pub(super) struct Workaround {
 
 /// The work an early adopter can take this week (ODD §7.3, §7.7): set by
 /// `World::plan_week_work` before hours are spread, so that hours go only
-/// where they can be used and are used where they went.
+/// where they can be used and are used where they went. Empty (no items,
+/// no per-milestone entries) for an inactive early adopter.
 #[derive(Debug, Clone, Default)]
 pub(super) struct WeekWork {
     /// Per milestone: the progress it may reach this week if it takes work
@@ -310,13 +311,43 @@ pub(super) fn is_open(journey: &[Milestone], s: &EaState, m: usize) -> bool {
 impl World<'_> {
     /// An early adopter is active once signed off and while it has
     /// unfinished applicable milestones.
+    /// Each member's count of active early adopters follows the flags, and
+    /// the working organisations (with at least one) are listed in agent
+    /// order; one that stops working has no hours from now on.
     pub(super) fn set_active_flags(&mut self) {
-        for e in &mut self.eas {
-            e.active = e.signed_off.is_some()
-                && e.achieved
+        let mut changed = false;
+        for (e, s) in self.eas.iter_mut().enumerate() {
+            let active = s.signed_off.is_some()
+                && s.achieved
                     .iter()
-                    .zip(&e.skipped)
+                    .zip(&s.skipped)
                     .any(|(a, s)| a.is_none() && !s);
+            if active != s.active {
+                s.active = active;
+                changed = true;
+                for &a in &self.plan.eas[e].members {
+                    let count = &mut self.active_eas[a.index()];
+                    if active {
+                        *count += 1;
+                    } else {
+                        *count -= 1;
+                        if *count == 0 {
+                            let agent = &mut self.agents[a.index()];
+                            agent.rel = 0.0;
+                            agent.trans = 0.0;
+                        }
+                    }
+                }
+            }
+        }
+        if changed {
+            let team = self.plan.programme_team.index();
+            self.working.clear();
+            self.working.extend(
+                (0..self.active_eas.len())
+                    .filter(|&i| self.active_eas[i] > 0 && i != team)
+                    .map(|i| i as u32),
+            );
         }
     }
 

@@ -28,8 +28,9 @@ pub(super) struct Agent {
     pub relational_bias: f64,
     /// Hours per week at full engagement and no workload.
     pub capacity: f64,
-    /// Share of capacity taken by day-to-day work.
-    pub workload: f64,
+    /// Hours a week the organisation can give the programme: its capacity
+    /// after day-to-day work (fixed for the replication).
+    pub programme_capacity: f64,
     /// Relational hours intended this week (written in the parallel decide phase).
     pub rel: f64,
     /// Transactional hours intended (then spent) this week.
@@ -48,12 +49,6 @@ pub(super) struct Agent {
 }
 
 impl Agent {
-    /// Hours a week the organisation can give the programme: its capacity
-    /// after day-to-day work.
-    pub fn programme_capacity(&self) -> f64 {
-        self.capacity * (1.0 - self.workload)
-    }
-
     /// Mean weekly in-person meeting hours over the meeting window.
     pub fn meeting_load(&self) -> f64 {
         self.recent_meeting_hours.iter().sum::<f64>() / MEETING_WINDOW_WEEKS as f64
@@ -96,7 +91,7 @@ pub(super) fn initial_agents(plan: &Plan, master_seed: u64, replication: u64) ->
                 baseline: engagement,
                 relational_bias: bias,
                 capacity,
-                workload,
+                programme_capacity: capacity * (1.0 - workload),
                 rel: 0.0,
                 trans: 0.0,
                 meeting_hours: 0.0,
@@ -138,7 +133,16 @@ impl World<'_> {
         // The week's availability shock (Decide stream), drawn only by an
         // agent that has hours to give this week.
         let shock = |i: usize| availability_shock(&mut decide_keys[i].week(week), noise);
+        let active_eas = &self.active_eas;
         let decide_one = |(i, a): (usize, &mut Agent)| {
+            let is_team = a.kind == AgentKind::ProgrammeTeam;
+            if active_eas[i] == 0 && !is_team {
+                // No active early adopter: no hours, and no bias to adapt
+                // (kept so between weeks, see `set_active_flags`).
+                a.rel = 0.0;
+                a.trans = 0.0;
+                return;
+            }
             let plan_a = &plan.agents[i];
             let mut active = 0u32;
             let mut needed = 0.0;
@@ -149,7 +153,6 @@ impl World<'_> {
                     needed += s.needed_relational_share;
                 }
             }
-            let is_team = a.kind == AgentKind::ProgrammeTeam;
             if active > 0 && !is_team {
                 a.relational_bias += adapt * (needed / active as f64 - a.relational_bias);
             }
@@ -157,7 +160,7 @@ impl World<'_> {
                 a.capacity * leader_factor * a.engagement * shock(i)
             } else if active > 0 && aware[i] {
                 // A practice unaware of the programme gives it nothing (§7.17).
-                a.programme_capacity() * a.engagement * shock(i)
+                a.programme_capacity * a.engagement * shock(i)
             } else {
                 0.0
             };
@@ -170,12 +173,17 @@ impl World<'_> {
             };
             a.rel = desk * a.relational_bias;
             a.trans = desk - a.rel;
-            a.progress_events = 0;
         };
         if parallel {
             self.agents.par_iter_mut().enumerate().for_each(decide_one);
         } else {
-            self.agents.iter_mut().enumerate().for_each(decide_one);
+            // Only the team and the organisations with an active early
+            // adopter have anything to decide; the others' hours are zero.
+            let team = plan.programme_team.index();
+            decide_one((team, &mut self.agents[team]));
+            for &i in &self.working {
+                decide_one((i as usize, &mut self.agents[i as usize]));
+            }
         }
     }
 
@@ -208,16 +216,14 @@ impl World<'_> {
         let plan = self.plan;
         let params = plan.params();
         let sw = &params.switches;
-        for (i, a) in self.agents.iter_mut().enumerate() {
-            if a.kind == AgentKind::ProgrammeTeam {
-                continue;
-            }
+        for &i in &self.working {
+            let a = &mut self.agents[i as usize];
             // An organisation with no hours this week changes nothing below
             // (every share it would add is zero): skip it.
             if a.rel == 0.0 && a.trans == 0.0 {
                 continue;
             }
-            let eas = &plan.agents[i].eas;
+            let eas = &plan.agents[i as usize].eas;
             let (mut rel_at, mut trans_at) = (0usize, 0usize);
             for e in eas {
                 let s = &self.eas[e.index()];

@@ -84,30 +84,41 @@ impl World<'_> {
             } else {
                 0.0
             };
+            let progress_gain = if sw.progress_feedback {
+                g.progress_gain
+            } else {
+                0.0
+            };
+            // The kind's engagement summed in agent order, as observation
+            // would sum it (from -0.0, the neutral element `Iterator::sum` uses).
+            let mut sum = -0.0;
             for a in &mut self.agents[first as usize..(first + n) as usize] {
                 let mut d = 0.0;
-                if sw.progress_feedback {
-                    d += g.progress_gain * a.progress_events as f64;
-                }
+                d += progress_gain * a.progress_events as f64;
+                a.progress_events = 0;
                 d += g.contact_gain * a.meeting_hours.min(12.0);
                 if burden {
                     // Burden bites only where the meetings an organisation
                     // attends in person exceed what it can give the programme,
                     // averaged over the meeting window (D1, E2); desk work is
                     // sized to fit its capacity and delegates' hours are not its own.
-                    let can_give = a.programme_capacity();
+                    let can_give = a.programme_capacity;
                     let load = a.meeting_load();
                     if can_give > 0.0 && load > can_give {
                         d -= g.burden_loss * (load - can_give) / can_give;
                     }
                 }
                 d -= missed;
-                lower_commitment(a, missed);
+                if missed != 0.0 {
+                    lower_commitment(a, missed);
+                }
                 d -= leader;
                 d -= gap;
                 d += g.reversion_rate * (a.baseline - a.engagement);
                 a.engagement = (a.engagement + d).clamp(0.0, 1.0);
+                sum += a.engagement;
             }
+            self.record.engagement_sum[kind.index()] = sum;
         }
         self.shocks = PendingShocks::default();
     }

@@ -228,7 +228,7 @@ pub(super) fn own_programme_hours(plan: &Plan, agents: &[Agent], e: usize) -> f6
         .iter()
         .map(|a| {
             let shared_by = plan.agents[a.index()].eas.len().max(1) as f64;
-            agents[a.index()].programme_capacity() / shared_by
+            agents[a.index()].programme_capacity / shared_by
         })
         .sum()
 }

@@ -304,7 +304,7 @@ impl World<'_> {
                     if self.aware[p.index()] {
                         aw += 1.0;
                     }
-                    if is_involved(a.period_hours, a.programme_capacity() * weeks, share) {
+                    if is_involved(a.period_hours, a.programme_capacity * weeks, share) {
                         inv += 1.0;
                     }
                 }

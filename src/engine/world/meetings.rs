@@ -158,7 +158,7 @@ impl World<'_> {
                     plan.team_funded[self.tick as usize]
                 } else {
                     meeting_room(
-                        ag.programme_capacity(),
+                        ag.programme_capacity,
                         ag.meeting_load() * MEETING_WINDOW_WEEKS as f64,
                         hours,
                     )

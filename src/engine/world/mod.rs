@@ -59,6 +59,12 @@ pub struct World<'p> {
     /// practices can be unaware).
     aware: Vec<bool>,
     eas: Vec<early_adopters::EaState>,
+    /// Each agent's number of active early adopters (kept with their
+    /// `active` flags): an agent with none has no desk work this week.
+    active_eas: Vec<u16>,
+    /// The organisations (not the team) with an active early adopter, in
+    /// agent order.
+    working: Vec<u32>,
     programme: PerProgrammeMilestone<ProgrammeMilestoneState>,
     codesign: codesign::CodesignState,
     meetings: meetings::MeetingState,
@@ -111,6 +117,8 @@ impl<'p> World<'p> {
             decide_keys: effort::decide_keys(plan, master_seed, rep),
             aware: general_practice::initial_awareness(plan),
             eas,
+            active_eas: vec![0; plan.agents.len()],
+            working: Vec::new(),
             programme,
             codesign: codesign::CodesignState::new(params.codesign.working_groups.len()),
             meetings: meetings::MeetingState::new(plan),

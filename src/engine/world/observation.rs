@@ -25,6 +25,9 @@ pub(super) struct Recorder {
     meeting: [f64; AgentKind::COUNT],
     /// Where this week's central desk hours went (ODD §7.4).
     pub central: CentralHours,
+    /// Sum of engagement by kind, in agent order, after this week's
+    /// engagement update (summed there, where every engagement is visited).
+    pub engagement_sum: [f64; AgentKind::COUNT],
 }
 
 impl Recorder {
@@ -50,6 +53,7 @@ impl Recorder {
             transactional: [0.0; AgentKind::COUNT],
             meeting: [0.0; AgentKind::COUNT],
             central: CentralHours::default(),
+            engagement_sum: [0.0; AgentKind::COUNT],
         }
     }
 
@@ -107,8 +111,8 @@ impl World<'_> {
                 continue;
             }
             let agents = &self.agents[first as usize..(first + n) as usize];
-            let mean_e = agents.iter().map(|a| a.engagement).sum::<f64>() / n as f64;
             let k = kind.index();
+            let mean_e = rec.engagement_sum[k] / n as f64;
             row[SeriesLayout::kind_metric(kind, Metric::Engagement)] += mean_e / weeks;
             row[SeriesLayout::kind_metric(kind, Metric::RelationalHours)] += rec.relational[k];
             row[SeriesLayout::kind_metric(kind, Metric::TransactionalHours)] +=
@@ -122,7 +126,7 @@ impl World<'_> {
                 let share = params.effort.involvement_share;
                 let involved = agents
                     .iter()
-                    .filter(|a| is_involved(a.period_hours, a.programme_capacity() * weeks, share))
+                    .filter(|a| is_involved(a.period_hours, a.programme_capacity * weeks, share))
                     .count();
                 row[SeriesLayout::kind_metric(kind, Metric::InvolvedShare)] =
                     involved as f64 / n as f64;

@@ -42,10 +42,9 @@ impl World<'_> {
     /// The promise gap, once the promise is due.
     pub(super) fn update_promise_gap(&mut self) {
         let o = &self.params().outcomes;
-        let delivered = self.delivered_reduction();
         self.outcomes.promise_gap = match o.promised_by {
             Some(by) if o.promised_reduction > 0.0 && self.date() >= by => {
-                promise_gap(o.promised_reduction, delivered)
+                promise_gap(o.promised_reduction, self.delivered_reduction())
             }
             _ => 0.0,
         };

@@ -78,6 +78,11 @@ impl World<'_> {
             w.relational_items = 0;
             w.transactional_items = 0;
             w.transactional_items_of = [0; AgentKind::COUNT];
+            if !s.active {
+                // An inactive early adopter takes no work this week.
+                s.work = w;
+                continue;
+            }
             for b in 0..params.barriers.len() {
                 let open = s.active
                     && sw.local_workarounds
