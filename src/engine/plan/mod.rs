@@ -161,6 +161,9 @@ pub struct Plan {
     pub periods: usize,
     /// Ticks per recording period.
     pub ticks_in_period: Vec<u32>,
+    /// The date of each tick (the Monday of its week, as `Calendar::date`),
+    /// looked up rather than recomputed every week.
+    pub date_of_tick: Vec<NaiveDate>,
     /// Spend periods are calendar months.
     pub month_of_tick: Vec<usize>,
     /// Number of months.
@@ -280,6 +283,7 @@ impl Plan {
             .map(|t| calendar.period_index(t, Period::Month))
             .collect();
         let months = month_of_tick.last().map_or(0, |p| p + 1);
+        let date_of_tick: Vec<NaiveDate> = (0..weeks).map(|t| calendar.date(t)).collect();
         let series = SeriesLayout::new(eas.iter().map(|e| e.id.clone()).collect());
 
         // Agents' kind specs must exist for all but the programme team.
@@ -317,6 +321,7 @@ impl Plan {
             period_of_tick,
             periods,
             ticks_in_period,
+            date_of_tick,
             month_of_tick,
             months,
         }

@@ -87,7 +87,7 @@ impl World<'_> {
                 continue;
             }
             // A week pays a dated tranche once it starts on or after the date.
-            let date_reached = tr.date.is_none_or(|d| plan.calendar.date(t) >= d);
+            let date_reached = tr.date.is_none_or(|d| plan.date_of_tick[t as usize] >= d);
             let due = match tr.trigger {
                 TrancheTrigger::SignOff => true,
                 TrancheTrigger::Date => tr.date.is_some() && date_reached,

@@ -196,7 +196,7 @@ impl<'p> World<'p> {
     }
 
     fn date(&self) -> NaiveDate {
-        self.plan.calendar.date(self.tick)
+        self.plan.date_of_tick[self.tick as usize]
     }
 
     fn month(&self) -> usize {
