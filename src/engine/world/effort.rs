@@ -37,8 +37,6 @@ pub(super) struct Agent {
     pub trans: f64,
     /// Meeting hours attended in person this week (settled before desk work).
     pub meeting_hours: f64,
-    /// Meeting hours attended by a delegate on its behalf this week.
-    pub delegated_hours: f64,
     /// In-person meeting hours of the last `MEETING_WINDOW_WEEKS` weeks,
     /// indexed by week modulo the window (attendance room, meeting burden).
     pub recent_meeting_hours: [f64; MEETING_WINDOW_WEEKS],
@@ -95,7 +93,6 @@ pub(super) fn initial_agents(plan: &Plan, master_seed: u64, replication: u64) ->
                 rel: 0.0,
                 trans: 0.0,
                 meeting_hours: 0.0,
-                delegated_hours: 0.0,
                 recent_meeting_hours: [0.0; MEETING_WINDOW_WEEKS],
                 progress_events: 0,
                 period_hours: 0.0,

@@ -137,7 +137,6 @@ impl World<'_> {
         let slot = self.tick as usize % MEETING_WINDOW_WEEKS;
         for a in &mut self.agents {
             a.meeting_hours = 0.0;
-            a.delegated_hours = 0.0;
             a.recent_meeting_hours[slot] = 0.0;
         }
         for b in 0..plan.bodies.len() {
@@ -166,13 +165,10 @@ impl World<'_> {
                 let delegates = delegation && params.meetings.delegates[ag.kind.index()];
                 let u = self.attend_rng[a.index()].random::<f64>();
                 let p = presence(ag.engagement, room, delegates, u);
-                match p {
-                    Presence::InPerson => {
-                        ag.meeting_hours += hours;
-                        ag.recent_meeting_hours[slot] += hours;
-                    }
-                    Presence::Delegate => ag.delegated_hours += hours,
-                    Presence::Absent => {}
+                // A delegate's hours are not the organisation's own (A3).
+                if p == Presence::InPerson {
+                    ag.meeting_hours += hours;
+                    ag.recent_meeting_hours[slot] += hours;
                 }
                 presence_of.push(p);
             }
