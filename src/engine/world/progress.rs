@@ -141,13 +141,13 @@ impl World<'_> {
         }
         self.check_codesign();
         self.check_rollout_milestones();
-        // Members see their early adopter's progress (in most weeks there
-        // is none to see).
+        // Members see their early adopter's progress (a count: the order
+        // it is added in does not matter).
         let plan = self.plan;
-        if self.eas.iter().any(|s| s.achieved_this_week > 0) {
-            for (i, a) in self.agents.iter_mut().enumerate() {
-                for &e in &plan.agents[i].eas {
-                    a.progress_events += self.eas[e.index()].achieved_this_week;
+        for (s, ea_plan) in self.eas.iter().zip(&plan.eas) {
+            if s.achieved_this_week > 0 {
+                for &a in &ea_plan.members {
+                    self.agents[a.index()].progress_events += s.achieved_this_week;
                 }
             }
         }
