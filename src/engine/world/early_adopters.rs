@@ -299,6 +299,7 @@ fn planned_date(plan: &Plan, m: usize, pilot: NaiveDate, wider: NaiveDate) -> Na
 
 /// Whether milestone `m` of `s` is open: prerequisites met, not done, not
 /// skipped.
+#[inline]
 pub(super) fn is_open(journey: &[Milestone], s: &EaState, m: usize) -> bool {
     s.achieved[m].is_none()
         && !s.skipped[m]
