@@ -32,16 +32,22 @@ pub enum ExportError {
     Chart(#[from] super::chart::ChartError),
 }
 
-fn date(d: Option<NaiveDate>) -> String {
-    d.map(iso).unwrap_or_default()
-}
-
 /// A date as written in every output (ISO 8601).
 pub fn iso(d: NaiveDate) -> String {
+    let mut out = Vec::with_capacity(10);
+    write_iso(&mut out, d);
+    String::from_utf8(out).expect("ISO dates are ASCII")
+}
+
+/// Appends `d` as [`iso`] writes it: `YYYY-MM-DD` (chrono's `%Y-%m-%d`
+/// beyond the years 0–9999). Never contains a comma, quote or line break.
+fn write_iso(out: &mut Vec<u8>, d: NaiveDate) {
     use chrono::Datelike;
     let y = d.year();
     if !(0..=9999).contains(&y) {
-        return d.format("%Y-%m-%d").to_string();
+        // Writing into a Vec cannot fail.
+        let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+        return;
     }
     // What `%Y-%m-%d` writes for a four-digit year, without the formatter
     // machinery (this runs for every dated row of every replication).
@@ -56,7 +62,7 @@ pub fn iso(d: NaiveDate) -> String {
     digits(y as u32, 4, &mut b[0..4]);
     digits(d.month(), 2, &mut b[5..7]);
     digits(d.day(), 2, &mut b[8..10]);
-    b.iter().map(|&c| c as char).collect()
+    out.extend_from_slice(&b);
 }
 
 /// Whether replication `r`'s detailed rows are written (`record.detail_replications`).
@@ -104,6 +110,131 @@ impl<W: Write> Write for Hashed<W> {
     }
 }
 
+/// Appends `s` as one CSV field, quoted as [`CsvRows`] quotes it.
+fn push_text(buf: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    // The bytes that need quoting (`\n`, `\r`, `"`, `,`) all sort at or
+    // below `,`: a field of larger bytes (every id, which the scenario
+    // limits to letters, digits, `_` and `-`) is written as it is.
+    if !b.iter().all(|&c| c > b',') && b.iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
+        buf.push(b'"');
+        for &c in b {
+            if c == b'"' {
+                buf.push(b'"');
+            }
+            buf.push(c);
+        }
+        buf.push(b'"');
+    } else {
+        buf.extend_from_slice(b);
+    }
+}
+
+/// Bytes gathered before a [`CsvRows`] hands them to its writer: large
+/// enough that the writer's per-call cost is amortised over hundreds of
+/// rows, small enough not to matter for memory (7 record files: about
+/// 120 KiB in all). Assumption.
+const CSV_ROWS_FLUSH_BYTES: usize = 16 * 1024;
+
+/// One CSV file written a row at a time: byte for byte what `csv::Writer`
+/// with its default settings writes (`,` between fields, `\n` after each
+/// row, a field quoted only when it holds a comma, a double quote, `\r` or
+/// `\n`, its double quotes doubled; a row whose only field is empty, or
+/// with no field, written as `""`), checked against the csv crate in
+/// `tests::csv_rows_write_what_the_csv_crate_writes`.
+///
+/// Why not the csv crate: the record files are most of what `pioneer run`
+/// writes per replication, and their fields are numbers, ISO dates and ids
+/// (which never need quoting); `csv::Writer` runs every field through its
+/// quoting state machine and needs each number or date made into a string
+/// first. Here numbers and dates are written straight into one reused
+/// buffer and only text fields are scanned for quoting. Each field is
+/// followed by a comma; `end` turns the last one into the row terminator.
+/// Every other CSV of the crate is written with `csv::Writer`.
+struct CsvRows<W: Write> {
+    out: W,
+    buf: Vec<u8>,
+    row_start: usize,
+}
+
+impl<W: Write> CsvRows<W> {
+    fn new(out: W) -> Self {
+        CsvRows {
+            out,
+            buf: Vec::with_capacity(CSV_ROWS_FLUSH_BYTES + 1024),
+            row_start: 0,
+        }
+    }
+
+    /// A text field, quoted if it needs to be.
+    fn text(&mut self, s: &str) -> &mut Self {
+        push_text(&mut self.buf, s);
+        self.buf.push(b',');
+        self
+    }
+
+    /// A field already written as CSV bytes (for a value written once and
+    /// repeated on many rows, such as the replication number).
+    fn raw(&mut self, field: &[u8]) -> &mut Self {
+        self.buf.extend_from_slice(field);
+        self.buf.push(b',');
+        self
+    }
+
+    /// An integer.
+    fn int(&mut self, v: impl itoa::Integer) -> &mut Self {
+        self.buf
+            .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+        self.buf.push(b',');
+        self
+    }
+
+    /// A value whose display never holds a comma, a quote or a line break
+    /// (a [`Num`], a float formatted with a precision), written unquoted.
+    fn value(&mut self, v: impl std::fmt::Display) -> &mut Self {
+        // Writing into a Vec cannot fail.
+        let _ = write!(self.buf, "{v}");
+        self.buf.push(b',');
+        self
+    }
+
+    /// An ISO date ([`iso`]), or an empty field for `None`.
+    fn date(&mut self, d: Option<NaiveDate>) -> &mut Self {
+        if let Some(d) = d {
+            write_iso(&mut self.buf, d);
+        }
+        self.buf.push(b',');
+        self
+    }
+
+    /// Ends the row; hands the buffer to the writer once it is large.
+    fn end(&mut self) -> Result<(), ExportError> {
+        let row = &self.buf[self.row_start..];
+        if row.is_empty() || row == b"," {
+            // The csv crate writes a lone empty field as `""`.
+            self.buf.truncate(self.row_start);
+            self.buf.extend_from_slice(b"\"\"\n");
+        } else {
+            let last = self.buf.len() - 1;
+            self.buf[last] = b'\n';
+        }
+        if self.buf.len() >= CSV_ROWS_FLUSH_BYTES {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        self.row_start = self.buf.len();
+        Ok(())
+    }
+
+    /// Writes what is buffered, flushes the writer and returns it.
+    fn into_inner(mut self) -> Result<W, ExportError> {
+        debug_assert_eq!(self.row_start, self.buf.len(), "a row was left open");
+        self.out.write_all(&self.buf)?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
 /// The files with rows per replication, in output order (`timeseries.csv`
 /// holds either rows per replication or, in quantile mode, rows per period
 /// written when every replication is in).
@@ -120,9 +251,13 @@ pub const RECORD_FILES: [&str; 7] = [
 /// The record files of a run being written one replication at a time, in
 /// replication order: nothing per replication is kept once its rows are out.
 pub struct RecordWriters<W: Write> {
-    files: Vec<csv::Writer<W>>,
+    files: Vec<CsvRows<W>>,
     ts_labels: Vec<String>,
-    meeting_sectors: Vec<Vec<AgentKind>>,
+    /// Per body, the sectors represented among its members, each with the
+    /// `body,sector` fields of its `meetings.csv` rows, written once.
+    meeting_sectors: Vec<Vec<(AgentKind, Vec<u8>)>>,
+    /// A field written once and repeated on several rows (a meeting's date).
+    field: Vec<u8>,
 }
 
 const MILESTONES: usize = 0;
@@ -194,8 +329,11 @@ impl<W: Write> RecordWriters<W> {
         ];
         let mut files = Vec::with_capacity(RECORD_FILES.len());
         for (name, header) in RECORD_FILES.iter().zip(headers) {
-            let mut w = csv::Writer::from_writer(open(name)?);
-            w.write_record(header).map_err(ExportError::from)?;
+            let mut w = CsvRows::new(open(name)?);
+            for field in header {
+                w.text(field);
+            }
+            w.end()?;
             files.push(w);
         }
         let ts_labels = plan
@@ -217,118 +355,125 @@ impl<W: Write> RecordWriters<W> {
                     .collect();
                 ks.sort_unstable();
                 ks.dedup();
-                ks
+                ks.into_iter()
+                    .map(|k| {
+                        let mut fields = Vec::new();
+                        push_text(&mut fields, &b.id);
+                        fields.push(b',');
+                        push_text(&mut fields, k.id());
+                        (k, fields)
+                    })
+                    .collect()
             })
             .collect();
         Ok(RecordWriters {
             files,
             ts_labels,
             meeting_sectors,
+            field: Vec::new(),
         })
     }
 
     /// Writes the rows of the next replication (in replication order).
     pub fn add(&mut self, plan: &Plan, r: &ReplicationResult) -> Result<(), ExportError> {
         let params = plan.params();
-        let rep = r.replication.to_string();
+        let mut rep = itoa::Buffer::new();
+        let rep = rep.format(r.replication).as_bytes();
         let w = &mut self.files[MILESTONES];
         for m in &r.milestones {
             let ea = m.ea.map_or("programme", |e| plan.eas[e].id.as_str());
-            w.write_record([
-                rep.as_str(),
-                ea,
-                plan.milestone_id(m.milestone),
-                m.kind,
-                &date(m.first_planned),
-                &date(m.planned),
-                &date(m.achieved),
-                m.status.id(),
-            ])?;
+            w.raw(rep)
+                .text(ea)
+                .text(plan.milestone_id(m.milestone))
+                .text(m.kind)
+                .date(m.first_planned)
+                .date(m.planned)
+                .date(m.achieved)
+                .text(m.status.id())
+                .end()?;
         }
         if params.record.timeseries == TimeseriesMode::Replications && detailed(plan, r) {
             let layout = &plan.series;
             let ns = layout.len();
             let w = &mut self.files[TIMESERIES];
             for p in 0..plan.periods {
-                let d = iso(plan
+                let d = plan
                     .calendar
-                    .period_start(p, params.record.timeseries_every));
+                    .period_start(p, params.record.timeseries_every);
                 for (s, def) in layout.defs.iter().enumerate() {
-                    w.write_record([
-                        &rep,
-                        &d,
-                        layout.scope_name(def),
-                        kind_name(def.kind),
-                        def.metric.id(),
-                        "value",
-                        &fmt_num(r.series[p * ns + s]),
-                    ])?;
+                    w.raw(rep)
+                        .date(Some(d))
+                        .text(layout.scope_name(def))
+                        .text(kind_name(def.kind))
+                        .text(def.metric.id())
+                        .text("value")
+                        .value(Num(r.series[p * ns + s]))
+                        .end()?;
                 }
             }
         }
         let w = &mut self.files[MEETINGS];
         for m in &r.meetings {
-            let d = iso(plan.calendar.date(m.tick));
-            let body = &plan.bodies[m.body as usize].id;
-            for k in &self.meeting_sectors[m.body as usize] {
-                let attendees = m.attendees[k.index()].to_string();
-                w.write_record([
-                    rep.as_str(),
-                    &d,
-                    body,
-                    k.id(),
-                    &attendees,
-                    if m.quorate { "true" } else { "false" },
-                ])?;
+            self.field.clear();
+            write_iso(&mut self.field, plan.calendar.date(m.tick));
+            let quorate: &[u8] = if m.quorate { b"true" } else { b"false" };
+            for (k, body_sector) in &self.meeting_sectors[m.body as usize] {
+                w.raw(rep)
+                    .raw(&self.field)
+                    .raw(body_sector)
+                    .int(m.attendees[k.index()])
+                    .raw(quorate)
+                    .end()?;
             }
         }
         if detailed(plan, r) {
             let w = &mut self.files[SPEND];
             for m in 0..plan.months {
-                let d = iso(plan
+                let d = plan
                     .calendar
-                    .period_start(m, crate::model::calendar::Period::Month));
+                    .period_start(m, crate::model::calendar::Period::Month);
                 for cat in SpendCategory::ALL.iter() {
-                    w.write_record([&rep, &d, cat.id(), &format!("{:.2}", r.spend_in(m, *cat))])?;
+                    w.raw(rep)
+                        .date(Some(d))
+                        .text(cat.id())
+                        .value(format_args!("{:.2}", r.spend_in(m, *cat)))
+                        .end()?;
                 }
             }
         }
         let w = &mut self.files[REPLANS];
         for x in &r.replans {
-            w.write_record([
-                &rep,
-                &iso(plan.calendar.date(x.tick)),
-                x.milestone,
-                &date(Some(x.old)),
-                &date(Some(x.new)),
-            ])?;
+            w.raw(rep)
+                .date(Some(plan.calendar.date(x.tick)))
+                .text(x.milestone)
+                .date(Some(x.old))
+                .date(Some(x.new))
+                .end()?;
         }
         let w = &mut self.files[WORKAROUNDS];
         for x in &r.workarounds {
-            w.write_record([
-                rep.as_str(),
-                plan.eas[x.ea].id.as_str(),
-                params.barriers[x.barrier].id.as_str(),
-                &x.parties.to_string(),
-                &fmt_num(x.hours),
-                &date(x.started),
-                &date(x.completed),
-                &date(x.removed_nationally),
-            ])?;
+            w.raw(rep)
+                .text(plan.eas[x.ea].id.as_str())
+                .text(params.barriers[x.barrier].id.as_str())
+                .int(x.parties)
+                .value(Num(x.hours))
+                .date(x.started)
+                .date(x.completed)
+                .date(x.removed_nationally)
+                .end()?;
         }
         let w = &mut self.files[SCOPE_DECISIONS];
         for x in &r.scope_decisions {
-            w.write_record([
-                rep.as_str(),
-                plan.eas[x.ea].id.as_str(),
-                &iso(plan.calendar.date(x.tick)),
-                x.from.id(),
-                x.to.id(),
-                &iso(x.planned),
-                &iso(x.projected),
-                &fmt_num(x.slip_weeks),
-                &x.milestones_dropped.to_string(),
-            ])?;
+            w.raw(rep)
+                .text(plan.eas[x.ea].id.as_str())
+                .date(Some(plan.calendar.date(x.tick)))
+                .text(x.from.id())
+                .text(x.to.id())
+                .date(Some(x.planned))
+                .date(Some(x.projected))
+                .value(Num(x.slip_weeks))
+                .int(x.milestones_dropped)
+                .end()?;
         }
         Ok(())
     }
@@ -347,9 +492,9 @@ impl<W: Write> RecordWriters<W> {
         let layout = &plan.series;
         let (p, s) = (column / layout.len(), column % layout.len());
         let def = &layout.defs[s];
-        let d = iso(plan
+        let d = plan
             .calendar
-            .period_start(p, params.record.timeseries_every));
+            .period_start(p, params.record.timeseries_every);
         let scope = layout.scope_name(def);
         let kind = kind_name(def.kind);
         let stats = std::iter::once(("mean", mean(sorted))).chain(
@@ -358,26 +503,23 @@ impl<W: Write> RecordWriters<W> {
                 .zip(&params.record.quantiles)
                 .map(|(l, &q)| (l.as_str(), quantile_sorted(sorted, q))),
         );
+        let w = &mut self.files[TIMESERIES];
         for (statistic, value) in stats {
-            self.files[TIMESERIES].write_record([
-                "",
-                &d,
-                scope,
-                kind,
-                def.metric.id(),
-                statistic,
-                &fmt_num(value),
-            ])?;
+            w.text("")
+                .date(Some(d))
+                .text(scope)
+                .text(kind)
+                .text(def.metric.id())
+                .text(statistic)
+                .value(Num(value))
+                .end()?;
         }
         Ok(())
     }
 
     /// Flushes every file and returns the writers, in [`RECORD_FILES`] order.
     pub fn finish(self) -> Result<Vec<W>, ExportError> {
-        self.files
-            .into_iter()
-            .map(|w| w.into_inner().map_err(|e| ExportError::Io(e.into_error())))
-            .collect()
+        self.files.into_iter().map(CsvRows::into_inner).collect()
     }
 }
 
@@ -412,11 +554,21 @@ pub fn memberships_csv(plan: &Plan) -> Result<Vec<u8>, ExportError> {
 /// A number as written in every CSV: integers without a decimal point, other
 /// values in the shortest form that round-trips.
 pub fn fmt_num(v: f64) -> String {
-    // Shortest representation that round-trips; stable across platforms.
-    if v == v.trunc() && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
+    Num(v).to_string()
+}
+
+/// Displays a number as [`fmt_num`] writes it (without making a `String`).
+struct Num(f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        // Shortest representation that round-trips; stable across platforms.
+        if v == v.trunc() && v.abs() < 1e15 {
+            write!(f, "{}", v as i64)
+        } else {
+            write!(f, "{v}")
+        }
     }
 }
 
@@ -448,6 +600,153 @@ mod tests {
             .chain(days(ymd(1, 1, 1), 3))
         {
             assert_eq!(iso(d), d.format("%Y-%m-%d").to_string());
+        }
+    }
+
+    /// Every field kind, through `CsvRows`, as one string per field (what the
+    /// csv crate is handed).
+    #[derive(Debug, Clone)]
+    enum Field {
+        Text(String),
+        Value(f64),
+        Count(u32),
+        Small(u16),
+        Date(Option<NaiveDate>),
+    }
+
+    impl Field {
+        fn as_csv_field(&self) -> String {
+            match self {
+                Field::Text(s) => s.clone(),
+                Field::Value(v) => fmt_num(*v),
+                Field::Count(n) => n.to_string(),
+                Field::Small(n) => n.to_string(),
+                Field::Date(d) => d.map(iso).unwrap_or_default(),
+            }
+        }
+    }
+
+    /// The bytes of `rows` written by `CsvRows` and by `csv::Writer`.
+    fn both(rows: &[Vec<Field>]) -> (Vec<u8>, Vec<u8>) {
+        let mut ours = CsvRows::new(Vec::new());
+        let mut theirs = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        for row in rows {
+            for f in row {
+                match f {
+                    Field::Text(s) => ours.text(s),
+                    Field::Value(v) => ours.value(Num(*v)),
+                    Field::Count(n) => ours.int(*n),
+                    Field::Small(n) => ours.int(*n),
+                    Field::Date(d) => ours.date(*d),
+                };
+            }
+            ours.end().unwrap();
+            theirs
+                .write_record(row.iter().map(Field::as_csv_field))
+                .unwrap();
+        }
+        (ours.into_inner().unwrap(), theirs.into_inner().unwrap())
+    }
+
+    /// The row writer of the record files writes what the csv crate writes:
+    /// quoting, doubled quotes, line breaks, empty fields, a row with one
+    /// empty field or none, non-ASCII text, numbers and dates.
+    #[test]
+    fn csv_rows_write_what_the_csv_crate_writes() {
+        let t = |s: &str| Field::Text(s.to_string());
+        let ymd = |y, m, d| Some(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        let rows: Vec<Vec<Field>> = vec![
+            vec![t("plain"), t("with,comma"), t("with \"quotes\"")],
+            vec![t("line\nbreak"), t("carriage\rreturn"), t("crlf\r\n")],
+            vec![t("\""), t(","), t("\"\""), t("\n")],
+            vec![t(""), t(""), t("")],
+            vec![t("")],
+            vec![],
+            vec![t("a")],
+            vec![t(""), t("x")],
+            vec![t("x"), t("")],
+            vec![
+                t(" lead"),
+                t("trail "),
+                t("\ttab"),
+                t("#hash"),
+                t("'single'"),
+            ],
+            vec![t("é,ü"), t("日本語"), t("emoji 🚑"), t("naïve \"quote\"")],
+            vec![
+                Field::Value(0.0),
+                Field::Value(-0.0),
+                Field::Value(1.5),
+                Field::Value(-2.25e-7),
+                Field::Value(1e15),
+                Field::Value(123456789012345.0),
+                Field::Value(f64::NAN),
+                Field::Value(f64::INFINITY),
+                Field::Value(0.1 + 0.2),
+            ],
+            vec![Field::Count(0), Field::Count(u32::MAX), Field::Count(42)],
+            vec![Field::Small(0), Field::Small(7), Field::Small(u16::MAX)],
+            vec![
+                Field::Date(ymd(2013, 12, 20)),
+                Field::Date(None),
+                Field::Date(ymd(-1, 1, 1)),
+                Field::Date(ymd(10000, 2, 29)),
+                Field::Date(None),
+            ],
+            vec![Field::Date(None)],
+        ];
+        let (ours, theirs) = both(&rows);
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&theirs)
+        );
+        // Past the flush size: the same bytes, whatever the buffering.
+        let many: Vec<Vec<Field>> = (0..20_000)
+            .map(|i| vec![Field::Count(i), t("id,x"), Field::Value(f64::from(i) / 7.0)])
+            .collect();
+        let (ours, theirs) = both(&many);
+        assert!(ours.len() > 2 * CSV_ROWS_FLUSH_BYTES);
+        assert!(ours == theirs);
+    }
+
+    fn field() -> impl proptest::strategy::Strategy<Value = Field> {
+        use proptest::prelude::*;
+        prop_oneof![
+            // Text biased towards the bytes that need quoting.
+            proptest::collection::vec(
+                prop_oneof![
+                    Just(','),
+                    Just('"'),
+                    Just('\n'),
+                    Just('\r'),
+                    Just(' '),
+                    Just('é'),
+                    any::<char>(),
+                    proptest::char::range('a', 'z'),
+                ],
+                0..8
+            )
+            .prop_map(|cs| Field::Text(cs.into_iter().collect())),
+            any::<f64>().prop_map(Field::Value),
+            (-1e6f64..1e6).prop_map(Field::Value),
+            (-1000i32..1000).prop_map(|v| Field::Value(f64::from(v))),
+            any::<u32>().prop_map(Field::Count),
+            any::<u16>().prop_map(Field::Small),
+            proptest::option::of(-100_000i32..3_000_000)
+                .prop_map(|d| Field::Date(d.and_then(NaiveDate::from_num_days_from_ce_opt))),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Any rows of any fields: the csv crate's bytes.
+        #[test]
+        fn csv_rows_match_the_csv_crate_on_any_rows(
+            rows in proptest::collection::vec(proptest::collection::vec(field(), 0..6), 0..12)
+        ) {
+            let (ours, theirs) = both(&rows);
+            proptest::prop_assert_eq!(ours, theirs);
         }
     }
 }
