@@ -311,10 +311,10 @@ pub(super) fn is_open(journey: &[Milestone], s: &EaState, m: usize) -> bool {
 
 impl World<'_> {
     /// An early adopter is active once signed off and while it has
-    /// unfinished applicable milestones.
-    /// Each member's count of active early adopters follows the flags, and
-    /// the working organisations (with at least one) are listed in agent
-    /// order; one that stops working has no hours from now on.
+    /// unfinished applicable milestones. Each member's count of active early
+    /// adopters follows the flags, and the working organisations (with at
+    /// least one) are listed in agent order; one that stops working has no
+    /// hours from now on.
     pub(super) fn set_active_flags(&mut self) {
         let mut changed = false;
         for (e, s) in self.eas.iter_mut().enumerate() {

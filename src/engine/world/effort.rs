@@ -40,7 +40,8 @@ pub(super) struct Agent {
     /// In-person meeting hours of the last `MEETING_WINDOW_WEEKS` weeks,
     /// indexed by week modulo the window (attendance room, meeting burden).
     pub recent_meeting_hours: [f64; MEETING_WINDOW_WEEKS],
-    /// Achievements it saw this week.
+    /// Achievements it saw this week (reset once the engagement update has
+    /// read them).
     pub progress_events: u32,
     /// Programme hours in the current recording period (involvement).
     pub period_hours: f64,
