@@ -1131,7 +1131,9 @@ impl Figure for MuSigma {
         root.draw(&Text::new(
             "σ = μ*".to_string(),
             (dx + 8, dy),
-            TextStyle::from((FONT, 14).into_font().color(&GREY))
+            (FONT, 14)
+                .into_font()
+                .color(&GREY)
                 .pos(Pos::new(HPos::Left, VPos::Center)),
         ))
         .map_err(e)?;
