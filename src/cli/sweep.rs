@@ -4,10 +4,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use pioneer::output::charts::index_bars;
-use pioneer::output::target::{OpenDir, OutputDir, Policy};
+use pioneer::output::charts::{index_bars, morris_scatter, sobol_s2_matrix};
+use pioneer::output::target::{OutputDir, Policy};
 use pioneer::sweep::merge::{merge as merge_shards, MergeError};
-use pioneer::sweep::results::{self, AnalysisSettings};
+use pioneer::sweep::results::{self, AnalysisRecord, AnalysisSettings};
+use pioneer::sweep::runner::SweepManifest;
 use pioneer::sweep::runner::{self, read_manifest, SweepError, SweepRecord};
 use pioneer::sweep::{Design, Shard, Sweep};
 
@@ -79,6 +80,9 @@ pub struct AnalyzeArgs {
     /// Seed of the bootstrap.
     #[arg(short, long, default_value_t = 1)]
     seed: u64,
+    /// Replace an earlier analysis by the same method in this directory.
+    #[arg(long)]
+    force: bool,
 }
 
 fn bootstrap_cost(n: u64) -> String {
@@ -219,16 +223,32 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn write_chart(
-    dir: &OpenDir<SweepRecord>,
-    stem: &str,
-    chart: &pioneer::output::charts::Chart,
-) -> Result<(), Failure> {
-    for (ext, bytes) in [("svg", chart.svg.as_bytes()), ("png", chart.png.as_slice())] {
-        dir.write_file(&format!("{stem}.{ext}"), bytes)
-            .map_err(target_failure)?;
+/// The files of one analysis (names in the sweep directory and bytes),
+/// held until every one is ready.
+#[derive(Default)]
+struct Files(Vec<(String, Vec<u8>)>);
+
+impl Files {
+    fn add(&mut self, name: String, bytes: Vec<u8>) {
+        self.0.push((name, bytes));
     }
-    Ok(())
+
+    fn csv<T: serde::Serialize>(&mut self, name: &str, rows: &[T]) -> Result<(), Failure> {
+        let bytes = results::rows_csv(rows).map_err(Failure::Run)?;
+        self.add(name.to_string(), bytes);
+        Ok(())
+    }
+
+    fn chart(
+        &mut self,
+        stem: &str,
+        chart: Result<pioneer::output::charts::Chart, pioneer::output::charts::ChartError>,
+    ) -> Result<(), Failure> {
+        let chart = chart.map_err(|e| Failure::Run(e.to_string()))?;
+        self.add(format!("{stem}.svg"), chart.svg.into_bytes());
+        self.add(format!("{stem}.png"), chart.png);
+        Ok(())
+    }
 }
 
 fn chart_stem(method: &str, output: &str) -> String {
@@ -284,113 +304,254 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         confidence: args.confidence,
         seed: args.seed,
     };
-    let (file, bytes, table) = match args.method {
-        Method::Sobol => {
-            let rows = results::analyze_sobol(&args.dir, &m, &args.outputs, &settings)
-                .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
-            let mut t = format!(
-                "Sobol indices ({} base samples, {} parameters; ± is the {:.0}% bootstrap half-width)\n\n{:<42} {:<36} {:>16} {:>16}\n",
-                m.extension.design.samples.unwrap_or(0),
-                m.extension.parameters.len(),
-                args.confidence * 100.0,
-                "output",
-                "parameter",
-                "S1",
-                "ST"
-            );
-            for r in &rows {
-                t.push_str(&format!(
-                    "{:<42} {:<36} {:>16} {:>16}\n",
-                    r.output,
-                    r.parameter,
-                    format!("{} ± {}", num(r.s1), num(r.s1_conf)),
-                    format!("{} ± {}", num(r.st), num(r.st_conf))
-                ));
-            }
-            for out in rows
-                .iter()
-                .map(|r| r.output.clone())
-                .collect::<std::collections::BTreeSet<_>>()
-            {
-                let mine: Vec<_> = rows.iter().filter(|r| r.output == out).collect();
-                let chart = index_bars(
-                    &format!(
-                        "Sobol indices of {out} ({} base samples)",
-                        m.extension.design.samples.unwrap_or(0)
-                    ),
-                    "sensitivity index",
-                    mine.iter().map(|r| r.parameter.clone()).collect(),
-                    vec![
-                        (
-                            "first order S1".into(),
-                            mine.iter().map(|r| r.s1).collect(),
-                            mine.iter().map(|r| r.s1_conf).collect(),
-                        ),
-                        (
-                            "total order ST".into(),
-                            mine.iter().map(|r| r.st).collect(),
-                            mine.iter().map(|r| r.st_conf).collect(),
-                        ),
-                    ],
-                )
-                .map_err(|e| Failure::Run(e.to_string()))?;
-                write_chart(&dir, &chart_stem("sobol", &out), &chart)?;
-            }
-            ("sensitivity_sobol.csv", results::rows_csv(&rows), t)
-        }
-        Method::Morris => {
-            let rows = results::analyze_morris(&args.dir, &m, &args.outputs, &settings)
-                .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
-            let mut t = format!(
-                "Morris elementary effects ({} trajectories, {} levels; effects per unit of each parameter's normalised range)\n\n{:<42} {:<36} {:>10} {:>18} {:>10}\n",
-                m.extension.design.samples.unwrap_or(0),
-                m.extension.design.levels,
-                "output",
-                "parameter",
-                "mu",
-                "mu*",
-                "sigma"
-            );
-            for r in &rows {
-                t.push_str(&format!(
-                    "{:<42} {:<36} {:>10} {:>18} {:>10}\n",
-                    r.output,
-                    r.parameter,
-                    num(r.mu),
-                    format!("{} ± {}", num(r.mu_star), num(r.mu_star_conf)),
-                    num(r.sigma)
-                ));
-            }
-            for out in rows
-                .iter()
-                .map(|r| r.output.clone())
-                .collect::<std::collections::BTreeSet<_>>()
-            {
-                let mine: Vec<_> = rows.iter().filter(|r| r.output == out).collect();
-                let chart = index_bars(
-                    &format!(
-                        "Morris μ* of {out} ({} trajectories)",
-                        m.extension.design.samples.unwrap_or(0)
-                    ),
-                    "μ* (output units per normalised range)",
-                    mine.iter().map(|r| r.parameter.clone()).collect(),
-                    vec![(
-                        "μ* (mean |elementary effect|)".into(),
-                        mine.iter().map(|r| r.mu_star).collect(),
-                        mine.iter().map(|r| r.mu_star_conf).collect(),
-                    )],
-                )
-                .map_err(|e| Failure::Run(e.to_string()))?;
-                write_chart(&dir, &chart_stem("morris", &out), &chart)?;
-            }
-            ("sensitivity_morris.csv", results::rows_csv(&rows), t)
-        }
+    let outputs = results::analysed_outputs(&m, &args.outputs)
+        .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
+    let (method, (files, table)) = match args.method {
+        Method::Sobol => ("sobol", sobol_files(args, &m, &settings)?),
+        Method::Morris => ("morris", morris_files(args, &m, &settings)?),
     };
-    let bytes = bytes.map_err(Failure::Run)?;
-    dir.write_file(file, &bytes).map_err(target_failure)?;
+    let mut record = AnalysisRecord::new(method, &m, outputs, &settings);
+    let record_name = AnalysisRecord::file_name(method);
+    record.files = files.0.iter().map(|f| f.0.clone()).collect();
+    record.files.push(record_name.clone());
+    let record_path = dir.path().join(&record_name);
+    let previous: Option<AnalysisRecord> = std::fs::read(&record_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    // Never replace an earlier analysis silently: refuse before writing anything.
+    let existing: Vec<&String> = record
+        .files
+        .iter()
+        .filter(|f| dir.path().join(f).symlink_metadata().is_ok())
+        .collect();
+    if !existing.is_empty() && !args.force {
+        let listed: Vec<&str> = existing.iter().take(4).map(|f| f.as_str()).collect();
+        return Err(Failure::BadInput(format!(
+            "error: {} already holds a {method} analysis ({}{}); pioneer does not replace it without --force\n  hint: add --force to replace it{}, or analyse a copy of the sweep directory to keep both",
+            dir.path().display(),
+            listed.join(", "),
+            if existing.len() > 4 {
+                format!(" and {} more files", existing.len() - 4)
+            } else {
+                String::new()
+            },
+            if previous.is_some() {
+                format!(" (its settings are in {record_name})")
+            } else {
+                String::new()
+            }
+        )));
+    }
+    let mut json = serde_json::to_vec_pretty(&record).map_err(|e| Failure::Run(e.to_string()))?;
+    json.push(b'\n');
+    for (name, bytes) in files
+        .0
+        .iter()
+        .chain(std::iter::once(&(record_name.clone(), json)))
+    {
+        dir.write_file(name, bytes).map_err(target_failure)?;
+    }
+    // With --force, the earlier analysis's files this one did not rewrite
+    // (charts of outputs not analysed now) go too, so every file beside the
+    // record is the record's. Only plain `sensitivity_` names are touched.
+    if let Some(previous) = previous {
+        for f in previous.files.iter().filter(|f| !record.files.contains(f)) {
+            let plain = Path::new(f).file_name().is_some_and(|n| n == f.as_str());
+            if plain && f.starts_with("sensitivity_") {
+                match std::fs::remove_file(dir.path().join(f)) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(Failure::Run(format!(
+                            "removing {}: {e}",
+                            dir.path().join(f).display()
+                        )))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
     say(&format!(
-        "{table}\nWritten to {}\n",
-        dir.path().join(file).display()
+        "{table}\nWritten to {} (settings in {record_name})\n",
+        dir.path()
+            .join(format!("sensitivity_{method}.csv"))
+            .display()
     ));
     Ok(())
+}
+
+/// The outputs of rows in first-seen order, each once.
+fn outputs_of<'a>(names: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
+    let mut seen: Vec<&String> = Vec::new();
+    for n in names {
+        if !seen.contains(&n) {
+            seen.push(n);
+        }
+    }
+    seen
+}
+
+/// Sobol indices: the table, the CSVs and the charts.
+fn sobol_files(
+    args: &AnalyzeArgs,
+    m: &SweepManifest,
+    settings: &AnalysisSettings,
+) -> Result<(Files, String), Failure> {
+    let a = results::analyze_sobol(&args.dir, m, &args.outputs, settings)
+        .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
+    let samples = m.extension.design.samples.unwrap_or(0);
+    let mut files = Files::default();
+    let mut t = format!(
+        "Sobol indices ({samples} base samples, {} parameters; ± is the {:.0}% bootstrap half-width)\n\n{:<42} {:<36} {:>16} {:>16}\n",
+        m.extension.parameters.len(),
+        args.confidence * 100.0,
+        "output",
+        "parameter",
+        "S1",
+        "ST"
+    );
+    for r in &a.first_total {
+        t.push_str(&format!(
+            "{:<42} {:<36} {:>16} {:>16}\n",
+            r.output,
+            r.parameter,
+            format!("{} ± {}", num(r.s1), num(r.s1_conf)),
+            format!("{} ± {}", num(r.st), num(r.st_conf))
+        ));
+    }
+    let mut sorted_outputs: Vec<&String> = outputs_of(a.first_total.iter().map(|r| &r.output));
+    sorted_outputs.sort();
+    for out in sorted_outputs {
+        let mine: Vec<_> = a.first_total.iter().filter(|r| &r.output == out).collect();
+        let chart = index_bars(
+            &format!("Sobol indices of {out} ({samples} base samples)"),
+            "sensitivity index",
+            mine.iter().map(|r| r.parameter.clone()).collect(),
+            vec![
+                (
+                    "first order S1".into(),
+                    mine.iter().map(|r| r.s1).collect(),
+                    mine.iter().map(|r| r.s1_conf).collect(),
+                ),
+                (
+                    "total order ST".into(),
+                    mine.iter().map(|r| r.st).collect(),
+                    mine.iter().map(|r| r.st_conf).collect(),
+                ),
+            ],
+        );
+        files.chart(&chart_stem("sobol", out), chart)?;
+    }
+    files.csv("sensitivity_sobol.csv", &a.first_total)?;
+    if !a.second.is_empty() {
+        t.push_str(&format!(
+            "\nSecond-order indices S2 of each pair (± is the {:.0}% bootstrap half-width)\n\n{:<42} {:<36} {:<36} {:>16}\n",
+            args.confidence * 100.0,
+            "output",
+            "parameter i",
+            "parameter j",
+            "S2"
+        ));
+        for r in &a.second {
+            t.push_str(&format!(
+                "{:<42} {:<36} {:<36} {:>16}\n",
+                r.output,
+                r.parameter_i,
+                r.parameter_j,
+                format!("{} ± {}", num(r.s2), num(r.s2_conf))
+            ));
+        }
+        let params: Vec<String> = m
+            .extension
+            .parameters
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
+        let k = params.len();
+        for out in outputs_of(a.second.iter().map(|r| &r.output)) {
+            let mut s2 = vec![vec![f64::NAN; k]; k];
+            let mut conf = vec![vec![f64::NAN; k]; k];
+            let mut pairs = a.second.iter().filter(|r| &r.output == out);
+            for i in 0..k {
+                for j in i + 1..k {
+                    // Rows come per output in (i, j) order, as they were made.
+                    let r = pairs.next().expect("one S2 row per pair");
+                    (s2[i][j], conf[i][j]) = (r.s2, r.s2_conf);
+                }
+            }
+            let chart = sobol_s2_matrix(
+                &format!("Second-order Sobol indices S2 of {out} ({samples} base samples)"),
+                params.clone(),
+                s2,
+                conf,
+                args.confidence,
+            );
+            files.chart(&chart_stem("sobol_s2", out), chart)?;
+        }
+        files.csv("sensitivity_sobol_s2.csv", &a.second)?;
+    }
+    Ok((files, t))
+}
+
+/// Morris statistics: the table, the CSV and the charts.
+fn morris_files(
+    args: &AnalyzeArgs,
+    m: &SweepManifest,
+    settings: &AnalysisSettings,
+) -> Result<(Files, String), Failure> {
+    let rows = results::analyze_morris(&args.dir, m, &args.outputs, settings)
+        .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
+    let trajectories = m.extension.design.samples.unwrap_or(0);
+    let mut files = Files::default();
+    let mut t = format!(
+        "Morris elementary effects ({trajectories} trajectories, {} levels; effects per whole normalised range of each parameter)\n\n{:<42} {:<36} {:>10} {:>18} {:>10}\n",
+        m.extension.design.levels,
+        "output",
+        "parameter",
+        "mu",
+        "mu*",
+        "sigma"
+    );
+    for r in &rows {
+        t.push_str(&format!(
+            "{:<42} {:<36} {:>10} {:>18} {:>10}\n",
+            r.output,
+            r.parameter,
+            num(r.mu),
+            format!("{} ± {}", num(r.mu_star), num(r.mu_star_conf)),
+            num(r.sigma)
+        ));
+    }
+    let mut sorted_outputs: Vec<&String> = outputs_of(rows.iter().map(|r| &r.output));
+    sorted_outputs.sort();
+    for out in sorted_outputs {
+        let mut mine: Vec<_> = rows.iter().filter(|r| &r.output == out).collect();
+        // Largest μ* first (top of the chart); undefined ones last.
+        let key = |x: f64| if x.is_finite() { x } else { f64::NEG_INFINITY };
+        mine.sort_by(|a, b| key(b.mu_star).total_cmp(&key(a.mu_star)));
+        let chart = index_bars(
+            &format!("Morris μ* of {out} ({trajectories} trajectories)"),
+            "μ* (output units per whole normalised range)",
+            mine.iter().map(|r| r.parameter.clone()).collect(),
+            vec![(
+                "μ* (mean |elementary effect|)".into(),
+                mine.iter().map(|r| r.mu_star).collect(),
+                mine.iter().map(|r| r.mu_star_conf).collect(),
+            )],
+        );
+        files.chart(&chart_stem("morris", out), chart)?;
+        let chart = morris_scatter(
+            &format!("Morris μ* and σ of {out} ({trajectories} trajectories)"),
+            "output units per whole normalised range",
+            mine.iter().map(|r| r.parameter.clone()).collect(),
+            (
+                mine.iter().map(|r| r.mu_star).collect(),
+                mine.iter().map(|r| r.mu_star_conf).collect(),
+            ),
+            mine.iter().map(|r| r.sigma).collect(),
+            args.confidence,
+        );
+        files.chart(&chart_stem("morris_scatter", out), chart)?;
+    }
+    files.csv("sensitivity_morris.csv", &rows)?;
+    Ok((files, t))
 }

@@ -851,6 +851,353 @@ pub fn index_bars(
     })
 }
 
+// ------------------------------------------------- second-order Sobol matrix
+
+/// A diverging colour for `t` in −1..1: Okabe–Ito blue (negative), white
+/// (zero), vermillion (positive).
+fn diverging(t: f64) -> RGBColor {
+    let t = if t.is_finite() {
+        t.clamp(-1.0, 1.0)
+    } else {
+        0.0
+    };
+    let end = if t < 0.0 { PALETTE[0] } else { PALETTE[3] };
+    let a = t.abs();
+    let mix = |c: u8| (255.0 + a * (c as f64 - 255.0)).round() as u8;
+    RGBColor(mix(end.0), mix(end.1), mix(end.2))
+}
+
+/// Smallest half-range of the S2 colour scale: estimates that are all
+/// noise near zero stay pale instead of filling the scale.
+const S2_MIN_SCALE: f64 = 0.1;
+
+struct SecondOrder {
+    title: String,
+    params: Vec<String>,
+    s2: Vec<Vec<f64>>,
+    conf: Vec<Vec<f64>>,
+    confidence: f64,
+}
+
+impl SecondOrder {
+    const CELL: i32 = 96;
+    /// Pixels of the longest label at 14 px (DejaVu Sans averages under 8 px a character).
+    fn label_px(&self) -> i32 {
+        let chars = self
+            .params
+            .iter()
+            .map(|p| p.chars().count())
+            .max()
+            .unwrap_or(1);
+        (chars as i32 * 8 + 20).clamp(80, 420)
+    }
+    fn n(&self) -> i32 {
+        (self.params.len() as i32 - 1).max(1)
+    }
+}
+
+impl Figure for SecondOrder {
+    fn name(&self) -> &'static str {
+        "sensitivity_s2"
+    }
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+    fn size(&self) -> (u32, u32) {
+        let l = self.label_px();
+        let w = (l + self.n() * Self::CELL + 200).max(720);
+        // Below the matrix the rotated labels; beside it the colour bar (at
+        // least 200 px) and its three lines of explanation.
+        let h = (70 + self.n() * Self::CELL + l + 20).max(70 + 200 + 90);
+        (w as u32, h as u32)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
+        root.fill(&WHITE).map_err(e)?;
+        let (w, _) = self.size();
+        root.draw(&Text::new(
+            self.title.clone(),
+            (w as i32 / 2, 16),
+            TextStyle::from((FONT, 20).into_font()).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(e)?;
+        let (c, n, l) = (Self::CELL, self.n(), self.label_px());
+        let (x0, y0) = (l, 70);
+        let finite = self.s2.iter().flatten().filter(|v| v.is_finite());
+        let scale = finite.fold(S2_MIN_SCALE, |m, v| m.max(v.abs()));
+        let k = self.params.len();
+        // Rows: the first parameter of a pair (all but the last); columns:
+        // the second (all but the first); only the upper triangle is filled.
+        for i in 0..k.saturating_sub(1) {
+            let y = y0 + i as i32 * c;
+            category_label(
+                root,
+                &self.params[i],
+                (x0 - 8, y + c / 2),
+                HPos::Right,
+                VPos::Center,
+            )?;
+            for j in i + 1..k {
+                let x = x0 + (j as i32 - 1) * c;
+                let v = self.s2[i][j];
+                let fill = if v.is_finite() {
+                    diverging(v / scale)
+                } else {
+                    RGBColor(220, 220, 220)
+                };
+                root.draw(&Rectangle::new([(x, y), (x + c, y + c)], fill.filled()))
+                    .map_err(e)?;
+                root.draw(&Rectangle::new(
+                    [(x, y), (x + c, y + c)],
+                    GREY.stroke_width(1),
+                ))
+                .map_err(e)?;
+                let ink = if v.is_finite() && v.abs() / scale > 0.6 {
+                    WHITE
+                } else {
+                    BLACK
+                };
+                let centre = |dy: i32, size: u32, text: String| {
+                    root.draw(&Text::new(
+                        text,
+                        (x + c / 2, y + c / 2 + dy),
+                        TextStyle::from((FONT, size).into_font())
+                            .color(&ink)
+                            .pos(Pos::new(HPos::Center, VPos::Center)),
+                    ))
+                    .map_err(e)
+                };
+                if v.is_finite() {
+                    centre(-9, 16, format!("{v:.3}"))?;
+                    let h = self.conf[i][j];
+                    if h.is_finite() {
+                        centre(11, 13, format!("± {h:.3}"))?;
+                    }
+                } else {
+                    centre(0, 14, "n/a".into())?;
+                }
+            }
+        }
+        // Column labels, rotated, under the columns.
+        for (j, p) in self.params.iter().enumerate().skip(1) {
+            let x = x0 + (j as i32 - 1) * c + c / 2;
+            root.draw(&Text::new(
+                p.clone(),
+                (x, y0 + n * c + 8),
+                TextStyle::from((FONT, 14).into_font().transform(FontTransform::Rotate90))
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(e)?;
+        }
+        // Colour bar.
+        let (bx, bh) = (x0 + n * c + 50, (n * c).max(200));
+        let steps = 100;
+        for s in 0..steps {
+            let t = 1.0 - 2.0 * s as f64 / (steps - 1) as f64;
+            let ya = y0 + s * bh / steps;
+            let yb = y0 + (s + 1) * bh / steps;
+            root.draw(&Rectangle::new(
+                [(bx, ya), (bx + 22, yb)],
+                diverging(t).filled(),
+            ))
+            .map_err(e)?;
+        }
+        root.draw(&Rectangle::new(
+            [(bx, y0), (bx + 22, y0 + bh)],
+            GREY.stroke_width(1),
+        ))
+        .map_err(e)?;
+        for t in [1.0, 0.5, 0.0, -0.5, -1.0] {
+            let y = y0 + ((1.0 - t) / 2.0 * bh as f64).round() as i32;
+            root.draw(&PathElement::new(
+                vec![(bx + 22, y), (bx + 28, y)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(e)?;
+            category_label(
+                root,
+                &format!("{:.2}", t * scale),
+                (bx + 32, y),
+                HPos::Left,
+                VPos::Center,
+            )?;
+        }
+        category_label(root, "S2", (bx + 11, y0 - 10), HPos::Center, VPos::Bottom)?;
+        for (l, line) in [
+            "cells: S2 and its".to_string(),
+            format!("± {:.0}% bootstrap", self.confidence * 100.0),
+            "half-width".to_string(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            category_label(
+                root,
+                line,
+                (bx - 10, y0 + bh + 20 + 18 * l as i32),
+                HPos::Left,
+                VPos::Top,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A matrix of second-order Sobol indices `s2[i][j]` (i < j; the rest is
+/// not drawn) with their confidence half-widths written in each cell and a
+/// diverging colour bar (blue below zero, vermillion above, symmetric about
+/// zero, at least ±0.1 wide). Rows are the first parameter of a pair,
+/// columns the second.
+pub fn sobol_s2_matrix(
+    title: &str,
+    params: Vec<String>,
+    s2: Vec<Vec<f64>>,
+    conf: Vec<Vec<f64>>,
+    confidence: f64,
+) -> Result<Chart, ChartError> {
+    render(&SecondOrder {
+        title: title.to_string(),
+        params,
+        s2,
+        conf,
+        confidence,
+    })
+}
+
+// ------------------------------------------------------- Morris μ*–σ scatter
+
+struct MuSigma {
+    title: String,
+    unit: String,
+    params: Vec<String>,
+    mu_star: Vec<f64>,
+    mu_star_conf: Vec<f64>,
+    sigma: Vec<f64>,
+    confidence: f64,
+}
+
+impl Figure for MuSigma {
+    fn name(&self) -> &'static str {
+        "sensitivity_morris_scatter"
+    }
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+    fn size(&self) -> (u32, u32) {
+        (1200, 800)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
+        root.fill(&WHITE).map_err(e)?;
+        let max = |xs: &mut dyn Iterator<Item = f64>| {
+            xs.filter(|v| v.is_finite()).fold(0.0, f64::max).max(1e-9)
+        };
+        let x_max = max(&mut self
+            .mu_star
+            .iter()
+            .zip(&self.mu_star_conf)
+            .map(|(m, c)| m + c.max(0.0)))
+            * 1.1;
+        let y_max = max(&mut self.sigma.iter().copied()) * 1.1;
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, (FONT, 20))
+            .margin(20)
+            .margin_right(180)
+            .x_label_area_size(50)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0.0..x_max, 0.0..y_max)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(235, 235, 235))
+            .x_desc(format!("μ* (mean |elementary effect|, {})", self.unit))
+            .y_desc(format!("σ of the elementary effects ({})", self.unit))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 15))
+            .draw()
+            .map_err(e)?;
+        // σ = μ*: above it, a factor's effects change a lot with the other
+        // factors (interactions or non-linearity) relative to their size.
+        let d = x_max.min(y_max);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(0.0, 0.0), (d, d)],
+                6,
+                4,
+                GREY.stroke_width(1),
+            ))
+            .map_err(e)?;
+        let (dx, dy) = chart.backend_coord(&(0.95 * d, 0.95 * d));
+        root.draw(&Text::new(
+            "σ = μ*".to_string(),
+            (dx + 8, dy),
+            (FONT, 14)
+                .into_font()
+                .color(&GREY)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(e)?;
+        let (nx, ny) = chart.backend_coord(&(0.0, y_max));
+        root.draw(&Text::new(
+            format!(
+                "whiskers: {:.0}% bootstrap interval of μ*",
+                self.confidence * 100.0
+            ),
+            (nx + 10, ny + 6),
+            TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Left, VPos::Top)),
+        ))
+        .map_err(e)?;
+        for (i, p) in self.params.iter().enumerate() {
+            let (m, s, h) = (self.mu_star[i], self.sigma[i], self.mu_star_conf[i]);
+            if !(m.is_finite() && s.is_finite()) {
+                continue;
+            }
+            if h.is_finite() && h > 0.0 {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![((m - h).max(0.0), s), (m + h, s)],
+                        PALETTE[0].stroke_width(2),
+                    )))
+                    .map_err(e)?;
+            }
+            chart
+                .draw_series(std::iter::once(Circle::new((m, s), 5, PALETTE[0].filled())))
+                .map_err(e)?;
+            let (px, py) = chart.backend_coord(&(m, s));
+            root.draw(&Text::new(
+                p.clone(),
+                (px + 8, py - 4),
+                TextStyle::from((FONT, 13).into_font()).pos(Pos::new(HPos::Left, VPos::Bottom)),
+            ))
+            .map_err(e)?;
+        }
+        Ok(())
+    }
+}
+
+/// A Morris μ*–σ chart: one point per parameter, labelled with its name,
+/// with the μ* confidence half-width (at level `confidence`) as a
+/// horizontal whisker and the line σ = μ* for reference. `unit` names the
+/// effects' unit.
+pub fn morris_scatter(
+    title: &str,
+    unit: &str,
+    params: Vec<String>,
+    mu_star: (Vec<f64>, Vec<f64>),
+    sigma: Vec<f64>,
+    confidence: f64,
+) -> Result<Chart, ChartError> {
+    render(&MuSigma {
+        title: title.to_string(),
+        unit: unit.to_string(),
+        params,
+        mu_star: mu_star.0,
+        mu_star_conf: mu_star.1,
+        sigma,
+        confidence,
+    })
+}
+
 /// Every chart of a run, drawn in parallel on the current rayon pool (each
 /// chart's bytes do not depend on the others), in this order.
 pub fn run_charts(plan: &Plan, data: &RunChartData) -> Result<Vec<Chart>, ChartError> {

@@ -269,6 +269,35 @@ pub struct SobolRow {
     pub st_conf: f64,
 }
 
+/// The second-order Sobol index of one output for one pair of parameters
+/// (i before j in the sweep file's order).
+#[derive(Debug, Clone, Serialize)]
+pub struct SobolS2Row {
+    /// Output id.
+    pub output: String,
+    /// First parameter of the pair.
+    pub parameter_i: String,
+    /// Second parameter of the pair.
+    pub parameter_j: String,
+    /// Second-order index S_ij.
+    #[serde(rename = "S2")]
+    pub s2: f64,
+    /// Its confidence half-width.
+    #[serde(rename = "S2_conf")]
+    pub s2_conf: f64,
+}
+
+/// Sobol indices of the chosen outputs: first and total order per
+/// parameter, and second order per pair when the design sampled it.
+#[derive(Debug, Clone, Default)]
+pub struct SobolAnalysis {
+    /// First- and total-order indices, per output then parameter.
+    pub first_total: Vec<SobolRow>,
+    /// Second-order indices, per output then pair (i < j); empty unless the
+    /// design has `second_order = true`.
+    pub second: Vec<SobolS2Row>,
+}
+
 /// Morris statistics of one output for one parameter.
 #[derive(Debug, Clone, Serialize)]
 pub struct MorrisRow {
@@ -322,6 +351,62 @@ fn output_indices(m: &SweepManifest, wanted: &[String]) -> Result<Vec<usize>, St
         .collect()
 }
 
+/// The outputs an analysis covers: those asked for, or every recorded one.
+pub fn analysed_outputs(m: &SweepManifest, wanted: &[String]) -> Result<Vec<String>, String> {
+    Ok(output_indices(m, wanted)?
+        .into_iter()
+        .map(|j| m.extension.outputs[j].clone())
+        .collect())
+}
+
+/// What one `pioneer analyze` did, written beside its results as
+/// `sensitivity_METHOD_settings.json` so the numbers can be reproduced.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct AnalysisRecord {
+    /// `sobol` or `morris`.
+    pub method: String,
+    /// The outputs analysed.
+    pub outputs: Vec<String>,
+    /// Bootstrap resamples of the confidence intervals.
+    pub bootstrap: usize,
+    /// Confidence level of the intervals.
+    pub confidence_level: f64,
+    /// Seed of the bootstrap.
+    pub seed: u64,
+    /// The sweep's design (kind, size, levels, second order, points).
+    pub design: super::runner::DesignInfo,
+    /// The pioneer version that analysed it.
+    pub tool_version: String,
+    /// The files the analysis wrote (names in the sweep directory), this record last.
+    pub files: Vec<String>,
+}
+
+impl AnalysisRecord {
+    /// The record of an analysis by `method` with settings `s` of `outputs`.
+    pub fn new(
+        method: &str,
+        m: &SweepManifest,
+        outputs: Vec<String>,
+        s: &AnalysisSettings,
+    ) -> Self {
+        AnalysisRecord {
+            method: method.to_string(),
+            outputs,
+            bootstrap: s.bootstrap,
+            confidence_level: s.confidence,
+            seed: s.seed,
+            design: m.extension.design.clone(),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            files: Vec::new(),
+        }
+    }
+
+    /// The record's own file name for `method`.
+    pub fn file_name(method: &str) -> String {
+        format!("sensitivity_{method}_settings.json")
+    }
+}
+
 fn column(means: &[Vec<f64>], j: usize) -> Vec<f64> {
     means.iter().map(|r| r[j]).collect()
 }
@@ -350,13 +435,14 @@ fn bootstrap_rng(s: &AnalysisSettings, output: usize) -> ChaCha8Rng {
 }
 
 /// Sobol first- and total-order indices of the chosen outputs (all when
-/// `outputs` is empty) from a Saltelli design.
+/// `outputs` is empty) from a Saltelli design, and second-order indices
+/// when the design sampled them.
 pub fn analyze_sobol(
     dir: &Path,
     m: &SweepManifest,
     outputs: &[String],
     s: &AnalysisSettings,
-) -> Result<Vec<SobolRow>, String> {
+) -> Result<SobolAnalysis, String> {
     s.check()?;
     let ms = &m.extension;
     if ms.design.kind != "sobol" {
@@ -367,7 +453,7 @@ pub fn analyze_sobol(
     }
     let means = point_means(dir, m).map_err(|e| e.to_string())?;
     let k = ms.parameters.len();
-    let mut rows = Vec::new();
+    let mut out = SobolAnalysis::default();
     for j in output_indices(m, outputs)? {
         let y = column(&means, j);
         let ix = match sobol::analyze(
@@ -394,7 +480,7 @@ pub fn analyze_sobol(
             Err(e) => return Err(format!("output `{}`: {e}", ms.outputs[j])),
         };
         for (i, p) in ms.parameters.iter().enumerate() {
-            rows.push(SobolRow {
+            out.first_total.push(SobolRow {
                 output: ms.outputs[j].clone(),
                 parameter: p.name.clone(),
                 s1: ix.s1[i],
@@ -403,8 +489,25 @@ pub fn analyze_sobol(
                 st_conf: ix.st_conf[i],
             });
         }
+        if ms.design.second_order {
+            // Undefined (NaN) for a constant output, as its other indices.
+            let at = |m: &Option<Vec<Vec<f64>>>, a: usize, b: usize| {
+                m.as_ref().map_or(f64::NAN, |m| m[a][b])
+            };
+            for a in 0..k {
+                for b in a + 1..k {
+                    out.second.push(SobolS2Row {
+                        output: ms.outputs[j].clone(),
+                        parameter_i: ms.parameters[a].name.clone(),
+                        parameter_j: ms.parameters[b].name.clone(),
+                        s2: at(&ix.s2, a, b),
+                        s2_conf: at(&ix.s2_conf, a, b),
+                    });
+                }
+            }
+        }
     }
-    Ok(rows)
+    Ok(out)
 }
 
 /// Morris μ, μ*, σ of the chosen outputs from a Morris design.
