@@ -3,11 +3,14 @@
 //! beside every analysis and the refusal to overwrite an earlier one, and
 //! the Morris charts (bars sorted by μ*, the μ*–σ scatter).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::f64::consts::PI;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::{csv_rows as rows, read_text as read, svg_texts};
 use pioneer::analysis::{design, sobol};
 use rand::SeedableRng;
 
@@ -15,29 +18,6 @@ fn pioneer() -> Command {
     let mut c = Command::cargo_bin("pioneer").unwrap();
     c.env_remove("SLURM_ARRAY_TASK_ID");
     c
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-/// Rows of a CSV as field vectors (header first).
-fn rows(p: &Path) -> Vec<Vec<String>> {
-    read(p)
-        .lines()
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect()
-}
-
-/// The text content of every `<text>` element of an SVG, in drawing order.
-fn svg_texts(svg: &str) -> Vec<String> {
-    svg.split("<text")
-        .skip(1)
-        .filter_map(|t| {
-            let body = &t[t.find('>')? + 1..];
-            Some(body[..body.find("</text>")?].trim().to_string())
-        })
-        .collect()
 }
 
 /// A PNG whose pixels are not nearly all white.

@@ -2,10 +2,13 @@
 //! deterministic streamed output, resume after a kill, shard-and-merge equal
 //! to a single run, exports, and refusal of bad input.
 
+mod common;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::{csv_rows as rows, read_text as read};
 
 fn fixture(name: &str) -> String {
     format!(
@@ -22,18 +25,6 @@ fn sweep(file: &str, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
         .args(extra)
         .env_remove("SLURM_ARRAY_TASK_ID")
         .assert()
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-/// Rows of a CSV as field vectors (header first).
-fn rows(p: &Path) -> Vec<Vec<String>> {
-    read(p)
-        .lines()
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect()
 }
 
 fn column(table: &[Vec<String>], name: &str) -> Vec<f64> {

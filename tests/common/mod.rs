@@ -589,3 +589,28 @@ pub fn read_dir_files(dir: &std::path::Path) -> std::collections::BTreeMap<Strin
         })
         .collect()
 }
+
+/// A file's text; panics naming the file when it cannot be read.
+pub fn read_text(p: &std::path::Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Rows of a CSV without quoted fields, as field vectors (header first).
+pub fn csv_rows(p: &std::path::Path) -> Vec<Vec<String>> {
+    read_text(p)
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+/// The text content of every `<text>` element of an SVG, trimmed, in
+/// drawing order.
+pub fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>')? + 1..];
+            Some(body[..body.find("</text>")?].trim().to_string())
+        })
+        .collect()
+}
