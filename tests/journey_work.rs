@@ -303,3 +303,47 @@ fn switch_local_workarounds_off_delays_budgets_and_go_live() {
         mean_go_live,
     );
 }
+
+/// A week can complete any number of milestones. Forty extra relational
+/// milestones of negligible work, open from sign-off, all complete in an
+/// early adopter's first working week: each is achieved, in that same week.
+/// An earlier engine recorded at most 32 achievements an early adopter-week;
+/// the rest had reached their work, so took no more, and were never
+/// achieved. Structural: holds in every replication, no tolerance.
+#[test]
+fn any_number_of_milestones_can_be_achieved_in_one_week() {
+    const EXTRA: usize = 40;
+    let text = scenario(|doc| {
+        let journey = doc["journey"].as_array_of_tables_mut().expect("journey");
+        for k in 0..EXTRA {
+            let mut t = toml_edit::Table::new();
+            t["id"] = toml_edit::value(format!("quick_{k}"));
+            t["kind"] = toml_edit::value("relational");
+            t["work_hours"] = toml_edit::value(0.001);
+            journey.push(t);
+        }
+    });
+    let runs = simulate(&text, 3);
+    let mut checked = 0;
+    for r in &runs {
+        let eas: Vec<&str> = r
+            .milestone_weeks
+            .keys()
+            .filter_map(|k| k.strip_suffix("/quick_0"))
+            .collect();
+        for ea in eas {
+            let Some(first) = ea_week(r, ea, "quick_0") else {
+                continue;
+            };
+            for k in 1..EXTRA {
+                assert_eq!(
+                    ea_week(r, ea, &format!("quick_{k}")),
+                    Some(first),
+                    "{ea}/quick_{k}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no early adopter started work");
+}

@@ -240,8 +240,9 @@ impl World<'_> {
                 wk.done = Some(t);
             }
         }
-        let mut newly: [usize; 32] = [usize::MAX; 32];
-        let mut n_new = 0;
+        // Milestones reaching their work this week (no allocation in the
+        // weeks without one; any number of them, however long the journey).
+        let mut newly: Vec<usize> = Vec::new();
         for (m, ms) in journey.iter().enumerate() {
             let Some(ceiling) = w.ceiling[m] else {
                 continue;
@@ -268,13 +269,12 @@ impl World<'_> {
             let before = s.progress[m];
             s.progress[m] = (before + eff).min(ceiling);
             work_done += s.progress[m] - before;
-            if s.progress[m] >= s.required[m] && n_new < newly.len() {
-                newly[n_new] = m;
-                n_new += 1;
+            if s.progress[m] >= s.required[m] {
+                newly.push(m);
             }
         }
         s.cumulative_work[t as usize] = prev_cum + work_done;
-        for &m in &newly[..n_new] {
+        for m in newly {
             s.achieved[m] = Some(t);
             s.achieved_this_week += 1;
             let ms = &journey[m];
