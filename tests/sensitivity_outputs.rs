@@ -177,6 +177,10 @@ fn analyze_writes_second_order_indices_as_csv_table_and_charts() {
     let out = analyze(&dir, &["sobol"]).success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(text.contains("Second-order indices S2"), "{text}");
+    assert!(
+        text.contains("Written to sensitivity_sobol.csv, sensitivity_sobol_s2.csv in"),
+        "{text}"
+    );
     let csv = rows(&dir.join("sensitivity_sobol_s2.csv"));
     assert_eq!(
         csv[0],
@@ -403,4 +407,32 @@ fn morris_bars_are_sorted_by_mu_star_and_a_scatter_shows_mu_star_and_sigma() {
         serde_json::from_str(&read(&dir.join("sensitivity_morris_settings.json"))).unwrap();
     assert_eq!(record["method"], "morris");
     assert_eq!(record["design"]["levels"], 4);
+}
+
+/// The bars' legend names the confidence level the analysis used, and the
+/// summary line names every table written.
+#[test]
+fn bars_name_the_confidence_level_used() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("morris");
+    pioneer()
+        .args(["sweep", "--quiet", "--out"])
+        .arg(&dir)
+        .arg(format!(
+            "{}/tests/fixtures/sweeps/morris.toml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .assert()
+        .success();
+    let out = analyze(&dir, &["morris", "--confidence", "0.9"]).success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("Written to sensitivity_morris.csv in"),
+        "{text}"
+    );
+    let bars = svg_texts(&read(
+        &dir.join("sensitivity_morris_programme_slip_weeks.svg"),
+    ));
+    assert!(bars.iter().any(|t| t == "90% interval"), "{bars:?}");
+    assert!(!bars.iter().any(|t| t == "95% interval"), "{bars:?}");
 }

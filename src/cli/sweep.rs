@@ -370,11 +370,16 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
             }
         }
     }
+    let tables: Vec<&str> = record
+        .files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| f.ends_with(".csv"))
+        .collect();
     say(&format!(
-        "{table}\nWritten to {} (settings in {record_name})\n",
-        dir.path()
-            .join(format!("sensitivity_{method}.csv"))
-            .display()
+        "{table}\nWritten to {} in {} (settings in {record_name})\n",
+        tables.join(", "),
+        dir.path().display()
     ));
     Ok(())
 }
@@ -438,6 +443,7 @@ fn sobol_files(
                     mine.iter().map(|r| r.st_conf).collect(),
                 ),
             ],
+            args.confidence,
         );
         files.chart(&chart_stem("sobol", out), chart)?;
     }
@@ -537,6 +543,7 @@ fn morris_files(
                 mine.iter().map(|r| r.mu_star).collect(),
                 mine.iter().map(|r| r.mu_star_conf).collect(),
             )],
+            args.confidence,
         );
         files.chart(&chart_stem("morris", out), chart)?;
         let chart = morris_scatter(

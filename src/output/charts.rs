@@ -744,6 +744,8 @@ struct IndexBars {
     y_desc: String,
     params: Vec<String>,
     series: Vec<IndexSeries>,
+    /// Legend entry of the interval whiskers (e.g. "95% interval").
+    interval: String,
 }
 
 impl Figure for IndexBars {
@@ -769,7 +771,7 @@ impl Figure for IndexBars {
             .map(|(i, s)| (Key::Band(PALETTE[i]), s.0.clone()))
             .chain(std::iter::once((
                 Key::Tick(PALETTE[7]),
-                "95% interval".to_string(),
+                self.interval.clone(),
             )))
             .collect();
         legend(&side, &entries)?;
@@ -836,18 +838,21 @@ impl Figure for IndexBars {
 }
 
 /// A horizontal bar chart of sensitivity indices per parameter, one bar per
-/// series (e.g. S1 and ST, or μ*), with confidence intervals.
+/// series (e.g. S1 and ST, or μ*), with confidence intervals at `confidence`
+/// (a share, e.g. 0.95; named in the legend).
 pub fn index_bars(
     title: &str,
     x_desc: &str,
     params: Vec<String>,
     series: Vec<IndexSeries>,
+    confidence: f64,
 ) -> Result<Chart, ChartError> {
     render(&IndexBars {
         title: title.to_string(),
         y_desc: x_desc.to_string(),
         params,
         series,
+        interval: format!("{}% interval", (confidence * 1000.0).round() / 10.0),
     })
 }
 
