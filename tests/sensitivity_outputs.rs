@@ -91,6 +91,21 @@ fn s2_sweep(tmp: &Path, name: &str) -> PathBuf {
     out
 }
 
+/// The Morris fixture sweep run into `tmp/morris`.
+fn morris_sweep(tmp: &Path) -> PathBuf {
+    let out = tmp.join("morris");
+    pioneer()
+        .args(["sweep", "--quiet", "--out"])
+        .arg(&out)
+        .arg(format!(
+            "{}/tests/fixtures/sweeps/morris.toml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .assert()
+        .success();
+    out
+}
+
 fn analyze(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     pioneer()
         .args(["analyze", "--method"])
@@ -354,16 +369,7 @@ fn a_second_analysis_is_refused_without_force_and_replaces_with_it() {
 #[test]
 fn morris_bars_are_sorted_by_mu_star_and_a_scatter_shows_mu_star_and_sigma() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("morris");
-    pioneer()
-        .args(["sweep", "--quiet", "--out"])
-        .arg(&dir)
-        .arg(format!(
-            "{}/tests/fixtures/sweeps/morris.toml",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .assert()
-        .success();
+    let dir = morris_sweep(tmp.path());
     let out = analyze(&dir, &["morris"]).success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(text.contains("per whole normalised range"), "{text}");
@@ -414,16 +420,7 @@ fn morris_bars_are_sorted_by_mu_star_and_a_scatter_shows_mu_star_and_sigma() {
 #[test]
 fn bars_name_the_confidence_level_used() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("morris");
-    pioneer()
-        .args(["sweep", "--quiet", "--out"])
-        .arg(&dir)
-        .arg(format!(
-            "{}/tests/fixtures/sweeps/morris.toml",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .assert()
-        .success();
+    let dir = morris_sweep(tmp.path());
     let out = analyze(&dir, &["morris", "--confidence", "0.9"]).success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(

@@ -351,24 +351,8 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     {
         dir.write_file(name, bytes).map_err(target_failure)?;
     }
-    // With --force, the earlier analysis's files this one did not rewrite
-    // (charts of outputs not analysed now) go too, so every file beside the
-    // record is the record's. Only plain `sensitivity_` names are touched.
     if let Some(previous) = previous {
-        for f in previous.files.iter().filter(|f| !record.files.contains(f)) {
-            let plain = Path::new(f).file_name().is_some_and(|n| n == f.as_str());
-            if plain && f.starts_with("sensitivity_") {
-                match std::fs::remove_file(dir.path().join(f)) {
-                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                        return Err(Failure::Run(format!(
-                            "removing {}: {e}",
-                            dir.path().join(f).display()
-                        )))
-                    }
-                    _ => {}
-                }
-            }
-        }
+        remove_leftovers(dir.path(), &previous, &record)?;
     }
     let tables: Vec<&str> = record
         .files
@@ -381,6 +365,30 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         tables.join(", "),
         dir.path().display()
     ));
+    Ok(())
+}
+
+/// With --force, the earlier analysis's files this one did not rewrite
+/// (charts of outputs not analysed now) go too, so every file beside the
+/// record is the record's. Only plain `sensitivity_` names are touched.
+fn remove_leftovers(
+    dir: &Path,
+    previous: &AnalysisRecord,
+    record: &AnalysisRecord,
+) -> Result<(), Failure> {
+    let leftovers = previous.files.iter().filter(|f| {
+        let plain = Path::new(f).file_name().is_some_and(|n| n == f.as_str());
+        plain && f.starts_with("sensitivity_") && !record.files.contains(f)
+    });
+    for f in leftovers {
+        let path = dir.join(f);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Failure::Run(format!("removing {}: {e}", path.display())));
+            }
+            _ => {}
+        }
+    }
     Ok(())
 }
 

@@ -141,13 +141,11 @@ impl World<'_> {
                 a.trans = 0.0;
                 return;
             }
-            let plan_a = &plan.agents[i];
-            let mut active = 0u32;
+            let active = u32::from(active_eas[i]);
             let mut needed = 0.0;
-            for &e in &plan_a.eas {
+            for &e in &plan.agents[i].eas {
                 let s = &eas[e.index()];
                 if s.active {
-                    active += 1;
                     needed += s.needed_relational_share;
                 }
             }

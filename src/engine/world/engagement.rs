@@ -69,6 +69,11 @@ impl World<'_> {
         } else {
             0.0
         };
+        let progress_gain = if sw.progress_feedback {
+            g.progress_gain
+        } else {
+            0.0
+        };
         // Agents of a kind are contiguous: what depends only on the kind is
         // settled once per kind (subtracting a zero shock changes nothing).
         for kind in AgentKind::ALL {
@@ -81,11 +86,6 @@ impl World<'_> {
             };
             let leader = if kind.is_strategic() {
                 leader_shock
-            } else {
-                0.0
-            };
-            let progress_gain = if sw.progress_feedback {
-                g.progress_gain
             } else {
                 0.0
             };
