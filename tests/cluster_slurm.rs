@@ -99,6 +99,7 @@ struct Programs {
     sinfo: PathBuf,
     squeue: PathBuf,
     scancel: PathBuf,
+    scontrol: PathBuf,
     slurmctld: PathBuf,
     slurmd: PathBuf,
     munged: PathBuf,
@@ -120,6 +121,7 @@ impl Programs {
             sinfo: find("sinfo"),
             squeue: find("squeue"),
             scancel: find("scancel"),
+            scontrol: find("scontrol"),
             slurmctld: find("slurmctld"),
             slurmd: find("slurmd"),
             munged: find("munged"),
@@ -259,7 +261,7 @@ MailProg=/bin/true
 ReturnToService=2
 # A job whose dependency can never be met (a failed array task) is cancelled,
 # so `sbatch --wait` on the merge job returns instead of waiting forever.
-SchedulerParameters=kill_invalid_depend
+DependencyParameters=kill_invalid_depend
 {node_line} NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=debug Nodes={node} Default=YES MaxTime=INFINITE State=UP
 ",
@@ -363,10 +365,31 @@ PartitionName=debug Nodes={node} Default=YES MaxTime=INFINITE State=UP
         }
     }
 
+    /// State and exit code of each task of a job (one for a plain job), from
+    /// the controller (no accounting needed: it keeps finished jobs for
+    /// MinJobAge, 300 s).
+    fn job_states(&self, id: &str) -> Vec<(String, String)> {
+        let out = self
+            .command(&self.programs.scontrol)
+            .args(["--oneliner", "show", "job", id])
+            .output()
+            .unwrap();
+        let field = |line: &str, key: &str| {
+            line.split_whitespace()
+                .find_map(|w| w.strip_prefix(key))
+                .unwrap_or("?")
+                .to_string()
+        };
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| (field(l, "JobState="), field(l, "ExitCode=")))
+            .collect()
+    }
+
     /// Every log of the daemons and jobs, for failure messages.
     fn logs(&self) -> String {
         let mut text = String::new();
-        for dir in [self.dir.path().to_path_buf(), self.work().join("logs")] {
+        for dir in [self.work().join("logs"), self.dir.path().to_path_buf()] {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
                 .map(|r| r.flatten().map(|e| e.path()).collect())
                 .unwrap_or_default();
@@ -549,7 +572,7 @@ fn a_slurm_job_array_sweep_merges_to_the_runs_of_a_local_sweep() {
             "--export=ALL,{pioneer},SHARDS=shards,RESULTS=results,METHOD=morris"
         ))
         .arg(script("merge.sbatch"))
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -572,10 +595,21 @@ fn a_slurm_job_array_sweep_merges_to_the_runs_of_a_local_sweep() {
     };
     let mut err = String::new();
     let _ = std::io::Read::read_to_string(&mut merge.stderr.take().unwrap(), &mut err);
+    let mut merge_out = String::new();
+    let _ = std::io::Read::read_to_string(&mut merge.stdout.take().unwrap(), &mut merge_out);
+    // `sbatch --wait` exits 0 also for a job cancelled because its dependency
+    // failed: ask the controller how every task ended.
+    let tasks = cluster.job_states(&array_id);
+    let done = ("COMPLETED".to_string(), "0:0".to_string());
     assert!(
-        status.success(),
-        "the merge job failed ({status}): {err}\n{}\n{}",
-        cluster.queue(),
+        tasks.len() == TASKS && tasks.iter().all(|t| *t == done),
+        "array tasks (state, exit code): {tasks:?}\n{}",
+        cluster.logs()
+    );
+    let merged = cluster.job_states(merge_out.trim());
+    assert!(
+        status.success() && merged == [done],
+        "the merge job failed (sbatch: {status}, job: {merged:?}): {err}\n{}",
         cluster.logs()
     );
 
