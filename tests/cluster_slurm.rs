@@ -20,6 +20,7 @@
 //! cannot skip the test in CI.
 
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -144,14 +145,13 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-/// A port nobody listens on now (the OS picks it; a clash in the moment
-/// between closing it and slurmctld binding it is unlikely).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// Two different ports nobody listens on now (the OS picks them; a clash in
+/// the moment between closing them and the daemons binding them is unlikely).
+fn free_ports() -> (u16, u16) {
+    let bind = || std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let (a, b) = (bind(), bind());
+    let port = |l: &std::net::TcpListener| l.local_addr().unwrap().port();
+    (port(&a), port(&b))
 }
 
 /// The one-node cluster: daemons (children of the test) and their directory.
@@ -181,7 +181,7 @@ impl Cluster {
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode_private()
+            .mode(0o600)
             .open(d.join("munge.key"))
             .and_then(|mut f| f.write_all(&key))
             .unwrap();
@@ -231,6 +231,7 @@ impl Cluster {
             .next()
             .unwrap()
             .to_string();
+        let (ctld_port, d_port) = free_ports();
         let conf = format!(
             "# One-node cluster of tests/cluster_slurm.rs (all state in this directory).
 ClusterName=pioneertest
@@ -265,8 +266,6 @@ DependencyParameters=kill_invalid_depend
 {node_line} NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=debug Nodes={node} Default=YES MaxTime=INFINITE State=UP
 ",
-            ctld_port = free_port(),
-            d_port = free_port(),
             socket = socket.display(),
             d = d.display(),
         );
@@ -435,15 +434,6 @@ impl Drop for Cluster {
         }
     }
 }
-trait Private {
-    fn mode_private(&mut self) -> &mut Self;
-}
-impl Private for std::fs::OpenOptions {
-    fn mode_private(&mut self) -> &mut Self {
-        std::os::unix::fs::OpenOptionsExt::mode(self, 0o600)
-    }
-}
-
 /// A small sweep of the North West London scenario: a Morris design of 2
 /// trajectories over 2 parameters (6 points) × 2 replications = 12 runs.
 fn sweep_file() -> String {
