@@ -279,6 +279,36 @@ fn check_reports_a_bad_sweep_targets_or_priors_file_as_sweep_and_calibrate_do() 
     }
 }
 
+/// A sweep file that is not even valid TOML is still recognised by its
+/// table headers, so its syntax error is reported as `sweep` reports it.
+#[test]
+fn check_reports_a_syntax_error_in_a_sweep_file_as_sweep_does() {
+    let tmp = TempDir::new().unwrap();
+    fs::write(
+        tmp.path().join("sweep.toml"),
+        "[sweep]\nname = \"broken\"\nreplications = \n\n[design]\nkind = \"grid\"\n",
+    )
+    .unwrap();
+    let by_sweep = pioneer(tmp.path())
+        .args(["sweep", "sweep.toml", "--out", "out"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let by_check = pioneer(tmp.path())
+        .args(["check", "sweep.toml"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(by_check).unwrap();
+    assert_eq!(stderr, String::from_utf8(by_sweep).unwrap());
+    assert!(stderr.contains("sweep.toml:3:"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("in sweep file"), "{stderr}");
+}
+
 #[test]
 fn check_positions_a_targets_error_at_the_misspelt_value() {
     let tmp = bad_case("targets-unknown_milestone");

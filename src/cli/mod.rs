@@ -306,15 +306,26 @@ fn unknown_command(first: Option<&std::ffi::OsStr>) -> Option<String> {
 /// that is not valid TOML is classified by its table headers, so that its
 /// syntax error is reported by the right loader.
 fn input_kind(text: &str) -> InputKind {
-    let has = |key: &str| match text.parse::<toml::Table>() {
-        Ok(table) => table.contains_key(key),
-        Err(_) => text.lines().any(|l| {
-            let l = l.trim();
-            let header = l.trim_start_matches('[').trim_end_matches(']').trim();
-            (l.starts_with('[') && (header == key || header.starts_with(&format!("{key}."))))
-                || l.split('=').next().map(str::trim) == Some(key)
-        }),
+    let top: Vec<String> = match text.parse::<toml::Table>() {
+        Ok(table) => table.keys().cloned().collect(),
+        // Not TOML: the first name of every table header, and the keys
+        // written before the first header.
+        Err(_) => {
+            let mut keys = Vec::new();
+            let mut before_headers = true;
+            for l in text.lines().map(str::trim) {
+                if let Some(header) = l.strip_prefix('[') {
+                    before_headers = false;
+                    let name = header.trim_start_matches('[').split(['.', ']']).next();
+                    keys.push(name.unwrap_or("").trim().to_string());
+                } else if let Some((key, _)) = l.split_once('=').filter(|_| before_headers) {
+                    keys.push(key.trim().to_string());
+                }
+            }
+            keys
+        }
     };
+    let has = |key: &str| top.iter().any(|k| k == key);
     if has("sweep") || has("design") {
         InputKind::Sweep
     } else if has("targets") {
