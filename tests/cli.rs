@@ -188,6 +188,282 @@ fn check_of_a_missing_file_is_bad_input() {
         .stderr(predicate::str::contains("no_such_scenario.toml"));
 }
 
+/// A copy of the bad-input case `tests/fixtures/bad/<case>/` (its files) in
+/// a new temporary directory.
+fn bad_case(case: &str) -> TempDir {
+    let tmp = TempDir::new().unwrap();
+    let from = repo().join("tests").join("fixtures").join("bad").join(case);
+    for e in fs::read_dir(&from).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            fs::copy(&p, tmp.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    tmp
+}
+
+/// `check` validates sweep, targets and priors files as the commands that
+/// read them do: the same message (file:line:column, key, hint, "N errors
+/// in <kind>") and exit code 2, and it writes nothing.
+#[test]
+fn check_reports_a_bad_sweep_targets_or_priors_file_as_sweep_and_calibrate_do() {
+    let scenario = default_scenario().display().to_string();
+    // The command that reads the file: `sweep` for a sweep file, `calibrate`
+    // (with the fixture's targets and priors) for the others.
+    let command = |file: &str| -> Vec<String> {
+        let args: Vec<&str> = if file == "sweep.toml" {
+            vec!["sweep", file, "--out", "out"]
+        } else {
+            vec![
+                "calibrate",
+                &scenario,
+                "--targets",
+                "targets.toml",
+                "--params",
+                "priors.toml",
+                "--out",
+                "cal",
+            ]
+        };
+        args.into_iter().map(str::to_string).collect()
+    };
+    let cases = [
+        ("sweep-unknown_design_kind", "sweep.toml", "sweep file"),
+        ("sweep-missing_base_scenario", "sweep.toml", "sweep file"),
+        (
+            "sweep-bound_outside_scenario_range",
+            "sweep.toml",
+            "sweep file",
+        ),
+        ("targets-unknown_milestone", "targets.toml", "targets file"),
+        ("targets-empty", "targets.toml", "targets file"),
+        ("priors-unknown_path", "priors.toml", "priors file"),
+        (
+            "priors-max_beyond_scenario_range",
+            "priors.toml",
+            "priors file",
+        ),
+    ];
+    for (case, file, kind) in cases {
+        let tmp = bad_case(case);
+        let before = names(tmp.path());
+        let by_command = pioneer(tmp.path())
+            .args(command(file))
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let by_check = pioneer(tmp.path())
+            .args(["check", file])
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8(by_check.stderr).unwrap();
+        assert_eq!(
+            stderr,
+            String::from_utf8(by_command).unwrap(),
+            "{case}: check and the command that reads {file} disagree"
+        );
+        assert!(
+            stderr.starts_with(&format!("error: {file}:")),
+            "{case}: {stderr}"
+        );
+        assert!(
+            stderr.trim_end().ends_with(&format!("in {kind}")),
+            "{case}: {stderr}"
+        );
+        assert!(!String::from_utf8(by_check.stdout).unwrap().contains(": ok"));
+        assert_eq!(names(tmp.path()), before, "{case}: nothing written");
+    }
+}
+
+/// A sweep file that is not even valid TOML is still recognised by its
+/// table headers, so its syntax error is reported as `sweep` reports it.
+#[test]
+fn check_reports_a_syntax_error_in_a_sweep_file_as_sweep_does() {
+    let tmp = TempDir::new().unwrap();
+    fs::write(
+        tmp.path().join("sweep.toml"),
+        "[sweep]\nname = \"broken\"\nreplications = \n\n[design]\nkind = \"grid\"\n",
+    )
+    .unwrap();
+    let by_sweep = pioneer(tmp.path())
+        .args(["sweep", "sweep.toml", "--out", "out"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let by_check = pioneer(tmp.path())
+        .args(["check", "sweep.toml"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(by_check).unwrap();
+    assert_eq!(stderr, String::from_utf8(by_sweep).unwrap());
+    assert!(stderr.contains("sweep.toml:3:"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("in sweep file"), "{stderr}");
+}
+
+#[test]
+fn check_positions_a_targets_error_at_the_misspelt_value() {
+    let tmp = bad_case("targets-unknown_milestone");
+    let text = fs::read_to_string(tmp.path().join("targets.toml")).unwrap();
+    let (line, column) = text
+        .lines()
+        .enumerate()
+        .find_map(|(n, l)| l.find("\"pilot_lvie\"").map(|c| (n + 1, c + 1)))
+        .expect("fixture has the typo");
+    let out = pioneer(tmp.path())
+        .args(["check", "targets.toml"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let at = format!("targets.toml:{line}:{column}: `targets[0].milestone`");
+    assert!(stderr.contains(&at), "stderr lacks {at:?}:\n{stderr}");
+    assert!(stderr.contains("did you mean `pilot_live`?"), "{stderr}");
+}
+
+#[test]
+fn check_accepts_the_shipped_sweep_targets_and_priors_files_as_what_they_are() {
+    let tmp = TempDir::new().unwrap();
+    let mut expected = Vec::new();
+    let mut args = vec![PathBuf::from("check")];
+    for (dir, kind) in [
+        ("sweeps", "sweep file"),
+        ("targets", "targets file"),
+        ("priors", "priors file"),
+    ] {
+        for e in fs::read_dir(repo().join("scenarios").join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            expected.push(format!("{}: ok ({kind}", p.display()));
+            args.push(p);
+        }
+    }
+    assert!(expected.len() >= 5, "{expected:?}");
+    let out = pioneer(tmp.path())
+        .args(&args)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::is_empty())
+        .get_output()
+        .stdout
+        .clone();
+    let stdout = String::from_utf8(out).unwrap();
+    for line in &expected {
+        assert!(stdout.contains(line), "stdout lacks {line:?}:\n{stdout}");
+    }
+    assert!(
+        stdout.contains("checked against the embedded default scenario"),
+        "{stdout}"
+    );
+}
+
+/// Targets name early adopters: `--scenario` chooses the scenario they are
+/// checked against (England has no `brent`; the default has).
+#[test]
+fn check_resolves_targets_against_the_scenario_given() {
+    let tmp = TempDir::new().unwrap();
+    fs::write(
+        tmp.path().join("targets.toml"),
+        "[[targets]]\nid = \"brent_live\"\nquantity = \"milestone_date\"\n\
+early_adopter = \"brent\"\nmilestone = \"pilot_live\"\nobserved_date = 2015-01-31\ntolerance = 4.0\n",
+    )
+    .unwrap();
+    pioneer(tmp.path())
+        .args(["check", "targets.toml", "--scenario"])
+        .arg(default_scenario())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(format!(
+            "targets.toml: ok (targets file: 1 targets, checked against scenario {})",
+            default_scenario().display()
+        )));
+    pioneer(tmp.path())
+        .args(["check", "targets.toml", "--scenario"])
+        .arg(repo().join("scenarios").join("england.toml"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("targets.toml:4:17: `targets[0].early_adopter`")
+                .and(predicate::str::contains("1 error in targets file")),
+        );
+}
+
+/// A mistyped command is named as such, with the nearest command, instead of
+/// being read as a scenario path; exit code 2 and nothing written.
+#[test]
+fn a_mistyped_command_gets_did_you_mean() {
+    let tmp = TempDir::new().unwrap();
+    for (typo, meant, rest) in [
+        ("analyz", "analyze", &["results/sweep"][..]),
+        ("chekc", "check", &["x.toml"]),
+        ("swep", "sweep", &[]),
+        ("compre", "compare", &["a.toml", "b.toml"]),
+    ] {
+        pioneer(tmp.path())
+            .arg(typo)
+            .args(rest)
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains(format!("unknown command `{typo}`"))
+                    .and(predicate::str::contains(format!("did you mean `{meant}`?"))),
+            );
+    }
+    // Not typos: an existing file of that name is a scenario, a `.toml` path
+    // is a scenario (missing here), and a word close to no command is left
+    // to the scenario loader.
+    fs::copy(default_scenario(), tmp.path().join("analyz")).unwrap();
+    pioneer(tmp.path())
+        .args(["analyz", "-n", "1", "-q", "--no-output"])
+        .assert()
+        .code(0);
+    fs::remove_file(tmp.path().join("analyz")).unwrap();
+    for not_typo in ["analyz.toml", "frobnicate"] {
+        pioneer(tmp.path()).arg(not_typo).assert().code(2).stderr(
+            predicate::str::contains("unknown command")
+                .not()
+                .and(predicate::str::contains(not_typo)),
+        );
+    }
+    assert!(names(tmp.path()).is_empty(), "{:?}", names(tmp.path()));
+}
+
+#[test]
+fn analyse_is_an_alias_of_analyze() {
+    let tmp = TempDir::new().unwrap();
+    let help = |command: &str| {
+        pioneer(tmp.path())
+            .args([command, "--help"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let analyze = String::from_utf8(help("analyze")).unwrap();
+    assert!(analyze.contains("Usage: pioneer analyze"), "{analyze}");
+    assert_eq!(String::from_utf8(help("analyse")).unwrap(), analyze);
+    // Both spellings fail the same way on a directory that holds no sweep.
+    let run = |command: &str| {
+        pioneer(tmp.path())
+            .args([command, "no_such_sweep", "--method", "sobol"])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone()
+    };
+    assert_eq!(run("analyse"), run("analyze"));
+}
+
 #[test]
 fn run_writes_every_output_with_the_documented_headers() {
     let tmp = TempDir::new().unwrap();

@@ -1,7 +1,8 @@
 //! `report.html` opens in a real browser: headless Chromium loads it with no
 //! errors and draws the charts. `.ci/run` installs Chromium (Debian's
-//! `chromium`); on a machine without it the test is skipped with a note,
-//! except in CI, where a missing browser is a failure.
+//! `chromium`); on a machine without it the test is skipped with a note
+//! that shows in the test output (it is not captured), except in CI, where
+//! a missing browser is a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -51,8 +52,12 @@ fn the_report_loads_in_chromium_and_shows_its_charts() {
             std::env::var_os("CI").is_none(),
             "CI must have Chromium: .ci/run installs Debian's `chromium`"
         );
-        eprintln!(
-            "note: chromium not installed; skipping the browser test (apt-get install chromium)"
+        // Written to the process's stderr directly: libtest captures
+        // `eprintln!`, so a note printed that way would not be seen.
+        use std::io::Write;
+        let _ = std::io::stderr().write_all(
+            b"note: chromium not found on PATH (chromium, chromium-browser, google-chrome); \
+SKIPPED the browser test of report.html (apt-get install chromium to run it)\n",
         );
         return;
     };

@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use pioneer::output::run::WriteError;
 use pioneer::output::table;
 use pioneer::output::target::{OutputDir, Policy, TargetError};
-use pioneer::scenario::{LoadError, DEFAULT_SCENARIO_NAME};
+use pioneer::scenario::{InputKind, LoadError, DEFAULT_SCENARIO_NAME};
 use pioneer::util::names::file_stem;
 use pioneer::{Ensemble, Scenario};
 
@@ -38,11 +38,14 @@ struct Cli {
 enum Command {
     /// Run a scenario (the embedded default if none is given) and write its outputs.
     Run(RunArgs),
-    /// Validate scenario files without running them; lists every problem found.
+    /// Validate scenario, sweep, targets and priors files without running them; lists every problem found.
     Check {
-        /// Scenario files to check.
-        #[arg(required = true)]
+        /// Files to check. Each is recognised by its top-level keys: `[sweep]` (a sweep file, checked with its base scenario), `[[targets]]` (calibration targets), `[[parameters]]` (calibration priors); anything else is a scenario.
+        #[arg(required = true, value_name = "FILE")]
         scenarios: Vec<PathBuf>,
+        /// The scenario whose milestones, early adopters and parameters targets and priors files are checked against (default: the embedded North West London scenario).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
         /// Print each valid scenario as the one TOML document that is run: its `extends` chain merged and its `[generate]` section expanded.
         #[arg(long)]
         expanded: bool,
@@ -64,6 +67,7 @@ enum Command {
     /// Combine the shard directories of a sweep, checking every run appears exactly once.
     Merge(sweep::MergeArgs),
     /// Sensitivity analysis of a finished sweep: Sobol indices or Morris elementary effects.
+    #[command(visible_alias = "analyse")]
     Analyze(sweep::AnalyzeArgs),
 }
 
@@ -199,14 +203,19 @@ struct RunArgs {
 
 /// Runs the command line and returns the exit code.
 pub fn main() -> i32 {
+    if let Some(msg) = unknown_command(std::env::args_os().nth(1).as_deref()) {
+        eprintln!("{msg}");
+        return EXIT_BAD_INPUT;
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Run(args)) => run(&args),
         None => run(&cli.run),
         Some(Command::Check {
             scenarios,
+            scenario,
             expanded,
-        }) => check(&scenarios, expanded),
+        }) => check(&scenarios, scenario.as_deref(), expanded),
         Some(Command::Schema { json }) => {
             if json {
                 say(
@@ -265,12 +274,153 @@ pub(crate) fn load(path: Option<&Path>) -> Result<Scenario, Failure> {
     })
 }
 
-fn check(paths: &[PathBuf], expanded: bool) -> Result<(), Failure> {
+/// The error for a mistyped command: `first` (the first argument) is
+/// neither an option, a command, an existing file nor a `.toml` path (so not
+/// meant as the scenario of `pioneer [SCENARIO]`), and is close to a command
+/// name (`pioneer analyz`).
+fn unknown_command(first: Option<&std::ffi::OsStr>) -> Option<String> {
+    use clap::CommandFactory;
+    let word = first?.to_str()?;
+    let path = Path::new(word);
+    if word.starts_with('-') || path.exists() || path.extension().is_some_and(|e| e == "toml") {
+        return None;
+    }
+    let cli = Cli::command();
+    let names: Vec<&str> = cli
+        .get_subcommands()
+        .flat_map(|c| std::iter::once(c.get_name()).chain(c.get_all_aliases()))
+        .chain(["help"])
+        .collect();
+    if names.contains(&word) {
+        return None;
+    }
+    let near = pioneer::scenario::error::nearest(word, names.iter().copied())?;
+    Some(format!(
+        "error: unknown command `{word}`\n  hint: did you mean `{near}`? (`pioneer --help` lists the commands; a scenario file is run as `pioneer FILE.toml`)"
+    ))
+}
+
+/// What a file given to `check` is, by its top-level keys: a sweep file has
+/// `[sweep]` (or `[design]`), a targets file `[[targets]]`, a priors file
+/// `[[parameters]]` (and no `[sweep]`); anything else is a scenario. Text
+/// that is not valid TOML is classified by its table headers, so that its
+/// syntax error is reported by the right loader.
+fn input_kind(text: &str) -> InputKind {
+    let top: Vec<String> = match text.parse::<toml::Table>() {
+        Ok(table) => table.keys().cloned().collect(),
+        // Not TOML: the first name of every table header, and the keys
+        // written before the first header.
+        Err(_) => {
+            let mut keys = Vec::new();
+            let mut before_headers = true;
+            for l in text.lines().map(str::trim) {
+                if let Some(header) = l.strip_prefix('[') {
+                    before_headers = false;
+                    let name = header.trim_start_matches('[').split(['.', ']']).next();
+                    keys.push(name.unwrap_or("").trim().to_string());
+                } else if let Some((key, _)) = l.split_once('=').filter(|_| before_headers) {
+                    keys.push(key.trim().to_string());
+                }
+            }
+            keys
+        }
+    };
+    let has = |key: &str| top.iter().any(|k| k == key);
+    if has("sweep") || has("design") {
+        InputKind::Sweep
+    } else if has("targets") {
+        InputKind::Targets
+    } else if has("parameters") {
+        InputKind::Priors
+    } else {
+        InputKind::Scenario
+    }
+}
+
+/// The failure for an input file that cannot be read or is invalid.
+fn input_failure(e: LoadError) -> Failure {
+    match e {
+        LoadError::Io { .. } => Failure::BadInput(format!("error: {e}")),
+        LoadError::Invalid(_) => Failure::BadInput(e.to_string()),
+    }
+}
+
+/// Checks one file as what it is (`input_kind`) and says what was checked.
+/// Targets and priors name milestones, early adopters and parameters, so they
+/// are checked against `against` (`--scenario`, else the embedded default).
+fn check_one(
+    path: &Path,
+    against: &mut Option<Scenario>,
+    against_path: Option<&Path>,
+    expanded: bool,
+) -> Result<String, Failure> {
+    let name = path.display().to_string();
+    let Ok(text) = pioneer::scenario::read_input(path, InputKind::Scenario) else {
+        // Unreadable or not text: the scenario loader says why.
+        return load(Some(path)).map(|_| String::new());
+    };
+    let against_name = |s: &Scenario| match s.source_name() {
+        DEFAULT_SCENARIO_NAME => {
+            "the embedded default scenario; use --scenario for another".to_string()
+        }
+        other => format!("scenario {other}"),
+    };
+    match input_kind(&text) {
+        InputKind::Scenario => {
+            let s = load(Some(path))?;
+            Ok(if expanded {
+                s.expanded_toml()
+            } else {
+                format!("{name}: ok\n")
+            })
+        }
+        InputKind::Sweep => {
+            let sweep = pioneer::sweep::Sweep::from_file(path).map_err(input_failure)?;
+            Ok(format!(
+                "{name}: ok (sweep file: {} parameters; base scenario {} is valid)\n",
+                sweep.parameters.len(),
+                sweep.base.source_name()
+            ))
+        }
+        InputKind::Targets => {
+            let s = loaded(against, against_path)?;
+            let t = pioneer::calibrate::targets::load(&text, &name, s).map_err(input_failure)?;
+            Ok(format!(
+                "{name}: ok (targets file: {} targets, checked against {})\n",
+                t.len(),
+                against_name(s)
+            ))
+        }
+        InputKind::Priors => {
+            let s = loaded(against, against_path)?;
+            let p = pioneer::calibrate::priors::load(&text, &name, s).map_err(input_failure)?;
+            Ok(format!(
+                "{name}: ok (priors file: {} parameters, checked against {})\n",
+                p.len(),
+                against_name(s)
+            ))
+        }
+    }
+}
+
+/// The scenario at `path` (None: the embedded default), loaded on first use.
+fn loaded<'a>(
+    cache: &'a mut Option<Scenario>,
+    path: Option<&Path>,
+) -> Result<&'a Scenario, Failure> {
+    if cache.is_none() {
+        *cache = Some(load(path)?);
+    }
+    Ok(cache.as_ref().expect("loaded above"))
+}
+
+fn check(paths: &[PathBuf], scenario: Option<&Path>, expanded: bool) -> Result<(), Failure> {
+    // Loaded when the first targets or priors file needs it.
+    let mut against: Option<Scenario> = None;
     let mut failed = Vec::new();
     for p in paths {
-        match load(Some(p)) {
-            Ok(s) if expanded => say(&s.expanded_toml()),
-            Ok(_) => say(&format!("{}: ok\n", p.display())),
+        match check_one(p, &mut against, scenario, expanded) {
+            Ok(said) => say(&said),
             Err(Failure::BadInput(m)) | Err(Failure::Run(m)) => failed.push(m),
         }
     }

@@ -3,7 +3,7 @@
 //! Every field's doc comment is the one place the key is documented. It names
 //! the meaning, the unit and the source of its default (or the word
 //! "assumption"); `docs/scenario-reference.md` is generated from these doc
-//! comments through the JSON schema (`pioneer schema --markdown`), and a test
+//! comments through the JSON schema (`pioneer schema`), and a test
 //! keeps the two in step.
 //!
 //! Unknown keys are not rejected by serde itself (that would stop at the

@@ -260,8 +260,8 @@ pub fn reference_markdown() -> String {
     let mut out = String::new();
     out.push_str("# Scenario file reference\n\n");
     out.push_str(
-        "Generated from the schema by `pioneer schema --markdown`; a test fails when this file and the \
-code disagree. Every scenario key is listed with its type, default and meaning; the meaning names the unit \
+        "Generated from the schema by `cargo run --release -- schema > docs/scenario-reference.md` \
+(`pioneer schema` prints the same); a test fails when this file and the code disagree. Every scenario key is listed with its type, default and meaning; the meaning names the unit \
 and the source of the default (a source tag or claim id explained in `docs/evidence.md`, or *assumption*). \
 `[]` marks an array of tables (`[[key]]` in TOML). Dates are ISO `YYYY-MM-DD`, either bare TOML dates or strings. \
 Unknown keys are errors.\n\n",
