@@ -20,17 +20,21 @@ use rayon::prelude::*;
 use crate::engine::ensemble::{run_replication, DEFAULT_BLOCK};
 use crate::engine::milestone_ref::MilestoneRef;
 use crate::engine::plan::Plan;
+use crate::model::ProgrammeMilestone;
 use crate::observe::ReplicationResult;
 use crate::output::chart::{comparison_charts, GoLiveAccumulator};
 use crate::output::export::ExportError;
 use crate::output::manifest::{Manifest, MANIFEST_FILE};
-use crate::output::report::comparison_html;
 use crate::output::run::{spill_file, ColumnSpill};
 use crate::scenario::Scenario;
 use crate::sweep::outputs::{self, OutputDef};
 use crate::util::stats::quantile_sorted;
 
-pub use crate::output::comparison::{comparison_csv, format_value, Comparison, ComparisonRow};
+pub use crate::output::comparison::{
+    comparison_csv, format_value, row_label, Comparison, ComparisonRow, Unit,
+};
+use crate::output::comparison::{comparison_html, paired_unit, PairedWriter};
+use crate::output::forest::forest_chart;
 
 /// The extension of a comparison's `manifest.json`: the scenarios compared.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -52,9 +56,11 @@ pub struct ComparedScenario {
     pub sha256: String,
 }
 
-/// Every output file of a comparison, as (name, bytes): `compare.csv`, the
-/// go-live chart (SVG and PNG), `report.html` and the manifest last (listing
-/// the others with their SHA-256). `sources` says where each scenario was read from.
+/// Every output file of a comparison, as (name, bytes): `compare.csv`,
+/// `compare_paired.csv` when the comparison kept the paired differences,
+/// the forest plot of paired differences and the go-live chart (SVG and
+/// PNG), `report.html` and the manifest last (listing the others with their
+/// SHA-256). `sources` says where each scenario was read from.
 pub fn output_files(
     c: &Comparison,
     scenarios: &[Scenario],
@@ -64,9 +70,13 @@ pub fn output_files(
     command_line: Vec<String>,
 ) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
     let plans: Vec<&Plan> = c.plans.iter().collect();
-    let charts = comparison_charts(&plans, &c.names, &c.go_live)?;
+    let mut charts: Vec<_> = forest_chart(c)?.into_iter().collect();
+    charts.extend(comparison_charts(&plans, &c.names, &c.go_live)?);
     let html = comparison_html(c, &charts, seed, replications, sources);
     let mut files = vec![("compare.csv".to_string(), comparison_csv(c)?)];
+    if let Some(paired) = &c.paired {
+        files.push(("compare_paired.csv".to_string(), paired.clone()));
+    }
     for chart in charts {
         files.push((format!("{}.svg", chart.name), chart.svg.into_bytes()));
         files.push((format!("{}.png", chart.name), chart.png));
@@ -91,21 +101,28 @@ pub fn output_files(
     Ok(files)
 }
 
-/// The outputs compared: the programme's slip and first go-live delay, early
-/// adopters live by the horizon, and each early adopter's go-live delay (of
-/// the baseline's early adopters found in every scenario).
-fn compared_outputs(scenarios: &[Scenario]) -> Vec<String> {
+/// The outputs compared, with their units: the programme's slip and first
+/// go-live delay, early adopters live by the horizon, re-plans of the pilot
+/// start, and each early adopter's go-live delay (of the baseline's early
+/// adopters found in every scenario).
+fn compared_outputs(scenarios: &[Scenario]) -> Vec<(String, Unit)> {
     let mut ids = vec![
-        "programme_slip_weeks".to_string(),
-        "delay_weeks:programme:first_pilot_live".to_string(),
-        "delay_weeks:programme:codesign_complete".to_string(),
-        "live_at_horizon".to_string(),
-        "replans".to_string(),
+        ("programme_slip_weeks".to_string(), Unit::Weeks),
+        (
+            "delay_weeks:programme:first_pilot_live".to_string(),
+            Unit::Weeks,
+        ),
+        (
+            "delay_weeks:programme:codesign_complete".to_string(),
+            Unit::Weeks,
+        ),
+        ("live_at_horizon".to_string(), Unit::EarlyAdopters),
+        ("replans".to_string(), Unit::PilotReplans),
     ];
     ids.extend(
         compared_early_adopters(scenarios)
             .iter()
-            .map(|ea| format!("go_live_delay_weeks:{ea}")),
+            .map(|ea| (format!("go_live_delay_weeks:{ea}"), Unit::Weeks)),
     );
     ids
 }
@@ -136,32 +153,46 @@ struct DateQuantity {
 }
 
 impl DateQuantity {
-    /// The achieved date (censored at the horizon) in weeks since `origin`.
-    fn weeks_since(&self, origin: chrono::NaiveDate, plan: &Plan, r: &ReplicationResult) -> f64 {
-        let d = self
+    /// The achieved date (censored at the horizon) in weeks since `origin`,
+    /// and whether it was reached (false: censored).
+    fn weeks_since(
+        &self,
+        origin: chrono::NaiveDate,
+        plan: &Plan,
+        r: &ReplicationResult,
+    ) -> (f64, bool) {
+        let achieved = self
             .milestone
             .record(plan, r, self.ea)
-            .and_then(|m| m.achieved)
-            .unwrap_or(plan.raw().calendar.horizon.0);
-        (d - origin).num_days() as f64 / 7.0
+            .and_then(|m| m.achieved);
+        let d = achieved.unwrap_or(plan.raw().calendar.horizon.0);
+        ((d - origin).num_days() as f64 / 7.0, achieved.is_some())
     }
 }
 
-/// The date rows (id, and per scenario the resolved quantity): the first
-/// go-live, then each compared early adopter's go-live.
+/// The date rows (id, and per scenario the resolved quantity): every
+/// programme milestone (the first go-live as `first_go_live_date`, the
+/// others as `programme_date:<milestone>`), then each compared early
+/// adopter's go-live.
 fn date_quantities(scenarios: &[Scenario]) -> Result<Vec<(String, Vec<DateQuantity>)>, String> {
-    let first = MilestoneRef::programme("first_pilot_live")
-        .ok_or("`first_pilot_live` is not a programme milestone")?;
-    let mut rows = vec![(
-        "first_go_live_date".to_string(),
-        vec![
-            DateQuantity {
-                ea: None,
-                milestone: first,
-            };
-            scenarios.len()
-        ],
-    )];
+    let mut rows = Vec::new();
+    for m in ProgrammeMilestone::ALL {
+        let id = match m.id() {
+            "first_pilot_live" => "first_go_live_date".to_string(),
+            other => format!("programme_date:{other}"),
+        };
+        let milestone = MilestoneRef::Programme(m.index());
+        rows.push((
+            id,
+            vec![
+                DateQuantity {
+                    ea: None,
+                    milestone
+                };
+                scenarios.len()
+            ],
+        ));
+    }
     for ea in compared_early_adopters(scenarios) {
         let per_scenario = scenarios
             .iter()
@@ -179,6 +210,14 @@ fn date_quantities(scenarios: &[Scenario]) -> Result<Vec<(String, Vec<DateQuanti
     Ok(rows)
 }
 
+/// What a comparison keeps beyond the quantiles.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompareOptions {
+    /// Keep every replication's paired differences (`compare_paired.csv`):
+    /// memory then grows with replications × outputs × scenarios.
+    pub paired_differences: bool,
+}
+
 /// Runs every scenario with the same seed and replications (in parallel)
 /// and compares them. The first scenario is the baseline. Fails (before
 /// anything runs) when there is no scenario or replication, or an output
@@ -192,6 +231,7 @@ pub fn compare(scenarios: &[Scenario], seed: u64, replications: u32) -> Result<C
         replications,
         DEFAULT_BLOCK,
         std::io::Cursor::new(Vec::new()),
+        CompareOptions::default(),
     )
 }
 
@@ -204,9 +244,26 @@ pub fn compare_in(
     replications: u32,
     spill_dir: &Path,
 ) -> Result<Comparison, String> {
+    compare_in_with(
+        scenarios,
+        seed,
+        replications,
+        spill_dir,
+        CompareOptions::default(),
+    )
+}
+
+/// `compare_in` with options (e.g. keeping the paired differences).
+pub fn compare_in_with(
+    scenarios: &[Scenario],
+    seed: u64,
+    replications: u32,
+    spill_dir: &Path,
+    options: CompareOptions,
+) -> Result<Comparison, String> {
     let store = spill_file(spill_dir)
         .map_err(|e| format!("creating a temporary file in {}: {e}", spill_dir.display()))?;
-    compare_with(scenarios, seed, replications, DEFAULT_BLOCK, store)
+    compare_with(scenarios, seed, replications, DEFAULT_BLOCK, store, options)
 }
 
 /// `compare`, `block` replications at a time, spilling to `store`.
@@ -216,6 +273,7 @@ fn compare_with<S: Read + Write + Seek>(
     replications: u32,
     block: u32,
     store: S,
+    options: CompareOptions,
 ) -> Result<Comparison, String> {
     if scenarios.is_empty() {
         return Err("no scenario to compare".into());
@@ -225,9 +283,9 @@ fn compare_with<S: Read + Write + Seek>(
     }
     let dates = date_quantities(scenarios)?;
     // Every output id is resolved once per scenario, then evaluated per replication.
-    let defs: Vec<(String, Vec<OutputDef>)> = compared_outputs(scenarios)
+    let defs: Vec<(String, Unit, Vec<OutputDef>)> = compared_outputs(scenarios)
         .into_iter()
-        .map(|id| {
+        .map(|(id, unit)| {
             let per_scenario = scenarios
                 .iter()
                 .map(|s| {
@@ -240,7 +298,7 @@ fn compare_with<S: Read + Write + Seek>(
                     })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
-            Ok((id, per_scenario))
+            Ok((id, unit, per_scenario))
         })
         .collect::<Result<_, String>>()?;
     let mut names: Vec<String> = Vec::new();
@@ -263,6 +321,25 @@ fn compare_with<S: Read + Write + Seek>(
     let per_row = 2 * k - 1;
     let mut spill = ColumnSpill::new(store, n_rows * per_row);
     let mut go_live: Vec<GoLiveAccumulator> = plans.iter().map(GoLiveAccumulator::new).collect();
+    // Date rows: per (row, scenario), replications not reached; and pairs
+    // with a censored date.
+    let mut not_reached = vec![0u32; dates.len() * k];
+    let mut censored_pairs = vec![0u32; dates.len() * k];
+    let ids: Vec<(String, Unit, bool)> = dates
+        .iter()
+        .map(|(id, _)| (id.clone(), Unit::Date, true))
+        .chain(defs.iter().map(|(id, unit, _)| (id.clone(), *unit, false)))
+        .collect();
+    let units: Vec<String> = ids
+        .iter()
+        .map(|(_, u, _)| paired_unit(origin, *u))
+        .collect();
+    let csv_err = |e: csv::Error| format!("writing the paired differences: {e}");
+    let mut paired = if options.paired_differences {
+        Some(PairedWriter::new().map_err(csv_err)?)
+    } else {
+        None
+    };
     let io = |e: std::io::Error| format!("spilling compared values: {e}");
     let block = block.max(1);
     let mut start = 0u32;
@@ -280,19 +357,58 @@ fn compare_with<S: Read + Write + Seek>(
         let rows = (end - start) as usize;
         // values[(row × k + scenario) × rows + r]: achieved dates (censored
         // at each scenario's horizon) in weeks since the baseline start,
-        // then the outputs.
+        // then the outputs; reached likewise for the date rows.
         let mut values = Vec::with_capacity(n_rows * k * rows);
+        let mut reached = Vec::with_capacity(dates.len() * k * rows);
         for (_, quantity) in &dates {
             for ((p, rs), q) in plans.iter().zip(&results).zip(quantity) {
-                values.extend(rs.iter().map(|r| q.weeks_since(origin, p, r)));
+                for r in rs {
+                    let (v, ok) = q.weeks_since(origin, p, r);
+                    values.push(v);
+                    reached.push(ok);
+                }
             }
         }
-        for (_, per_scenario) in &defs {
+        for (_, _, per_scenario) in &defs {
             for ((def, p), rs) in per_scenario.iter().zip(&plans).zip(&results) {
                 values.extend(rs.iter().map(|r| def.value(p, r)));
             }
         }
         let value = |row: usize, s: usize, r: usize| values[(row * k + s) * rows + r];
+        let is_reached = |row: usize, s: usize, r: usize| reached[(row * k + s) * rows + r];
+        for row in 0..dates.len() {
+            for s in 0..k {
+                for r in 0..rows {
+                    let base = is_reached(row, 0, r);
+                    let this = is_reached(row, s, r);
+                    not_reached[row * k + s] += u32::from(!this);
+                    censored_pairs[row * k + s] += u32::from(!(base && this));
+                }
+            }
+        }
+        if let Some(w) = paired.as_mut() {
+            for r in 0..rows {
+                let replication = start + r as u32;
+                for (s, name) in names.iter().enumerate().skip(1) {
+                    for (row, (id, _, is_date)) in ids.iter().enumerate() {
+                        let censored =
+                            is_date.then(|| (!is_reached(row, 0, r), !is_reached(row, s, r)));
+                        w.row(
+                            replication,
+                            seed,
+                            &names[0],
+                            name,
+                            id,
+                            &units[row],
+                            value(row, 0, r),
+                            value(row, s, r),
+                            censored,
+                        )
+                        .map_err(csv_err)?;
+                    }
+                }
+            }
+        }
         spill
             .push(rows, |r, c| {
                 let (row, j) = (c / per_row, c % per_row);
@@ -308,16 +424,26 @@ fn compare_with<S: Read + Write + Seek>(
         }
         start = end;
     }
-    let ids = dates
-        .into_iter()
-        .map(|(id, _)| (id, true))
-        .chain(defs.into_iter().map(|(id, _)| (id, false)));
     let mut rows: Vec<ComparisonRow> = ids
-        .map(|(output, is_date)| ComparisonRow {
-            output,
-            quantiles: Vec::with_capacity(k),
-            difference: vec![None],
-            is_date,
+        .into_iter()
+        .enumerate()
+        .map(|(i, (output, unit, is_date))| {
+            let counts = |v: &[u32]| {
+                if is_date {
+                    v[i * k..(i + 1) * k].to_vec()
+                } else {
+                    Vec::new()
+                }
+            };
+            ComparisonRow {
+                output,
+                quantiles: Vec::with_capacity(k),
+                difference: vec![None],
+                is_date,
+                unit,
+                not_reached: counts(&not_reached),
+                censored_pairs: counts(&censored_pairs),
+            }
         })
         .collect();
     spill
@@ -332,11 +458,14 @@ fn compare_with<S: Read + Write + Seek>(
             Ok(())
         })
         .map_err(io)?;
+    let paired = paired.map(|w| w.finish()).transpose().map_err(csv_err)?;
     Ok(Comparison {
         names,
         plans,
         go_live,
         rows,
+        replications,
+        paired,
     })
 }
 
@@ -367,7 +496,11 @@ mod tests {
             .map(|p| (0..n).map(|r| run_replication(p, seed, r)).collect())
             .collect();
         let origin = plans[0].calendar.date(0);
-        let row = |output: String, values: Vec<Vec<f64>>, is_date: bool| ComparisonRow {
+        // Date rows: values and reached flags per scenario.
+        let row = |output: String,
+                   unit: Unit,
+                   values: Vec<Vec<f64>>,
+                   reached: Option<Vec<Vec<bool>>>| ComparisonRow {
             output,
             quantiles: values.iter().map(|v| p10_p50_p90(v.clone())).collect(),
             difference: values
@@ -379,22 +512,34 @@ mod tests {
                     })
                 })
                 .collect(),
-            is_date,
+            is_date: reached.is_some(),
+            unit,
+            not_reached: reached.as_ref().map_or(Vec::new(), |f| {
+                f.iter()
+                    .map(|v| v.iter().filter(|&&ok| !ok).count() as u32)
+                    .collect()
+            }),
+            censored_pairs: reached.as_ref().map_or(Vec::new(), |f| {
+                f.iter()
+                    .map(|v| v.iter().zip(&f[0]).filter(|(&a, &b)| !(a && b)).count() as u32)
+                    .collect()
+            }),
         };
         let mut rows: Vec<ComparisonRow> = date_quantities(scenarios)
             .unwrap()
             .into_iter()
             .map(|(id, quantity)| {
-                let values = plans
+                let both: Vec<(Vec<f64>, Vec<bool>)> = plans
                     .iter()
                     .zip(&results)
                     .zip(&quantity)
-                    .map(|((p, rs), q)| rs.iter().map(|r| q.weeks_since(origin, p, r)).collect())
+                    .map(|((p, rs), q)| rs.iter().map(|r| q.weeks_since(origin, p, r)).unzip())
                     .collect();
-                row(id, values, true)
+                let (values, reached) = both.into_iter().unzip();
+                row(id, Unit::Date, values, Some(reached))
             })
             .collect();
-        for id in compared_outputs(scenarios) {
+        for (id, unit) in compared_outputs(scenarios) {
             let values = scenarios
                 .iter()
                 .zip(&plans)
@@ -404,7 +549,7 @@ mod tests {
                     rs.iter().map(|r| def.value(p, r)).collect()
                 })
                 .collect();
-            rows.push(row(id, values, false));
+            rows.push(row(id, unit, values, None));
         }
         rows
     }
@@ -422,8 +567,15 @@ mod tests {
         // One block, several blocks, one replication per block; the paired
         // differences are not all zero (the comparison is not vacuous).
         for block in [64, 4, 1] {
-            let c =
-                compare_with(&scenarios, 3, n, block, std::io::Cursor::new(Vec::new())).unwrap();
+            let c = compare_with(
+                &scenarios,
+                3,
+                n,
+                block,
+                std::io::Cursor::new(Vec::new()),
+                CompareOptions::default(),
+            )
+            .unwrap();
             assert_eq!(
                 serde_json::to_string(&c.rows).unwrap(),
                 held,

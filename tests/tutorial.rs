@@ -25,11 +25,18 @@ fn commands(markdown: &str) -> Vec<String> {
 }
 
 fn median(csv: &str, output: &str, scenario: &str) -> String {
-    csv.lines()
+    // The median as a date (date rows) or a number (docs/compare.md).
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = csv
+        .lines()
         .find(|l| l.starts_with(&format!("{output},{scenario},")))
         .unwrap_or_else(|| panic!("no {output} for {scenario}"))
         .split(',')
-        .nth(3)
+        .collect();
+    ["date_median", "count_median", "weeks_median"]
+        .iter()
+        .map(|c| row[header.iter().position(|h| h == c).unwrap()])
+        .find(|v| !v.is_empty())
         .unwrap()
         .to_string()
 }

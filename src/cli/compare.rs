@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use pioneer::compare::{compare_in, output_files};
+use pioneer::compare::{compare_in_with, output_files, row_label, CompareOptions};
 use pioneer::output::target::{OutputDir, Policy};
 
 use super::{load, say, target_failure, EnsembleArgs, Failure};
@@ -23,6 +23,11 @@ pub struct CompareArgs {
     /// Replace an existing --out directory (only one pioneer wrote).
     #[arg(long)]
     force: bool,
+    /// Also write compare_paired.csv: every replication's paired difference
+    /// from the baseline, per output and scenario (memory grows with the
+    /// replications).
+    #[arg(long)]
+    paired_differences: bool,
 }
 
 /// Runs the command.
@@ -51,11 +56,14 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     // values are spilled to an unlinked temporary file).
     let c = pool
         .install(|| {
-            compare_in(
+            compare_in_with(
                 &scenarios,
                 args.ensemble.seed,
                 args.ensemble.replications,
                 &std::env::temp_dir(),
+                CompareOptions {
+                    paired_differences: args.paired_differences,
+                },
             )
         })
         .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
@@ -69,7 +77,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     }
     t.push('\n');
     for row in &c.rows {
-        t.push_str(&format!("{:<42}", row.output));
+        t.push_str(&format!("{:<42}", row_label(row)));
         for q in &row.quantiles {
             // Dates show the median only (the 10–90% range is in compare.csv and the report).
             let v = |x: f64| pioneer::compare::format_value(&c, row, x);

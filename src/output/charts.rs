@@ -30,7 +30,7 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0, 0, 0),       // black
 ];
 
-const FONT: &str = "sans-serif";
+pub(super) const FONT: &str = "sans-serif";
 const GREY: RGBColor = RGBColor(120, 120, 120);
 
 fn register_font() {
@@ -45,17 +45,17 @@ fn register_font() {
     });
 }
 
-type Area<'a, DB> = DrawingArea<DB, Shift>;
+pub(super) type Area<'a, DB> = DrawingArea<DB, Shift>;
 
 /// A chart that can be drawn on any plotters backend.
-trait Figure {
+pub(super) trait Figure {
     fn name(&self) -> &'static str;
     fn title(&self) -> String;
     fn size(&self) -> (u32, u32);
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String>;
 }
 
-fn render<F: Figure>(f: &F) -> Result<Chart, ChartError> {
+pub(super) fn render<F: Figure>(f: &F) -> Result<Chart, ChartError> {
     register_font();
     let err = |message: String| ChartError {
         chart: f.name(),
@@ -562,27 +562,39 @@ pub fn comparison_chart(
     go_live: &[GoLiveAccumulator],
 ) -> Result<Chart, ChartError> {
     let base = plans[0];
-    let lines = plans
-        .iter()
-        .zip(names)
-        .zip(go_live)
-        .enumerate()
-        .map(|(i, ((plan, name), go_live))| {
-            let points = go_live.points(base, plan);
-            Line {
-                label: name.clone(),
-                colour: PALETTE[i % PALETTE.len()],
-                points,
-                band: true,
-                dashed: false,
-            }
-        })
-        .collect();
+    // A scenario whose curve (median and band) equals an earlier one's would
+    // be drawn exactly over it: it is drawn dashed without its band (the
+    // earlier one shows between the dashes) and the title says whose curve
+    // it repeats. Paired differences are in the forest plot (`output::forest`).
+    let mut lines: Vec<Line> = Vec::with_capacity(plans.len());
+    let mut same_as = Vec::new();
+    for (i, ((plan, name), go_live)) in plans.iter().zip(names).zip(go_live).enumerate() {
+        let points = go_live.points(base, plan);
+        let same = lines.iter().find(|l: &&Line| l.points == points);
+        if let Some(l) = same {
+            same_as.push(format!("{name} = {}", l.label));
+        }
+        lines.push(Line {
+            label: name.clone(),
+            colour: PALETTE[i % PALETTE.len()],
+            dashed: same.is_some(),
+            band: same.is_none(),
+            points,
+        });
+    }
+    let title = if same_as.is_empty() {
+        "Early adopters live: scenarios compared (median, 10–90% band)".to_string()
+    } else {
+        format!(
+            "Early adopters live (median, 10–90% band); dashed, same curve: {}",
+            same_as.join(", ")
+        )
+    };
     let n = plans.iter().map(|p| p.eas.len()).max().unwrap_or(1) as f64;
     render(&TimeChart {
         plan: base,
         name: "compare_go_live",
-        title: "Early adopters live: scenarios compared (median, 10–90% band)".into(),
+        title,
         y_desc: "early adopters live (count)".into(),
         lines,
         markers: Vec::new(),

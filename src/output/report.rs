@@ -33,7 +33,7 @@ fn num(x: Option<f64>) -> String {
     x.map_or("—".to_string(), |v| format!("{:.1}", v))
 }
 
-const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:2em auto;max-width:1400px;color:#222}\
+pub(crate) const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:2em auto;max-width:1400px;color:#222}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\
 table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\
 th{background:#f3f3f3}td.n{text-align:right}figure{margin:1em 0}figcaption{color:#555;font-size:.9em}\
@@ -253,69 +253,6 @@ pub fn report_html(
         &serde_json::to_string_pretty(&shown).unwrap_or_default(),
     ));
     h.push_str("</pre>\n</body></html>\n");
-    h
-}
-
-/// The page of `pioneer compare`: the side-by-side table, the overlay chart
-/// (none in a build without the `charts` feature) and what was compared.
-pub fn comparison_html(
-    c: &super::comparison::Comparison,
-    charts: &[Chart],
-    seed: u64,
-    replications: u32,
-    sources: &[String],
-) -> String {
-    let mut h = String::new();
-    h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
-    h.push_str(&format!(
-        "<title>pioneer comparison</title><style>{STYLE}</style></head><body>\n<h1>Scenarios compared</h1>\n<p>{replications} replications each with seed {seed} (common random numbers: replication r of every scenario shares its random streams, so differences are paired). Baseline: <b>{}</b>. Delays in weeks against each scenario's first promise; a difference below zero is earlier than the baseline.</p>\n",
-        escape(&c.names[0])
-    ));
-    h.push_str("<table><tr><th>scenario</th><th>source</th></tr>\n");
-    for (n, src) in c.names.iter().zip(sources) {
-        h.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td></tr>\n",
-            escape(n),
-            escape(src)
-        ));
-    }
-    h.push_str("</table>\n<h2>Go-live and delay</h2>\n<table><tr><th>output</th>");
-    for n in &c.names {
-        h.push_str(&format!("<th>{} median [10%–90%]</th>", escape(n)));
-    }
-    for n in &c.names[1..] {
-        h.push_str(&format!("<th>{} − baseline</th>", escape(n)));
-    }
-    h.push_str("</tr>\n");
-    for row in &c.rows {
-        h.push_str(&format!("<tr><td>{}</td>", escape(&row.output)));
-        for q in &row.quantiles {
-            let v = |x: f64| super::comparison::format_value(c, row, x);
-            h.push_str(&format!(
-                "<td class=\"n\">{} [{} – {}]</td>",
-                v(q[1]),
-                v(q[0]),
-                v(q[2])
-            ));
-        }
-        for d in row.difference.iter().skip(1).flatten() {
-            h.push_str(&format!(
-                "<td class=\"n\">{:+.1} [{:+.1} – {:+.1}]</td>",
-                d[1], d[0], d[2]
-            ));
-        }
-        h.push_str("</tr>\n");
-    }
-    h.push_str("</table>\n");
-    for chart in charts {
-        h.push_str(&format!(
-            "<h2>Chart</h2>\n<figure id=\"{}\">{}<figcaption>{}</figcaption></figure>\n",
-            chart.name,
-            chart.svg.trim(),
-            escape(&chart.title)
-        ));
-    }
-    h.push_str("</body></html>\n");
     h
 }
 
