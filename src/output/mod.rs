@@ -11,6 +11,7 @@ pub mod chart;
 pub mod charts;
 pub mod comparison;
 pub mod export;
+pub mod inputs;
 pub mod manifest;
 pub mod report;
 pub mod run;
