@@ -96,6 +96,17 @@ pub fn output_files(
         common_random_numbers: true,
     };
     let mut manifest = Manifest::new(seed, replications, command_line, record);
+    // Copies of every scenario file read (inputs/); the overrides are the same for all.
+    let mut inputs = crate::output::inputs::Inputs::new();
+    for s in scenarios {
+        inputs.add_scenario(s);
+    }
+    manifest.inputs = inputs.records();
+    manifest.overrides = scenarios
+        .first()
+        .map(|s| s.overrides().iter().map(|o| o.to_string()).collect())
+        .unwrap_or_default();
+    files.extend(inputs.files());
     manifest.list_files(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
     files.push((MANIFEST_FILE.to_string(), manifest.to_json()?));
     Ok(files)

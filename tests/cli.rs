@@ -43,7 +43,7 @@ const HEADERS: [(&str, &str); 8] = [
     ("memberships.csv", "group,agent,agent_kind"),
     ("scope_decisions.csv", "replication,early_adopter,date,from_scope,to_scope,planned_pilot_date,projected_go_live_date,slip_weeks,milestones_dropped"),
 ];
-const OUTPUT_FILES: [&str; 23] = [
+const OUTPUT_FILES: [&str; 24] = [
     "milestones.csv",
     "timeseries.csv",
     "meetings.csv",
@@ -66,6 +66,7 @@ const OUTPUT_FILES: [&str; 23] = [
     "spend.svg",
     "spend.png",
     "report.html",
+    "inputs/nwl_wsic_2013.toml",
     "manifest.json",
 ];
 
@@ -977,6 +978,8 @@ fn compare_runs_scenarios_with_common_random_numbers_and_writes_a_report() {
             "compare_forest.svg",
             "compare_go_live.png",
             "compare_go_live.svg",
+            "inputs/nwl_no_barriers.toml",
+            "inputs/nwl_wsic_2013.toml",
             "manifest.json",
             "report.html"
         ]

@@ -57,23 +57,43 @@ fn writes_posterior_fit_and_a_calibrated_scenario() {
     let summary = std::fs::read_to_string(out.join("posterior_summary.csv")).unwrap();
     assert!(summary.starts_with("parameter,prior,prior_min,prior_max,median,p05,p95,best\n"));
     assert!(summary.contains("replanning.optimism,uniform,0,0.7,"));
-    // The written scenario loads and differs from the original only in the
-    // two calibrated lines.
+    // The written scenario loads and, below its header, differs from the
+    // original only in the two calibrated lines.
     let original = std::fs::read_to_string(root("scenarios/nwl_wsic_2013.toml")).unwrap();
     let text = std::fs::read_to_string(&written).unwrap();
     pioneer::Scenario::from_toml(&text, "written").unwrap();
+    let (header, body): (Vec<&str>, Vec<&str>) = text
+        .lines()
+        .partition(|l| l.starts_with("# pioneer calibrate:"));
     let changed: Vec<(&str, &str)> = original
         .lines()
-        .zip(text.lines())
+        .zip(body.iter().copied())
         .filter(|(a, b)| a != b)
         .collect();
+    assert_eq!(original.lines().count(), body.len());
     assert!(
-        changed.len() <= 2
+        changed.len() == 2
             && changed
                 .iter()
                 .all(|(a, _)| a.starts_with("support_leverage") || a.starts_with("optimism")),
         "{changed:?}"
     );
+    check_calibrated_lines(&changed, &out);
+    check_header(&header);
+    // The output directory holds byte-identical copies of the three inputs.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let inputs = manifest["inputs"].as_array().unwrap();
+    let roles: Vec<&str> = inputs.iter().map(|i| i["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["scenario", "targets", "priors"]);
+    for i in inputs {
+        let source = i["source"].as_str().unwrap();
+        assert_eq!(
+            std::fs::read(out.join(i["file"].as_str().unwrap())).unwrap(),
+            std::fs::read(source).unwrap(),
+            "{source}"
+        );
+    }
     // Refuses to overwrite the written scenario without --force.
     calibrate(
         &tmp.path().join("cal2"),
@@ -81,6 +101,88 @@ fn writes_posterior_fit_and_a_calibrated_scenario() {
         &["--write-scenario", written.to_str().unwrap()],
     )
     .code(2);
+}
+
+/// Each changed line holds the best-supported value of posterior_summary.csv
+/// and a comment naming the targets file, the statistic written and this
+/// calibration's posterior median and 90% interval; the old comment (which
+/// stated the values of an earlier calibration) is gone.
+fn check_calibrated_lines(changed: &[(&str, &str)], out: &Path) {
+    let summary = std::fs::read_to_string(out.join("posterior_summary.csv")).unwrap();
+    let targets = root("tests/fixtures/calibration/targets.toml");
+    for (old, new) in changed {
+        let key = new.split_whitespace().next().unwrap();
+        let row: Vec<f64> = summary
+            .lines()
+            .find(|l| l.split(',').next().unwrap().ends_with(&format!(".{key}")))
+            .unwrap_or_else(|| panic!("{key} not in {summary}"))
+            .split(',')
+            .skip(4)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        let (median, p05, p95, best) = (row[0], row[1], row[2], row[3]);
+        let (value, comment) = new.split_once('#').unwrap();
+        let value: f64 = value.split('=').nth(1).unwrap().trim().parse().unwrap();
+        assert_eq!(value, best, "{new}");
+        let prefix =
+            format!(" calibrated to {targets}: best-supported particle; posterior median ");
+        let numbers = comment
+            .strip_prefix(&prefix)
+            .unwrap_or_else(|| panic!("{new}"));
+        // "M, 90% [A, B]": printed to 4 significant digits, so within 5e-4 relative.
+        let parsed: Vec<f64> = numbers
+            .replace("90% [", "")
+            .replace(']', "")
+            .split(", ")
+            .map(|x| x.parse().unwrap())
+            .collect();
+        for (got, want) in parsed.iter().zip([median, p05, p95]) {
+            assert!(
+                (got - want).abs() <= 5e-4 * want.abs().max(1e-9),
+                "{got} vs {want} in {new}"
+            );
+        }
+        assert!(
+            old.contains("model v2") && !new.contains("model v2"),
+            "{new}"
+        );
+    }
+}
+
+/// The header names the targets and priors with their SHA-256, the sizes, the seed and the build.
+fn check_header(header: &[&str]) {
+    use sha2::{Digest, Sha256};
+    let hex = |p: &str| -> String {
+        Sha256::digest(std::fs::read(p).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let (t, p) = (
+        root("tests/fixtures/calibration/targets.toml"),
+        root("tests/fixtures/calibration/priors.toml"),
+    );
+    assert_eq!(header.len(), 2, "{header:?}");
+    let first = header[0];
+    let version = String::from_utf8(
+        Command::cargo_bin("pioneer")
+            .unwrap()
+            .arg("--version")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    for part in [
+        format!("targets {t} (SHA-256 {})", hex(&t)),
+        format!("priors {p} (SHA-256 {})", hex(&p)),
+        "6 particles".into(),
+        "1 generation(s)".into(),
+        "seed 3".into(),
+        version.trim().to_string(),
+    ] {
+        assert!(first.contains(&part), "`{part}` not in {first}");
+    }
 }
 
 #[test]

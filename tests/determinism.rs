@@ -46,8 +46,8 @@ fn outputs_are_byte_identical_across_thread_counts_and_runs() {
     let c = run_cli(tmp.path(), "C", 5, 2);
 
     // Data (incl. workarounds.csv, memberships.csv and scope_decisions.csv),
-    // 6 charts in SVG and PNG, report.html, manifest.json.
-    assert_eq!(a.len(), 23, "{:?}", a.keys().collect::<Vec<_>>());
+    // 6 charts in SVG and PNG, report.html, manifest.json, inputs/ (the scenario).
+    assert_eq!(a.len(), 24, "{:?}", a.keys().collect::<Vec<_>>());
     for (name, other) in [("B", &b), ("C", &c)] {
         assert_eq!(
             a.keys().collect::<Vec<_>>(),

@@ -18,6 +18,7 @@ use super::report::{self, ParameterSummary, TargetFit};
 use super::targets::{self, Target};
 use crate::engine::plan::Plan;
 use crate::output::export::ExportError;
+use crate::output::inputs::Inputs;
 use crate::output::manifest::Manifest;
 use crate::output::target::{OpenDir, OutputDir, TargetError};
 use crate::scenario::locate::KeyPath;
@@ -178,13 +179,27 @@ impl Calibration {
             generations_done: 0,
             complete: false,
         };
-        Manifest::new(
+        let mut m = Manifest::new(
             self.settings.seed,
             self.settings.replications,
             command_line,
             record,
         )
-        .with_scenario(&self.scenario)
+        .with_scenario(&self.scenario);
+        m.inputs = self.inputs().records();
+        m
+    }
+
+    /// The input files: the scenario's files, the targets and the priors.
+    pub fn inputs(&self) -> Inputs {
+        let mut i = Inputs::of_scenario(&self.scenario);
+        i.add(
+            "targets",
+            &self.targets_source.name,
+            &self.targets_source.text,
+        );
+        i.add("priors", &self.priors_source.name, &self.priors_source.text);
+        i
     }
 
     /// Opens the output directory, before anything is simulated: a directory
@@ -245,6 +260,10 @@ impl Calibration {
             }
         }
         manifest.extension.generations_done = state.generations.len();
+        // Resumed only with the same config hash: the same input files.
+        for (name, bytes) in self.inputs().files() {
+            dir.write_file(&name, &bytes)?;
+        }
         dir.write_manifest(&manifest)?;
         Ok(Job {
             calibration: self,
@@ -256,24 +275,104 @@ impl Calibration {
     }
 
     /// The scenario text `source` (the scenario file as written) with the
-    /// parameter values `theta` (in priors order) written in, comments kept;
-    /// checked to load.
+    /// best-supported parameter values of `outcome` written in, checked to
+    /// load. Comments and layout are kept, except that each calibrated
+    /// value's trailing comment is replaced by one naming this calibration's
+    /// targets file, the statistic written (the best-supported particle) and
+    /// the posterior median and 90% interval; and the file starts with
+    /// [`HEADER_MARK`] lines naming the calibration (targets and priors with
+    /// their SHA-256, particles, generations, seed, pioneer version and
+    /// commit), replacing those of an earlier `--write-scenario`.
     pub fn write_back(
         &self,
         source: &str,
-        theta: &[f64],
+        outcome: &Outcome,
         name: &str,
     ) -> Result<String, CalibrateError> {
-        let assignments: Vec<(KeyPath, f64)> = self
+        let targets = &self.targets_source.name;
+        let assignments: Vec<(KeyPath, f64, Option<String>)> = self
             .priors
             .iter()
-            .map(|p| p.path.clone())
-            .zip(theta.iter().copied())
+            .zip(&outcome.best)
+            .enumerate()
+            .map(|(k, (p, &x))| {
+                let rounded = overrides::is_integer(self.scenario.raw(), &p.path);
+                let written = if rounded {
+                    format!("best-supported particle ({}, rounded)", sig(x))
+                } else {
+                    "best-supported particle".to_string()
+                };
+                let posterior = outcome.summary.get(k).map_or(String::new(), |r| {
+                    format!(
+                        "; posterior median {}, 90% [{}, {}]",
+                        sig(r.median),
+                        sig(r.p05),
+                        sig(r.p95)
+                    )
+                });
+                (
+                    p.path.clone(),
+                    x,
+                    Some(format!("calibrated to {targets}: {written}{posterior}")),
+                )
+            })
             .collect();
-        let text =
-            overrides::write_into_text(source, &assignments).map_err(CalibrateError::WriteBack)?;
+        let body = overrides::write_into_text_annotated(source, &assignments)
+            .map_err(CalibrateError::WriteBack)?;
+        let text = self.header(outcome) + &strip_header(&body);
         Scenario::from_toml(&text, name).map_err(|e| CalibrateError::WriteBack(e.to_string()))?;
         Ok(text)
+    }
+
+    /// The [`HEADER_MARK`] lines of a written scenario.
+    fn header(&self, outcome: &Outcome) -> String {
+        let (t, p) = (&self.targets_source, &self.priors_source);
+        format!(
+            "{HEADER_MARK} targets {} (SHA-256 {}), priors {} (SHA-256 {}), {} particles, {} generation(s) after the rejection step, {} replications per parameter set, seed {}; pioneer {}.\n{HEADER_MARK} each value it wrote says so in its comment: the best-supported particle, with the posterior median and 90% interval.\n",
+            t.name,
+            sha256_hex(t.text.as_bytes()),
+            p.name,
+            sha256_hex(p.text.as_bytes()),
+            self.settings.particles,
+            outcome.state.generations.len().saturating_sub(1),
+            self.settings.replications,
+            self.settings.seed,
+            crate::output::manifest::version_line(),
+        )
+    }
+}
+
+/// Start of the header lines `--write-scenario` writes.
+pub const HEADER_MARK: &str = "# pioneer calibrate:";
+
+/// The text without the [`HEADER_MARK`] lines of an earlier calibration at its top.
+fn strip_header(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut top = true;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if top && t.starts_with(HEADER_MARK) {
+            continue;
+        }
+        if !t.is_empty() && !t.starts_with('#') {
+            top = false;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// `x` to 4 significant digits, without trailing zeros.
+fn sig(x: f64) -> String {
+    if !x.is_finite() || x == 0.0 {
+        return format!("{x}");
+    }
+    let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
+    let s = format!("{x:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }
 
@@ -388,5 +487,29 @@ impl Job<'_> {
             best,
             fits,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_earlier_header_is_replaced_and_nothing_else_goes() {
+        let text = format!(
+            "{HEADER_MARK} old 1\n{HEADER_MARK} old 2\n# kept\n\n[meta]\n# {HEADER_MARK} not at the top: kept\nname = \"x\"\n"
+        );
+        assert_eq!(
+            strip_header(&text),
+            format!("# kept\n\n[meta]\n# {HEADER_MARK} not at the top: kept\nname = \"x\"\n")
+        );
+    }
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(sig(1825.4), "1825");
+        assert_eq!(sig(0.42137), "0.4214");
+        assert_eq!(sig(4.0), "4");
+        assert_eq!(sig(123456.0), "123456");
     }
 }

@@ -228,7 +228,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         let source = pioneer::scenario::inherit::effective_text(&args.scenario)
             .map_err(|e| Failure::Run(e.to_string()))?;
         let text = calibration
-            .write_back(&source, &outcome.best, &w.display().to_string())
+            .write_back(&source, &outcome, &w.display().to_string())
             .map_err(calibrate_failure)?;
         write_file_atomically(w, text.as_bytes()).map_err(|e| Failure::Run(e.to_string()))?;
         out.push_str(&format!("Calibrated scenario written to {}\n", w.display()));

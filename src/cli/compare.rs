@@ -17,6 +17,9 @@ pub struct CompareArgs {
     scenarios: Vec<PathBuf>,
     #[command(flatten)]
     ensemble: EnsembleArgs,
+    /// Applied to every compared scenario.
+    #[command(flatten)]
+    set: super::SetArgs,
     /// Output directory (default: a new directory results/compare-NNN).
     #[arg(short, long)]
     out: Option<PathBuf>,
@@ -32,10 +35,11 @@ pub struct CompareArgs {
 
 /// Runs the command.
 pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
+    let overrides = args.set.parse()?;
     let mut scenarios = Vec::new();
     let mut problems = Vec::new();
     for p in &args.scenarios {
-        match load(Some(p)) {
+        match load(Some(p)).and_then(|s| args.set.apply(s, &overrides)) {
             Ok(s) => scenarios.push(s),
             Err(Failure::BadInput(m)) | Err(Failure::Run(m)) => problems.push(m),
         }

@@ -16,6 +16,11 @@ use pioneer::scenario::{InputKind, LoadError, DEFAULT_SCENARIO_NAME};
 use pioneer::util::names::file_stem;
 use pioneer::{Ensemble, Scenario};
 
+/// `pioneer --version`: the version and the git commit of the build
+/// (`0.1.0 (git abc1234, dirty)`, or `(git unknown)` outside a git checkout).
+static VERSION: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(pioneer::output::manifest::version_line);
+
 /// Exit code for bad input (scenario errors, refused output directory, bad arguments).
 const EXIT_BAD_INPUT: i32 = 2;
 /// Exit code for a failure while running.
@@ -26,7 +31,7 @@ const EXIT_FAILURE: i32 = 1;
 ///
 /// With no command it runs the embedded North West London scenario.
 #[derive(Debug, Parser)]
-#[command(name = "pioneer", version, about, long_about = None, args_conflicts_with_subcommands = true)]
+#[command(name = "pioneer", version = VERSION.as_str(), about, long_about = None, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -187,6 +192,8 @@ struct RunArgs {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     ensemble: EnsembleArgs,
+    #[command(flatten)]
+    set: SetArgs,
     /// Output directory (default: a new directory results/<scenario>-NNN).
     #[arg(short, long)]
     out: Option<PathBuf>,
@@ -431,8 +438,70 @@ fn check(paths: &[PathBuf], scenario: Option<&Path>, expanded: bool) -> Result<(
     }
 }
 
+/// `--set key.path=value`: shared by `run` and `compare`.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct SetArgs {
+    /// Set a value of the scenario (in `compare`: of every scenario compared) by its key path, as sweeps name parameters (repeatable, applied in order): --set effort.support_leverage=0.3 --set 'journey[11].work_hours=120'. The value is TOML: texts in quotes ('meta.name="x"'), dates as 2014-01-06. The manifest records every --set; inputs/ holds the files as given.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub(crate) set: Vec<String>,
+}
+
+impl SetArgs {
+    /// The overrides, parsed (before anything is loaded or written).
+    pub(crate) fn parse(&self) -> Result<Vec<pioneer::scenario::overrides::Override>, Failure> {
+        use pioneer::scenario::overrides::Override;
+        self.set
+            .iter()
+            .map(|arg| {
+                Override::parse(arg).map_err(|p| set_failure(arg, &p.expected, &p.found, p.hint))
+            })
+            .collect()
+    }
+
+    /// `scenario` with the overrides applied (`scenario` itself when there are none).
+    pub(crate) fn apply(
+        &self,
+        scenario: Scenario,
+        overrides: &[pioneer::scenario::overrides::Override],
+    ) -> Result<Scenario, Failure> {
+        use pioneer::scenario::overrides::{apply, OverrideError};
+        if overrides.is_empty() {
+            return Ok(scenario);
+        }
+        apply(&scenario, overrides).map_err(|e| match e {
+            OverrideError::Path { index, problem } => set_failure(
+                &self.set[index],
+                &problem.expected,
+                &problem.found,
+                problem.hint,
+            ),
+            OverrideError::Invalid(e) => Failure::BadInput(format!(
+                "error: {} with {} is not valid:\n{e}",
+                scenario.source_name(),
+                self.set
+                    .iter()
+                    .map(|s| format!("--set {s}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
+        })
+    }
+}
+
+/// A bad `--set`: the flag, the key path, what was expected, a hint.
+fn set_failure(arg: &str, expected: &str, found: &str, hint: Option<String>) -> Failure {
+    let mut m = format!("error: --set {arg}: expected {expected}, found {found}");
+    if let Some(h) = hint {
+        m.push_str(&format!("\n  hint: {h}"));
+    }
+    Failure::BadInput(m)
+}
+
 fn run(args: &RunArgs) -> Result<(), Failure> {
-    let scenario = load(args.scenario.as_deref())?;
+    let overrides = args.set.parse()?;
+    let scenario = args
+        .set
+        .apply(load(args.scenario.as_deref())?, &overrides)?;
     // Refuse an unusable --out before spending any time.
     let out = OutputDir::new(
         args.out.as_deref(),

@@ -21,6 +21,56 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 /// The random number generator and stream derivation, as every manifest records it.
 pub const RNG: &str = "ChaCha8 keyed by SplitMix64(master seed, replication, agent, purpose)";
 
+/// The git commit this `pioneer` was built from (full hash), if known: a
+/// build outside a git checkout (a crates.io tarball) does not know it.
+/// Set by `build.rs`.
+pub fn build_commit() -> Option<&'static str> {
+    let c = env!("PIONEER_GIT_COMMIT");
+    (!c.is_empty()).then_some(c)
+}
+
+/// Whether tracked files differed from [`build_commit`] when this `pioneer`
+/// was built (None when the commit is unknown). Set by `build.rs`.
+pub fn build_dirty() -> Option<bool> {
+    match env!("PIONEER_GIT_DIRTY") {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// The version as `pioneer --version` prints it: `0.1.0 (git abc1234)`,
+/// `0.1.0 (git abc1234, dirty)` or `0.1.0 (git unknown)`.
+pub fn version_line() -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    match build_commit() {
+        None => format!("{version} (git unknown)"),
+        Some(c) => format!(
+            "{version} (git {}{})",
+            &c[..c.len().min(7)],
+            if build_dirty() == Some(true) {
+                ", dirty"
+            } else {
+                ""
+            }
+        ),
+    }
+}
+
+/// One input file copied into the output directory (under `inputs/`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputRecord {
+    /// The copy, relative to the output directory (`inputs/…`).
+    pub file: String,
+    /// What it is: `scenario`, `base` (a file of a scenario's `extends`
+    /// chain), `sweep`, `targets` or `priors`.
+    pub role: String,
+    /// Where it was read from, as given (`<embedded>/…` for a built-in scenario).
+    pub source: String,
+    /// SHA-256 of its bytes (of the copy and of the file read: they are the same).
+    pub sha256: String,
+}
+
 /// The extension of a manifest that has none (`pioneer run`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoExtension {}
@@ -31,6 +81,12 @@ pub struct NoExtension {}
 pub struct Manifest<X = NoExtension> {
     /// `pioneer` version.
     pub tool_version: String,
+    /// Git commit `pioneer` was built from (null when built outside a git checkout).
+    #[serde(default)]
+    pub tool_git_commit: Option<String>,
+    /// Whether tracked files differed from that commit at build time (null when unknown).
+    #[serde(default)]
+    pub tool_git_dirty: Option<bool>,
     /// Scenario file as given (or `<embedded>/…`), when the command has one scenario.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario_path: Option<String>,
@@ -48,6 +104,13 @@ pub struct Manifest<X = NoExtension> {
     pub rng: String,
     /// The command line.
     pub command_line: Vec<String>,
+    /// `--set key.path=value` overrides applied to the scenario(s), in order
+    /// (the copies under `inputs/` are the files as given, without them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
+    /// Copies of the input files under `inputs/`, with where they came from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<InputRecord>,
     /// Files written, with their SHA-256 (omitted when not listed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<(String, String)>,
@@ -83,6 +146,8 @@ impl<X> Manifest<X> {
     pub fn new(seed: u64, replications: u32, command_line: Vec<String>, extension: X) -> Self {
         Manifest {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            tool_git_commit: build_commit().map(str::to_string),
+            tool_git_dirty: build_dirty(),
             scenario_path: None,
             scenario_name: None,
             scenario_sha256: None,
@@ -90,13 +155,16 @@ impl<X> Manifest<X> {
             replications,
             rng: RNG.to_string(),
             command_line,
+            overrides: Vec::new(),
+            inputs: Vec::new(),
             files: Vec::new(),
             extension,
         }
     }
 
-    /// With the scenario it was made from.
+    /// With the scenario it was made from (and the `--set` overrides applied to it).
     pub fn with_scenario(mut self, scenario: &crate::scenario::Scenario) -> Self {
+        self.overrides = scenario.overrides().iter().map(|o| o.to_string()).collect();
         self.scenario_path = Some(scenario.source_name().to_string());
         self.scenario_name = Some(scenario.raw().meta.name.clone());
         self.scenario_sha256 = Some(scenario.content_hash().to_string());

@@ -12,6 +12,7 @@ pub mod charts;
 pub mod comparison;
 pub mod export;
 pub mod forest;
+pub mod inputs;
 pub mod manifest;
 pub mod report;
 pub mod run;

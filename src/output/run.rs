@@ -435,6 +435,9 @@ impl<'p, W: Write, S: Read + Write + Seek> RunWriter<'p, W, S> {
         let last_hash = hashes.pop();
         let mut bytes = vec![("memberships.csv".to_string(), memberships_csv(plan)?)];
         let mut tail = vec![("summary.json".to_string(), summary_json(&summary)?)];
+        // Copies of the scenario files read (inputs/), listed in the manifest.
+        let inputs = super::inputs::Inputs::of_scenario(&plan.scenario);
+        manifest.inputs = inputs.records();
         let charts = run_charts(plan, &data)?;
         let report = report_html(plan, &summary, &charts, &manifest);
         for c in charts {
@@ -442,6 +445,7 @@ impl<'p, W: Write, S: Read + Write + Seek> RunWriter<'p, W, S> {
             tail.push((format!("{}.png", c.name), c.png));
         }
         tail.push(("report.html".to_string(), report.into_bytes()));
+        tail.extend(inputs.files());
         for (name, b) in bytes.drain(..) {
             hashes.push((name.clone(), sha256_hex(&b)));
             files.push((name, FileBody::Bytes(b)));
@@ -518,10 +522,14 @@ impl Ensemble<'_> {
                 let path = tmp.join(&name);
                 let file = match body {
                     FileBody::Streamed(w) => w.into_inner().map_err(|e| e.into_error()),
-                    FileBody::Bytes(b) => File::create_new(&path).and_then(|mut f| {
-                        f.write_all(&b)?;
-                        Ok(f)
-                    }),
+                    FileBody::Bytes(b) => path
+                        .parent()
+                        .map_or(Ok(()), std::fs::create_dir_all)
+                        .and_then(|()| File::create_new(&path))
+                        .and_then(|mut f| {
+                            f.write_all(&b)?;
+                            Ok(f)
+                        }),
                 };
                 file.and_then(|f| f.sync_all())
                     .map_err(io_error("writing", &path))?;

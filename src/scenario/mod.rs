@@ -52,6 +52,10 @@ pub struct Scenario {
     journey: Vec<Milestone>,
     source_name: String,
     content_hash: String,
+    /// The files read, as read (the `extends` chain: the file asked for first).
+    sources: Vec<inherit::SourceFile>,
+    /// Key-path overrides applied after loading (`overrides::apply`).
+    overrides: Vec<overrides::Override>,
 }
 
 impl Scenario {
@@ -79,6 +83,16 @@ impl Scenario {
     pub fn content_hash(&self) -> &str {
         &self.content_hash
     }
+    /// The files the scenario was read from, as read: the file asked for
+    /// first, then the bases of its `extends` chain (the text itself for a
+    /// scenario made from text).
+    pub fn sources(&self) -> &[inherit::SourceFile] {
+        &self.sources
+    }
+    /// The `--set` overrides applied to the files read, in order.
+    pub fn overrides(&self) -> &[overrides::Override] {
+        &self.overrides
+    }
     /// The embedded default scenario.
     pub fn default_nwl() -> Scenario {
         Scenario::from_toml(DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME)
@@ -102,6 +116,7 @@ impl Scenario {
             .and_then(|raw| Scenario::from_raw(raw, merged, name))
             .map_err(|e| inherit::hint_extends(effective.relocate(e)))?;
         scenario.content_hash = effective.content_hash();
+        scenario.sources = effective.files().to_vec();
         Ok(scenario)
     }
     /// Validates a raw scenario (for example one modified by a sweep). `text`
@@ -120,6 +135,11 @@ impl Scenario {
                 journey,
                 source_name: name.to_string(),
                 content_hash: sha256_hex(text.as_bytes()),
+                sources: vec![inherit::SourceFile {
+                    name: name.to_string(),
+                    text: text.to_string(),
+                }],
+                overrides: Vec::new(),
             }),
             Err(issues) => Err(located(provenance.relocate_all(issues))),
         }

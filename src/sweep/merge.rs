@@ -154,6 +154,35 @@ pub fn merge(
         concatenate(&found, &first, tmp)?;
         let design_src = first_dir.join(DESIGN_FILE);
         fs::copy(&design_src, tmp.join(DESIGN_FILE)).map_err(io("copying", &design_src))?;
+        // The copies of the input files, as the first shard holds them.
+        for input in &first.inputs {
+            // Only a plain name under inputs/: a manifest never makes merge
+            // read or write elsewhere.
+            let plain = input
+                .file
+                .strip_prefix("inputs/")
+                .is_some_and(|n| !n.is_empty() && !n.starts_with('.') && !n.contains(['/', '\\']));
+            if !plain {
+                return Err(SweepError::Damaged {
+                    path: first_dir.join(crate::output::manifest::MANIFEST_FILE),
+                    what: format!("it lists an input copy outside inputs/: `{}`", input.file),
+                }
+                .into());
+            }
+            let src = first_dir.join(&input.file);
+            let bytes = fs::read(&src).map_err(io("copying", &src))?;
+            if crate::util::hash::sha256_hex(&bytes) != input.sha256 {
+                return Err(SweepError::Damaged {
+                    path: src,
+                    what: "its SHA-256 is not the one manifest.json records".into(),
+                }
+                .into());
+            }
+            let dst = tmp.join(&input.file);
+            fs::create_dir_all(tmp.join(crate::output::inputs::INPUTS_DIR))
+                .and_then(|()| fs::write(&dst, &bytes))
+                .map_err(io("writing", &dst))?;
+        }
         let x = &mut merged.extension;
         x.shard = Shard::WHOLE;
         x.first_run = 0;

@@ -389,7 +389,18 @@ pub fn manifest(
         complete: false,
         runs_sha256: None,
     };
-    Manifest::new(sweep.file.sweep.seed, reps, command_line, record).with_scenario(&sweep.base)
+    let mut m =
+        Manifest::new(sweep.file.sweep.seed, reps, command_line, record).with_scenario(&sweep.base);
+    m.inputs = inputs(sweep).records();
+    m
+}
+
+/// The input files of a sweep: the sweep file, then its base scenario's files.
+pub fn inputs(sweep: &Sweep) -> crate::output::inputs::Inputs {
+    let mut i = crate::output::inputs::Inputs::new();
+    i.add("sweep", &sweep.source, &sweep.text);
+    i.add_scenario(&sweep.base);
+    i
 }
 
 /// Reads a directory's sweep manifest, if it has one.
@@ -474,6 +485,9 @@ where
         }
     }
     open.write_file(DESIGN_FILE, &design_bytes)?;
+    for (name, bytes) in inputs(sweep).files() {
+        open.write_file(&name, &bytes)?;
+    }
     write_manifest(&dir, &m)?;
 
     let runs_path = dir.join(RUNS_FILE);

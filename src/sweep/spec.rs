@@ -274,6 +274,8 @@ pub struct Sweep {
     pub source: String,
     /// SHA-256 of the sweep file's text.
     pub sha256: String,
+    /// The sweep file's text as read (copied into the output directory).
+    pub text: String,
     /// The base scenario.
     pub base: Scenario,
     /// The varied parameters.
@@ -375,6 +377,7 @@ impl Sweep {
         }
         Ok(Sweep {
             sha256: crate::util::hash::sha256_hex(text.as_bytes()),
+            text: text.to_string(),
             source: name.to_string(),
             file,
             base,
@@ -639,11 +642,7 @@ fn validate_parameters(
 }
 
 fn is_integer_key(base: &Scenario, key: &KeyPath) -> bool {
-    // Setting 0.5 on an integer key rounds it; a float key keeps 0.5.
-    overrides::set_all(base.raw(), &[(key.clone(), 0.5)])
-        .ok()
-        .and_then(|raw| overrides::get(&raw, key).ok())
-        .is_some_and(|v| v != 0.5)
+    overrides::is_integer(base.raw(), key)
 }
 
 fn validate_design(file: &SweepFile, issues: &mut Vec<Issue>) {

@@ -576,18 +576,22 @@ pub const PROVIDERS: [&str; 4] = [
     "third_sector",
 ];
 
-/// All files of a directory (not recursive), name → bytes.
+/// All files of a directory and its subdirectories, relative name (`inputs/x.toml`) → bytes.
 pub fn read_dir_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
+    let mut files = std::collections::BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display())) {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.path().is_dir() {
+            // Subdirectories (the input copies in inputs/) as `dir/name`.
+            for (sub, bytes) in read_dir_files(&e.path()) {
+                files.insert(format!("{name}/{sub}"), bytes);
+            }
+        } else {
+            files.insert(name, std::fs::read(e.path()).unwrap());
+        }
+    }
+    files
 }
 
 /// A file's text; panics naming the file when it cannot be read.
