@@ -69,7 +69,7 @@ pub fn least_squares(a: &[Vec<f64>], y: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> 
     for j in 0..p {
         // Householder reflection zeroing q[j][j+1..].
         let norm = q[j][j..].iter().map(|v| v * v).sum::<f64>().sqrt();
-        if !(norm > 1e-12 * scale) {
+        if norm.is_nan() || norm <= 1e-12 * scale {
             return None;
         }
         let alpha = if q[j][j] > 0.0 { -norm } else { norm };
