@@ -1,7 +1,9 @@
 //! Sensitivity analysis, independent of the simulation: unit-hypercube
 //! sampling designs (uniform random, Latin hypercube, the Sobol sequence,
-//! Saltelli cross-sampling, Morris trajectories) and the Sobol and Morris
-//! estimators with bootstrap confidence intervals. Hand-written and tested
+//! Saltelli cross-sampling, Morris trajectories), the Sobol and Morris
+//! estimators, and for any design standardised regression coefficients,
+//! partial rank correlation coefficients (`regression`) and the PAWN index
+//! (`pawn`), all with bootstrap confidence intervals. Hand-written and tested
 //! against the published reference values in
 //! the literature (Ishigami and Homma 1990; Saltelli et al. 2008, 2010) (Ishigami, Sobol G-function,
 //! Saltelli et al. 2008 Exercise 4, the Joe–Kuo Sobol points).
@@ -10,6 +12,8 @@
 
 pub mod design;
 pub mod morris;
+pub mod pawn;
+pub mod regression;
 pub mod sobol;
 pub mod sobol_sequence;
 

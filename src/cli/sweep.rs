@@ -6,6 +6,7 @@ use clap::{Args, ValueEnum};
 
 use pioneer::output::charts::{index_bars, morris_scatter, sobol_s2_matrix};
 use pioneer::output::target::{OutputDir, Policy};
+use pioneer::sweep::any_design;
 use pioneer::sweep::merge::{merge as merge_shards, MergeError};
 use pioneer::sweep::results::{self, AnalysisRecord, AnalysisSettings};
 use pioneer::sweep::runner::SweepManifest;
@@ -58,6 +59,12 @@ pub enum Method {
     Sobol,
     /// Morris elementary effects μ, μ*, σ (needs a `morris` design).
     Morris,
+    /// Partial rank correlation coefficients and p-values (any design).
+    Prcc,
+    /// Standardised regression coefficients and the model's R² (any design).
+    Src,
+    /// PAWN moment-independent index: KS statistics over conditioning slices (any design).
+    Pawn,
 }
 
 /// Arguments of `pioneer analyze`.
@@ -80,9 +87,22 @@ pub struct AnalyzeArgs {
     /// Seed of the bootstrap.
     #[arg(short, long, default_value_t = 1)]
     seed: u64,
+    /// Conditioning slices of each parameter for --method pawn (SALib's S).
+    #[arg(long, default_value_t = 10, value_parser = super::count::<usize>(2, MAX_SLICES as u64, "MAX_SLICES", slices_cost))]
+    slices: usize,
     /// Replace an earlier analysis by the same method in this directory.
     #[arg(long)]
     force: bool,
+}
+
+/// Most PAWN slices. Unit: slices. Why: each slice needs enough points for
+/// its output distribution (Pianosi and Wagener 2018 suggest 10 to 20);
+/// 1,000 is far beyond any useful value. Protects: time (each slice is a
+/// Kolmogorov–Smirnov test against all the points, for every bootstrap resample).
+const MAX_SLICES: usize = 1_000;
+
+fn slices_cost(n: u64) -> String {
+    format!("{n} slices would leave fewer than one design point per slice in all but the largest sweeps")
 }
 
 fn bootstrap_cost(n: u64) -> String {
@@ -309,6 +329,9 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     let (method, (files, table)) = match args.method {
         Method::Sobol => ("sobol", sobol_files(args, &m, &settings)?),
         Method::Morris => ("morris", morris_files(args, &m, &settings)?),
+        Method::Prcc => ("prcc", prcc_files(args, &m, &settings)?),
+        Method::Src => ("src", src_files(args, &m, &settings)?),
+        Method::Pawn => ("pawn", pawn_files(args, &m, &settings)?),
     };
     let mut record = AnalysisRecord::new(method, &m, outputs, &settings);
     let record_name = AnalysisRecord::file_name(method);
@@ -342,7 +365,11 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
             }
         )));
     }
-    let mut json = serde_json::to_vec_pretty(&record).map_err(|e| Failure::Run(e.to_string()))?;
+    let written = Recorded {
+        record: &record,
+        slices: matches!(args.method, Method::Pawn).then_some(args.slices),
+    };
+    let mut json = serde_json::to_vec_pretty(&written).map_err(|e| Failure::Run(e.to_string()))?;
     json.push(b'\n');
     for (name, bytes) in files
         .0
@@ -366,6 +393,15 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         dir.path().display()
     ));
     Ok(())
+}
+
+/// The settings record as written: the common fields, then PAWN's slices.
+#[derive(serde::Serialize)]
+struct Recorded<'a> {
+    #[serde(flatten)]
+    record: &'a AnalysisRecord,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slices: Option<usize>,
 }
 
 /// With --force, the earlier analysis's files this one did not rewrite
@@ -568,5 +604,258 @@ fn morris_files(
         files.chart(&chart_stem("morris_scatter", out), chart)?;
     }
     files.csv("sensitivity_morris.csv", &rows)?;
+    Ok((files, t))
+}
+
+/// A signed index drawn as a bar of its size, the sign in the label.
+fn signed_label(parameter: &str, v: f64) -> String {
+    match v {
+        v if v > 0.0 => format!("{parameter} (+)"),
+        v if v < 0.0 => format!("{parameter} (−)"),
+        _ => parameter.to_string(),
+    }
+}
+
+/// Bars of one index per parameter for each output, largest |index| first
+/// (undefined ones last): rows of `(output, parameter, index, half-width)`.
+fn sorted_bars(
+    files: &mut Files,
+    method: &str,
+    rows: &[(&String, String, f64, f64)],
+    title: impl Fn(&str) -> String,
+    x_desc: &str,
+    series: &str,
+    confidence: f64,
+) -> Result<(), Failure> {
+    let mut sorted_outputs = outputs_of(rows.iter().map(|r| r.0));
+    sorted_outputs.sort();
+    for out in sorted_outputs {
+        let mut mine: Vec<_> = rows.iter().filter(|r| r.0 == out).collect();
+        let key = |x: f64| if x.is_finite() { x.abs() } else { -1.0 };
+        mine.sort_by(|a, b| key(b.2).total_cmp(&key(a.2)));
+        let chart = index_bars(
+            &title(out),
+            x_desc,
+            mine.iter().map(|r| r.1.clone()).collect(),
+            vec![(
+                series.to_string(),
+                mine.iter().map(|r| r.2.abs()).collect(),
+                mine.iter().map(|r| r.3).collect(),
+            )],
+            confidence,
+        );
+        files.chart(&chart_stem(method, out), chart)?;
+    }
+    Ok(())
+}
+
+/// The design and its size, for titles: "random design, 200 points".
+fn design_words(m: &SweepManifest) -> String {
+    format!(
+        "{} design, {} points",
+        m.extension.design.kind, m.extension.design.points
+    )
+}
+
+/// A note for designs made for another method.
+fn design_note(m: &SweepManifest) -> &'static str {
+    match m.extension.design.kind.as_str() {
+        "sobol" | "morris" => "\nNote: this design is made for its own method (--method sobol or morris); its points are not an independent sample, so regression and PAWN estimates on it are rough.\n",
+        _ => "",
+    }
+}
+
+/// Standardised regression coefficients: the table, the CSV and the charts.
+fn src_files(
+    args: &AnalyzeArgs,
+    m: &SweepManifest,
+    settings: &AnalysisSettings,
+) -> Result<(Files, String), Failure> {
+    let rows = any_design::analyze_src(&args.dir, m, &args.outputs, settings)
+        .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
+    let mut files = Files::default();
+    let mut t = format!(
+        "Standardised regression coefficients ({}, per-point means; SRC = output sd per parameter sd; ± is the {:.0}% bootstrap half-width)\n\n{:<42} {:<36} {:>18} {:>7}\n",
+        design_words(m),
+        args.confidence * 100.0,
+        "output",
+        "parameter",
+        "SRC",
+        "R²"
+    );
+    let mut poor: Vec<&str> = Vec::new();
+    for r in &rows {
+        t.push_str(&format!(
+            "{:<42} {:<36} {:>18} {:>7}\n",
+            r.output,
+            r.parameter,
+            format!("{} ± {}", num(r.src), num(r.src_conf)),
+            num(r.r2)
+        ));
+        if r.r2 < LINEAR_ENOUGH && !poor.contains(&r.output.as_str()) {
+            poor.push(&r.output);
+        }
+    }
+    if !poor.is_empty() {
+        t.push_str(&format!(
+            "\nWarning: R² < {LINEAR_ENOUGH} for {}: a linear model explains too little of the output for SRC to rank the parameters; use --method prcc (monotone effects) or pawn.\n",
+            poor.join(", ")
+        ));
+    }
+    t.push_str(design_note(m));
+    let bars: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                &r.output,
+                signed_label(&r.parameter, r.src),
+                r.src,
+                r.src_conf,
+            )
+        })
+        .collect();
+    let r2_of = |out: &str| {
+        rows.iter()
+            .find(|r| r.output == out)
+            .map_or(f64::NAN, |r| r.r2)
+    };
+    sorted_bars(
+        &mut files,
+        "src",
+        &bars,
+        |out| {
+            format!(
+                "Standardised regression coefficients of {out} (R² = {})",
+                num(r2_of(out))
+            )
+        },
+        "|SRC| (output sd per parameter sd; sign after the name)",
+        "|standardised regression coefficient|",
+        args.confidence,
+    )?;
+    files.csv("sensitivity_src.csv", &rows)?;
+    Ok((files, t))
+}
+
+/// R² below which SRC do not describe the output (Saltelli et al. 2008,
+/// ch. 1.2.5: "R² ≥ 0.7"). Unit: share of variance.
+const LINEAR_ENOUGH: f64 = 0.7;
+
+/// Partial rank correlation coefficients: the table, the CSV and the charts.
+fn prcc_files(
+    args: &AnalyzeArgs,
+    m: &SweepManifest,
+    settings: &AnalysisSettings,
+) -> Result<(Files, String), Failure> {
+    let rows = any_design::analyze_prcc(&args.dir, m, &args.outputs, settings)
+        .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
+    let mut files = Files::default();
+    let mut t = format!(
+        "Partial rank correlation coefficients ({}, per-point means; ± is the {:.0}% bootstrap half-width; p: two-sided t test of PRCC = 0)\n\n{:<42} {:<36} {:>18} {:>10}\n",
+        design_words(m),
+        args.confidence * 100.0,
+        "output",
+        "parameter",
+        "PRCC",
+        "p"
+    );
+    for r in &rows {
+        t.push_str(&format!(
+            "{:<42} {:<36} {:>18} {:>10}\n",
+            r.output,
+            r.parameter,
+            format!("{} ± {}", num(r.prcc), num(r.prcc_conf)),
+            if r.p_value.is_finite() {
+                format!("{:.2e}", r.p_value)
+            } else {
+                "n/a".into()
+            }
+        ));
+    }
+    t.push_str(design_note(m));
+    let bars: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                &r.output,
+                signed_label(&r.parameter, r.prcc),
+                r.prcc,
+                r.prcc_conf,
+            )
+        })
+        .collect();
+    sorted_bars(
+        &mut files,
+        "prcc",
+        &bars,
+        |out| {
+            format!(
+                "Partial rank correlation coefficients of {out} ({})",
+                design_words(m)
+            )
+        },
+        "|PRCC| (0 to 1; sign after the name)",
+        "|partial rank correlation|",
+        args.confidence,
+    )?;
+    files.csv("sensitivity_prcc.csv", &rows)?;
+    Ok((files, t))
+}
+
+/// PAWN indices: the table, the CSV and the charts.
+fn pawn_files(
+    args: &AnalyzeArgs,
+    m: &SweepManifest,
+    settings: &AnalysisSettings,
+) -> Result<(Files, String), Failure> {
+    let rows = any_design::analyze_pawn(&args.dir, m, &args.outputs, settings, args.slices)
+        .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
+    let mut files = Files::default();
+    let mut t = format!(
+        "PAWN indices ({}, per-point means, {} slices; Kolmogorov–Smirnov statistic between the output's distribution in each slice of a parameter and overall, 0 to 1; ± is the {:.0}% bootstrap half-width of the median)\n\n{:<42} {:<36} {:>7} {:>18} {:>7} {:>7} {:>7}\n",
+        design_words(m),
+        args.slices,
+        args.confidence * 100.0,
+        "output",
+        "parameter",
+        "min",
+        "median",
+        "mean",
+        "max",
+        "CV"
+    );
+    for r in &rows {
+        t.push_str(&format!(
+            "{:<42} {:<36} {:>7} {:>18} {:>7} {:>7} {:>7}\n",
+            r.output,
+            r.parameter,
+            num(r.minimum),
+            format!("{} ± {}", num(r.median), num(r.median_conf)),
+            num(r.mean),
+            num(r.maximum),
+            num(r.cv)
+        ));
+    }
+    t.push_str(design_note(m));
+    let bars: Vec<_> = rows
+        .iter()
+        .map(|r| (&r.output, r.parameter.clone(), r.median, r.median_conf))
+        .collect();
+    sorted_bars(
+        &mut files,
+        "pawn",
+        &bars,
+        |out| {
+            format!(
+                "PAWN indices of {out} ({}, {} slices)",
+                design_words(m),
+                args.slices
+            )
+        },
+        "median KS statistic over slices (0 to 1)",
+        "PAWN median",
+        args.confidence,
+    )?;
+    files.csv("sensitivity_pawn.csv", &rows)?;
     Ok((files, t))
 }

@@ -5,6 +5,7 @@
 //! into shards for a cluster and merged back. Results are exported for
 //! SALib and the EMA Workbench and analysed with `crate::analysis`.
 
+pub mod any_design;
 pub mod design;
 pub mod merge;
 pub mod outputs;

@@ -120,7 +120,10 @@ pub fn point_means(dir: &Path, m: &SweepManifest) -> Result<Vec<Vec<f64>>, Sweep
 }
 
 /// The rows of `design.csv` (point, parameter values, unit coordinates), checked for width.
-fn design_rows(dir: &Path, m: &SweepManifest) -> Result<Vec<csv::StringRecord>, SweepError> {
+pub(crate) fn design_rows(
+    dir: &Path,
+    m: &SweepManifest,
+) -> Result<Vec<csv::StringRecord>, SweepError> {
     let path = dir.join(DESIGN_FILE);
     let k = m.extension.parameters.len();
     let mut rows = Vec::new();
@@ -333,7 +336,7 @@ pub struct AnalysisSettings {
     pub seed: u64,
 }
 
-fn output_indices(m: &SweepManifest, wanted: &[String]) -> Result<Vec<usize>, String> {
+pub(crate) fn output_indices(m: &SweepManifest, wanted: &[String]) -> Result<Vec<usize>, String> {
     let m = &m.extension;
     if wanted.is_empty() {
         return Ok((0..m.outputs.len()).collect());
@@ -430,7 +433,7 @@ impl AnalysisSettings {
     }
 }
 
-fn bootstrap_rng(s: &AnalysisSettings, output: usize) -> ChaCha8Rng {
+pub(crate) fn bootstrap_rng(s: &AnalysisSettings, output: usize) -> ChaCha8Rng {
     stream(s.seed, output as u64, PROGRAMME, Purpose::Sweep)
 }
 

@@ -1,0 +1,252 @@
+//! Sensitivity measures of a finished sweep for any design (random, Latin
+//! hypercube, grid; Sobol and Morris points too, though those designs are
+//! made for their own methods): standardised regression coefficients,
+//! partial rank correlation coefficients and the PAWN index of
+//! `crate::analysis`, computed on the design's parameter values (as in
+//! `salib/X.txt`) and the per-point means over replications (`salib/Y.txt`).
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::results::{bootstrap_rng, design_rows, output_indices, point_means, AnalysisSettings};
+use super::runner::{SweepManifest, DESIGN_FILE};
+use crate::analysis::{pawn, regression, AnalysisError};
+
+/// Standardised regression coefficient of one output on one parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct SrcRow {
+    /// Output id.
+    pub output: String,
+    /// Parameter name.
+    pub parameter: String,
+    /// Standardised regression coefficient (output sd per parameter sd).
+    #[serde(rename = "SRC")]
+    pub src: f64,
+    /// Its confidence half-width.
+    #[serde(rename = "SRC_conf")]
+    pub src_conf: f64,
+    /// R² of the linear model of this output on all parameters (repeated
+    /// on each of its rows).
+    #[serde(rename = "R2")]
+    pub r2: f64,
+}
+
+/// Partial rank correlation of one output with one parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrccRow {
+    /// Output id.
+    pub output: String,
+    /// Parameter name.
+    pub parameter: String,
+    /// Partial rank correlation coefficient (−1 to 1).
+    #[serde(rename = "PRCC")]
+    pub prcc: f64,
+    /// Its confidence half-width.
+    #[serde(rename = "PRCC_conf")]
+    pub prcc_conf: f64,
+    /// Two-sided p-value of PRCC = 0.
+    pub p_value: f64,
+}
+
+/// PAWN statistics of one output for one parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct PawnRow {
+    /// Output id.
+    pub output: String,
+    /// Parameter name.
+    pub parameter: String,
+    /// Smallest KS statistic over the slices.
+    pub minimum: f64,
+    /// Mean KS statistic.
+    pub mean: f64,
+    /// Median KS statistic (the usual PAWN index).
+    pub median: f64,
+    /// Confidence half-width of the median.
+    pub median_conf: f64,
+    /// Largest KS statistic.
+    pub maximum: f64,
+    /// Coefficient of variation over slices (stdev / mean).
+    #[serde(rename = "CV")]
+    pub cv: f64,
+    /// Standard deviation over slices (population).
+    pub stdev: f64,
+}
+
+/// The parameter values of the design (`points × parameters`), as the
+/// model used them (`design.csv`, and `salib/X.txt`).
+pub fn design_values(dir: &Path, m: &SweepManifest) -> Result<Vec<Vec<f64>>, String> {
+    let k = m.extension.parameters.len();
+    let path = dir.join(DESIGN_FILE);
+    design_rows(dir, m)
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|row| {
+            row.iter()
+                .skip(1)
+                .take(k)
+                .map(|x| {
+                    x.parse()
+                        .map_err(|_| format!("{}: `{x}` is not a number", path.display()))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The design values, the per-point means and the analysed output indices.
+type Inputs = (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<usize>);
+
+fn inputs(
+    dir: &Path,
+    m: &SweepManifest,
+    outputs: &[String],
+    s: &AnalysisSettings,
+) -> Result<Inputs, String> {
+    s.check()?;
+    let wanted = output_indices(m, outputs)?;
+    let x = design_values(dir, m)?;
+    let means = point_means(dir, m).map_err(|e| e.to_string())?;
+    if x.len() != means.len() {
+        return Err(format!(
+            "{} has {} points, the runs {}",
+            dir.join(DESIGN_FILE).display(),
+            x.len(),
+            means.len()
+        ));
+    }
+    Ok((x, means, wanted))
+}
+
+/// A failure of one output, named.
+fn named(m: &SweepManifest, j: usize, e: AnalysisError) -> String {
+    format!("output `{}`: {e}", m.extension.outputs[j])
+}
+
+/// SRC and R² of the chosen outputs (all when `outputs` is empty). A
+/// constant output has undefined (NaN) coefficients.
+pub fn analyze_src(
+    dir: &Path,
+    m: &SweepManifest,
+    outputs: &[String],
+    s: &AnalysisSettings,
+) -> Result<Vec<SrcRow>, String> {
+    let (x, means, wanted) = inputs(dir, m, outputs, s)?;
+    let ms = &m.extension;
+    let k = ms.parameters.len();
+    let mut rows = Vec::new();
+    for j in wanted {
+        let y: Vec<f64> = means.iter().map(|r| r[j]).collect();
+        let ix = match regression::analyze_src(
+            &x,
+            &y,
+            k,
+            s.bootstrap,
+            s.confidence,
+            &mut bootstrap_rng(s, j),
+        ) {
+            Ok(ix) => ix,
+            Err(AnalysisError::ZeroVariance) => regression::SrcIndices {
+                src: vec![f64::NAN; k],
+                src_conf: vec![f64::NAN; k],
+                r2: f64::NAN,
+            },
+            Err(e) => return Err(named(m, j, e)),
+        };
+        for (i, p) in ms.parameters.iter().enumerate() {
+            rows.push(SrcRow {
+                output: ms.outputs[j].clone(),
+                parameter: p.name.clone(),
+                src: ix.src[i],
+                src_conf: ix.src_conf[i],
+                r2: ix.r2,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// PRCC and p-values of the chosen outputs. A constant output has
+/// undefined (NaN) coefficients.
+pub fn analyze_prcc(
+    dir: &Path,
+    m: &SweepManifest,
+    outputs: &[String],
+    s: &AnalysisSettings,
+) -> Result<Vec<PrccRow>, String> {
+    let (x, means, wanted) = inputs(dir, m, outputs, s)?;
+    let ms = &m.extension;
+    let k = ms.parameters.len();
+    let mut rows = Vec::new();
+    for j in wanted {
+        let y: Vec<f64> = means.iter().map(|r| r[j]).collect();
+        let ix = match regression::analyze_prcc(
+            &x,
+            &y,
+            k,
+            s.bootstrap,
+            s.confidence,
+            &mut bootstrap_rng(s, j),
+        ) {
+            Ok(ix) => ix,
+            Err(AnalysisError::ZeroVariance) => regression::PrccIndices {
+                prcc: vec![f64::NAN; k],
+                prcc_conf: vec![f64::NAN; k],
+                p_value: vec![f64::NAN; k],
+            },
+            Err(e) => return Err(named(m, j, e)),
+        };
+        for (i, p) in ms.parameters.iter().enumerate() {
+            rows.push(PrccRow {
+                output: ms.outputs[j].clone(),
+                parameter: p.name.clone(),
+                prcc: ix.prcc[i],
+                prcc_conf: ix.prcc_conf[i],
+                p_value: ix.p_value[i],
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// PAWN statistics of the chosen outputs with `slices` conditioning slices.
+pub fn analyze_pawn(
+    dir: &Path,
+    m: &SweepManifest,
+    outputs: &[String],
+    s: &AnalysisSettings,
+    slices: usize,
+) -> Result<Vec<PawnRow>, String> {
+    let (x, means, wanted) = inputs(dir, m, outputs, s)?;
+    let ms = &m.extension;
+    let k = ms.parameters.len();
+    let mut rows = Vec::new();
+    for j in wanted {
+        let y: Vec<f64> = means.iter().map(|r| r[j]).collect();
+        let ix = pawn::analyze(
+            &x,
+            &y,
+            k,
+            slices,
+            s.bootstrap,
+            s.confidence,
+            &mut bootstrap_rng(s, j),
+        )
+        .map_err(|e| named(m, j, e))?;
+        for (i, p) in ms.parameters.iter().enumerate() {
+            let st = ix.stats[i];
+            rows.push(PawnRow {
+                output: ms.outputs[j].clone(),
+                parameter: p.name.clone(),
+                minimum: st.minimum,
+                mean: st.mean,
+                median: st.median,
+                median_conf: ix.median_conf[i],
+                maximum: st.maximum,
+                cv: st.cv,
+                stdev: st.stdev,
+            });
+        }
+    }
+    Ok(rows)
+}
