@@ -134,7 +134,13 @@ pub fn calendar_ticks(start: NaiveDate, end: NaiveDate, fy_month: u32) -> Calend
             } else {
                 a.year() - 1
             };
-            years.push((a + (b - a) / 2, format!("{}/{:02}", fy, (fy + 1) % 100)));
+            // A financial year from January is the calendar year.
+            let name = if fy_month == 1 {
+                fy.to_string()
+            } else {
+                format!("{}/{:02}", fy, (fy + 1) % 100)
+            };
+            years.push((a + (b - a) / 2, name));
         }
     }
     CalendarTicks {
