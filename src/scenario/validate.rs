@@ -1670,7 +1670,9 @@ fn observed_facts(c: &mut Checker, raw: &RawScenario) {
                 Some("`count` is the number of quantity `count_achieved_by`".into()),
             ),
         }
-        if o.date < raw.calendar.start || o.date > raw.calendar.horizon {
+        // (A calendar that ends before it starts is reported once, at its horizon.)
+        let calendar_ok = raw.calendar.start <= raw.calendar.horizon;
+        if calendar_ok && (o.date < raw.calendar.start || o.date > raw.calendar.horizon) {
             c.push(
                 p.key("date"),
                 format!(
