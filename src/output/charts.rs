@@ -168,8 +168,10 @@ fn time_axis<DB: DrawingBackend>(
         root.draw(&Text::new(text.clone(), (x, bottom + 7), label.clone()))
             .map_err(e)?;
     }
-    let year =
-        TextStyle::from((FONT, 13).into_font().color(&GREY)).pos(Pos::new(HPos::Center, VPos::Top));
+    let year = (FONT, 13)
+        .into_font()
+        .color(&GREY)
+        .pos(Pos::new(HPos::Center, VPos::Top));
     for (d, text) in &ticks.years {
         root.draw(&Text::new(
             text.clone(),
@@ -379,7 +381,9 @@ impl Figure for PromiseVsDelivery<'_> {
         root.draw(&Text::new(
             "horizon".to_string(),
             (hx + 4, hy + 2),
-            TextStyle::from((FONT, 12).into_font().color(&GREY))
+            (FONT, 12)
+                .into_font()
+                .color(&GREY)
                 .pos(Pos::new(HPos::Left, VPos::Top)),
         ))
         .map_err(e)?;
