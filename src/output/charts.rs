@@ -392,6 +392,13 @@ impl Figure for PromiseVsDelivery<'_> {
             TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
         for (i, r) in self.rows.iter().enumerate() {
             let y = n as f64 - 1.0 - i as f64;
+            // A light guide line along the row, to read it across.
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, y), (self.horizon + beyond, y)],
+                    RGBColor(225, 225, 225).stroke_width(1),
+                )))
+                .map_err(e)?;
             let (lx, ly) = chart.backend_coord(&(0.0, y));
             root.draw(&Text::new(
                 r.label.clone(),
