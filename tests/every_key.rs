@@ -133,6 +133,18 @@ const NO_EFFECT_BY_DESIGN: &[(&str, &str)] = &[
 /// rejects every one-key perturbation), and why.
 const CONSTRAINED: &[(&str, &str)] = &[
     (
+        "observed[*].quantity",
+        "each quantity needs its own keys (`n`, `count`, `early_adopter`): another quantity on the same keys is an error",
+    ),
+    (
+        "observed[*].milestone",
+        "a reference: another id or none is an error (checked by tests/charts_honest.rs)",
+    ),
+    (
+        "observed[*].early_adopter",
+        "a reference required by `milestone_date`: another id or none is an error (checked by tests/charts_honest.rs)",
+    ),
+    (
         "bodies[*].signs_off_early_adopters",
         "exactly one body signs off early adopters",
     ),
@@ -194,10 +206,31 @@ fn default_value() -> Value {
     Value::try_from(s.raw()).expect("serialises")
 }
 
+/// What a fingerprint includes besides the results and the summary.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Files {
+    None,
+    /// The data files (for the keys of `[record]`, which shape the files,
+    /// not the dynamics).
+    Data,
+    /// The charts and the report up to its manifest (for `[[observed]]`:
+    /// published facts drawn beside the simulated ones, never simulated).
+    Charts,
+}
+
+fn files_of(pattern: &str) -> Files {
+    if pattern.starts_with("record.") {
+        Files::Data
+    } else if pattern.starts_with("observed") {
+        Files::Charts
+    } else {
+        Files::None
+    }
+}
+
 /// A fingerprint of everything a run produces: every replication's record
-/// and the summary across them; with `files`, also the data files written
-/// (for the keys of `[record]`, which shape the files, not the dynamics).
-fn fingerprint(v: &Value, files: bool) -> Option<String> {
+/// and the summary across them, and the `files` asked for.
+fn fingerprint(v: &Value, files: Files) -> Option<String> {
     let text = toml::to_string(v).ok()?;
     let scenario = Scenario::from_toml(&text, "every_key").ok()?;
     let runs = Ensemble::new(&scenario).seed(SEED).replications(REPS).run();
@@ -207,12 +240,21 @@ fn fingerprint(v: &Value, files: bool) -> Option<String> {
         runs.results,
         serde_json::to_string(&summary).expect("summary serialises")
     );
-    if files {
+    if files != Files::None {
         for (name, bytes) in runs.files(&summary, Vec::new()).expect("files") {
-            if name.ends_with(".csv") {
-                print.push_str(&name);
-                print.push_str(&String::from_utf8_lossy(&bytes));
-            }
+            let text = String::from_utf8_lossy(&bytes);
+            let shown = match files {
+                Files::Data if name.ends_with(".csv") => &text[..],
+                Files::Charts if name.ends_with(".svg") => &text[..],
+                // Not the manifest: it hashes the scenario, so it would
+                // change with any key at all.
+                Files::Charts if name == "report.html" => {
+                    text.split("<h2>Manifest</h2>").next().unwrap_or_default()
+                }
+                _ => continue,
+            };
+            print.push_str(&name);
+            print.push_str(shown);
         }
     }
     Some(print)
@@ -406,7 +448,7 @@ enum Verdict {
 }
 
 fn judge(base: &Value, base_print: &str, path: &[Seg], schema: &Json) -> Verdict {
-    let files = pattern_string(path).starts_with("record.");
+    let files = files_of(&pattern_string(path));
     let original = {
         let mut b = base.clone();
         get_mut(&mut b, path).clone()
@@ -486,8 +528,9 @@ fn apply_variation(base: &Value, variation: &[(&str, &str)]) -> Value {
 fn every_key_of_the_default_scenario_changes_the_outputs() {
     let schema = json_schema();
     let base = default_value();
-    let base_print = fingerprint(&base, false).expect("the default scenario runs");
-    let base_print_files = fingerprint(&base, true).expect("the default scenario runs");
+    let base_print = fingerprint(&base, Files::None).expect("the default scenario runs");
+    let base_print_files = fingerprint(&base, Files::Data).expect("the default scenario runs");
+    let base_print_charts = fingerprint(&base, Files::Charts).expect("the default scenario runs");
     let mut paths = Vec::new();
     leaves(&base, &mut Vec::new(), &mut paths);
 
@@ -520,7 +563,7 @@ fn every_key_of_the_default_scenario_changes_the_outputs() {
             continue;
         }
         checked += 1;
-        let files = pattern.starts_with("record.");
+        let files = files_of(pattern);
         let elsewhere = ACTS_ELSEWHERE.iter().find(|(p, _, _)| p == pattern);
         let (scenario, print) = match elsewhere {
             Some((_, variation, _)) => {
@@ -528,7 +571,8 @@ fn every_key_of_the_default_scenario_changes_the_outputs() {
                 let print = fingerprint(&varied, files).expect("the variation runs");
                 (varied, print)
             }
-            None if files => (base.clone(), base_print_files.clone()),
+            None if files == Files::Data => (base.clone(), base_print_files.clone()),
+            None if files == Files::Charts => (base.clone(), base_print_charts.clone()),
             None => (base.clone(), base_print.clone()),
         };
         let mut verdict = Verdict::NoValidPerturbation;

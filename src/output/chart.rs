@@ -33,14 +33,122 @@ pub struct PromiseRow {
     pub label: String,
     /// First promised date (days).
     pub first: Option<f64>,
-    /// Median latest plan (days).
-    pub latest: Option<f64>,
+    /// The latest plan across replications: each distinct date (days) with
+    /// the share of replications whose latest plan it is, earliest first.
+    /// Replications that disagree (some re-planned, some not) give several.
+    pub latest: Vec<(f64, f64)>,
     /// Plans the programme moved to in at least 10% of replications (days).
     pub replans: Vec<f64>,
     /// Achieved date quantiles, unreached at the horizon (days).
     pub achieved: Option<[f64; 3]>,
     /// Share of replications in which it was achieved.
     pub share: f64,
+    /// Published dates of this row the scenario declares (`[[observed]]`), days.
+    pub observed: Vec<f64>,
+}
+
+/// How far apart the labelled ticks of a time axis are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TickStep {
+    /// The first of every month.
+    Month,
+    /// The first of every quarter of the financial year.
+    Quarter,
+    /// The first day of every financial year (unlabelled quarter lines between).
+    FinancialYear,
+}
+
+/// The ticks of a time axis: calendar boundaries, with the step chosen from
+/// the span (at most about a dozen labels).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarTicks {
+    /// The step of the labelled ticks.
+    pub step: TickStep,
+    /// Labelled ticks: the date (the first of a month) and its label, e.g. `Apr 2014`.
+    pub major: Vec<(NaiveDate, String)>,
+    /// Unlabelled grid lines (quarters between financial-year ticks).
+    pub minor: Vec<NaiveDate>,
+    /// For `FinancialYear` steps: each financial year's label (`2014/15`)
+    /// and the middle of its part within the axis.
+    pub years: Vec<(NaiveDate, String)>,
+}
+
+/// Ticks on whole months, quarters or financial years between `start` and
+/// `end` (inclusive), the financial year starting on the first of
+/// `fy_month`: monthly up to 9 months, quarterly up to 36, yearly beyond.
+pub fn calendar_ticks(start: NaiveDate, end: NaiveDate, fy_month: u32) -> CalendarTicks {
+    use chrono::Datelike;
+    let months_between = |a: NaiveDate, b: NaiveDate| {
+        (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32
+    };
+    let span = months_between(start, end);
+    let step = if span <= 9 {
+        TickStep::Month
+    } else if span <= 36 {
+        TickStep::Quarter
+    } else {
+        TickStep::FinancialYear
+    };
+    // Every first of a month within the axis, with its offset from the
+    // financial year's start month.
+    let mut firsts = Vec::new();
+    let mut d = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).unwrap_or(start);
+    while d <= end {
+        if d >= start {
+            firsts.push((d, (d.month() + 12 - fy_month) % 12));
+        }
+        d = d
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(NaiveDate::MAX);
+    }
+    let label = |d: NaiveDate| d.format("%b %Y").to_string();
+    let (major, minor): (Vec<_>, Vec<_>) = firsts.iter().partition(|(_, k)| match step {
+        TickStep::Month => true,
+        TickStep::Quarter => k % 3 == 0,
+        TickStep::FinancialYear => *k == 0,
+    });
+    let major: Vec<(NaiveDate, String)> = major.into_iter().map(|&(d, _)| (d, label(d))).collect();
+    let minor = if step == TickStep::FinancialYear {
+        minor
+            .into_iter()
+            .filter(|(_, k)| k % 3 == 0)
+            .map(|&(d, _)| d)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut years = Vec::new();
+    if step == TickStep::FinancialYear {
+        // Boundaries: the axis ends and every year start between them.
+        let mut edges = vec![start];
+        edges.extend(major.iter().map(|m| m.0).filter(|&d| d > start));
+        edges.push(end);
+        for w in edges.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            // Only parts of at least four months carry a label (room for it).
+            if months_between(a, b) < 4 {
+                continue;
+            }
+            let fy = if a.month() >= fy_month {
+                a.year()
+            } else {
+                a.year() - 1
+            };
+            // A financial year from January is the calendar year.
+            let name = if fy_month == 1 {
+                fy.to_string()
+            } else {
+                format!("{}/{:02}", fy, (fy + 1) % 100)
+            };
+            years.push((a + (b - a) / 2, name));
+        }
+    }
+    CalendarTicks {
+        step,
+        major,
+        minor,
+        years,
+    }
 }
 
 /// Everything a run's charts show, independent of the number of replications.
@@ -69,7 +177,6 @@ struct PromiseAcc {
     /// Index of its re-plan milestone in `ChartAccumulator::replans`.
     replans: usize,
     first: Option<Option<NaiveDate>>,
-    found: usize,
     planned: Counts<i64>,
     achieved: Counts<i64>,
     reached: usize,
@@ -204,7 +311,6 @@ impl ChartAccumulator {
                 label,
                 replans: group,
                 first: None,
-                found: 0,
                 planned: Counts::default(),
                 achieved: Counts::default(),
                 reached: 0,
@@ -237,7 +343,6 @@ impl ChartAccumulator {
             }
             let acc = &mut self.promise[i];
             acc.first.get_or_insert(rec.first_planned);
-            acc.found += 1;
             if let Some(p) = rec.planned {
                 acc.planned.add(whole_days(plan, p));
             }
@@ -285,16 +390,39 @@ impl ChartAccumulator {
             .map(|acc| PromiseRow {
                 label: acc.label,
                 first: acc.first.flatten().map(|d| day(plan, d)),
-                latest: if acc.found == 0 {
-                    None
-                } else {
-                    acc.planned.quantile(0.5, as_f64)
+                latest: {
+                    let total = acc.planned.len().max(1) as f64;
+                    acc.planned
+                        .counted()
+                        .map(|(d, c)| (d as f64, c as f64 / total))
+                        .collect()
                 },
                 replans: replans[acc.replans].clone(),
                 achieved: acc.achieved.p10_p50_p90(as_f64),
                 share: acc.reached as f64 / n,
+                observed: Vec::new(),
             })
-            .collect();
+            .collect::<Vec<PromiseRow>>();
+        let mut promise = promise;
+        // Published facts on their rows: a date one early adopter or the
+        // programme achieved a milestone, and the first early adopter live
+        // (the programme's `first_pilot_live`).
+        for o in plan.scenario.observed() {
+            use crate::scenario::observed::ObservedQuantity as Q;
+            let label = match (o.quantity, o.early_adopter.as_deref(), o.n) {
+                (Q::MilestoneDate, Some("programme"), _) => format!("programme: {}", o.milestone),
+                (Q::MilestoneDate, Some(ea), _) if o.milestone == "pilot_live" => {
+                    format!("{ea}: go-live")
+                }
+                (Q::NthAchieved, _, Some(1)) if o.milestone == "pilot_live" => {
+                    "programme: first_pilot_live".to_string()
+                }
+                _ => continue,
+            };
+            if let Some(row) = promise.iter_mut().find(|r| r.label == label) {
+                row.observed.push(day(plan, o.date.0));
+            }
+        }
         RunChartData {
             promise,
             go_live: self.go_live.points(plan, plan),

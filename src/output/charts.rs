@@ -10,7 +10,7 @@ use std::sync::Once;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::chart::{day, Band, GoLiveAccumulator, PromiseRow, RunChartData};
+use super::chart::{calendar_ticks, day, Band, GoLiveAccumulator, PromiseRow, RunChartData};
 pub use super::chart::{Chart, ChartError};
 use crate::engine::plan::Plan;
 use crate::model::AgentKind;
@@ -96,11 +96,91 @@ fn e<E: std::fmt::Display>(x: E) -> String {
     x.to_string()
 }
 
-/// Days since the calendar start (the x axis of time charts).
-fn date_label(plan: &Plan, x: f64) -> String {
-    (plan.calendar.date(0) + chrono::Duration::days(x.round() as i64))
-        .format("%b %Y")
-        .to_string()
+/// The date `x` days after the calendar start.
+fn date_at(plan: &Plan, x: f64) -> chrono::NaiveDate {
+    plan.calendar.date(0) + chrono::Duration::days(x.round() as i64)
+}
+
+/// Colour of a shaded 10–90% band (the line's colour, light).
+const BAND_ALPHA: f64 = 0.2;
+
+/// The colour and dash of each agent kind, the same on every chart. Pairs
+/// that colour-blind readers may confuse (blue and sky blue, orange and
+/// vermillion) differ in dash too; the programme team, drawn in its own
+/// panel where its hours would squash the rest, is grey.
+fn kind_style(k: AgentKind) -> (RGBColor, bool) {
+    match k {
+        AgentKind::Ccg => (PALETTE[0], false),
+        AgentKind::LocalAuthority => (PALETTE[1], false),
+        AgentKind::AcuteTrust => (PALETTE[2], false),
+        AgentKind::CommunityTrust => (PALETTE[3], true),
+        AgentKind::GpPractice => (PALETTE[4], true),
+        AgentKind::ThirdSector => (PALETTE[5], false),
+        AgentKind::ProgrammeTeam => (GREY, true),
+        AgentKind::LayPartner => (PALETTE[7], false),
+    }
+}
+
+/// Draws the time axis of `chart` on calendar boundaries
+/// (`chart::calendar_ticks`): vertical grid lines at the labelled ticks
+/// (darker) and at unlabelled quarters (lighter), tick labels under the
+/// plotting area and, when ticks are financial years, each year's label
+/// (`2014/15`) in a second row. `x_end` (days) is the end of the calendar;
+/// `(y_lo, y_hi)` the plotting area's y range. Drawn on `root`, the
+/// figure's whole area, in its pixels.
+fn time_axis<DB: DrawingBackend>(
+    root: &Area<DB>,
+    to_px: impl Fn((f64, f64)) -> (i32, i32),
+    plan: &Plan,
+    x_end: f64,
+    (y_lo, y_hi): (f64, f64),
+) -> Result<(), String> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let start = plan.calendar.date(0);
+    let ticks = calendar_ticks(
+        start,
+        date_at(plan, x_end),
+        plan.calendar.year_start_month(),
+    );
+    let px = |d: chrono::NaiveDate| to_px((day(plan, d), y_lo)).0;
+    let top = to_px((0.0, y_hi)).1;
+    let bottom = to_px((0.0, y_lo)).1;
+    for &d in &ticks.minor {
+        root.draw(&PathElement::new(
+            vec![(px(d), top), (px(d), bottom)],
+            RGBColor(238, 238, 238).stroke_width(1),
+        ))
+        .map_err(e)?;
+    }
+    let label = TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+    for (d, text) in &ticks.major {
+        let x = px(*d);
+        root.draw(&PathElement::new(
+            vec![(x, top), (x, bottom)],
+            RGBColor(205, 205, 205).stroke_width(1),
+        ))
+        .map_err(e)?;
+        root.draw(&PathElement::new(
+            vec![(x, bottom), (x, bottom + 5)],
+            BLACK.stroke_width(1),
+        ))
+        .map_err(e)?;
+        root.draw(&Text::new(text.clone(), (x, bottom + 7), label.clone()))
+            .map_err(e)?;
+    }
+    let year = (FONT, 13)
+        .into_font()
+        .color(&GREY)
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    for (d, text) in &ticks.years {
+        root.draw(&Text::new(
+            text.clone(),
+            (px(*d), bottom + 26),
+            year.clone(),
+        ))
+        .map_err(e)?;
+    }
+    Ok(())
 }
 
 /// A legend entry: how its key is drawn and its text.
@@ -108,10 +188,26 @@ fn date_label(plan: &Plan, x: f64) -> String {
 enum Key {
     Line(RGBColor, bool),
     Band(RGBColor),
+    /// A dashed line over its band.
+    DashedBand(RGBColor),
+    /// A shaded band without a line (what a band means).
+    Shade(RGBColor),
     Triangle(RGBColor),
     Tick(RGBColor),
-    Cross(RGBColor),
     Dot(RGBColor),
+    /// A filled diamond: an observed (published) fact.
+    Diamond(RGBColor),
+    /// Text only (a continuation line of the entry above).
+    Note,
+}
+
+/// A filled diamond centred on a pixel.
+fn diamond(at: (i32, i32), r: i32, c: RGBColor) -> Polygon<(i32, i32)> {
+    let (x, y) = at;
+    Polygon::new(
+        vec![(x, y - r), (x + r, y), (x, y + r), (x - r, y)],
+        c.filled(),
+    )
 }
 
 /// Draws a legend as a column of entries in its own area (never over data).
@@ -138,18 +234,32 @@ fn legend<DB: DrawingBackend>(area: &Area<DB>, entries: &[(Key, String)]) -> Res
                     .map_err(e)?;
                 }
             }
-            Key::Band(c) => {
+            Key::Band(c) | Key::DashedBand(c) => {
+                let dashed = matches!(key, Key::DashedBand(_));
                 area.draw(&Rectangle::new(
                     [(x, y - 6), (x + 24, y + 6)],
-                    c.mix(0.2).filled(),
+                    c.mix(BAND_ALPHA).filled(),
                 ))
                 .map_err(e)?;
-                area.draw(&PathElement::new(
-                    vec![(x, y), (x + 24, y)],
-                    c.stroke_width(3),
-                ))
-                .map_err(e)?;
+                let segments: &[(i32, i32)] = if dashed {
+                    &[(0, 6), (9, 15), (18, 24)]
+                } else {
+                    &[(0, 24)]
+                };
+                for &(a, b) in segments {
+                    area.draw(&PathElement::new(
+                        vec![(x + a, y), (x + b, y)],
+                        c.stroke_width(3),
+                    ))
+                    .map_err(e)?;
+                }
             }
+            Key::Shade(c) => area
+                .draw(&Rectangle::new(
+                    [(x, y - 6), (x + 24, y + 6)],
+                    c.mix(0.35).filled(),
+                ))
+                .map_err(e)?,
             Key::Triangle(c) => area
                 .draw(&TriangleMarker::new((x + 12, y), 7, c.filled()))
                 .map_err(e)?,
@@ -159,12 +269,11 @@ fn legend<DB: DrawingBackend>(area: &Area<DB>, entries: &[(Key, String)]) -> Res
                     c.stroke_width(2),
                 ))
                 .map_err(e)?,
-            Key::Cross(c) => area
-                .draw(&Cross::new((x + 12, y), 6, c.stroke_width(2)))
-                .map_err(e)?,
             Key::Dot(c) => area
                 .draw(&Circle::new((x + 12, y), 6, c.filled()))
                 .map_err(e)?,
+            Key::Diamond(c) => area.draw(&diamond((x + 12, y), 7, c)).map_err(e)?,
+            Key::Note => {}
         }
         area.draw(&Text::new(text.clone(), (x + 34, y - 8), style.clone()))
             .map_err(e)?;
@@ -172,7 +281,17 @@ fn legend<DB: DrawingBackend>(area: &Area<DB>, entries: &[(Key, String)]) -> Res
     Ok(())
 }
 
+/// A share of replications as a whole percentage, e.g. `35%`.
+fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
 // ------------------------------------------------------- promise vs delivery
+
+/// Colour of the latest-plan dots.
+const LATEST: RGBColor = PALETTE[5];
+/// Colour of observed (published) facts.
+const OBSERVED: RGBColor = PALETTE[7];
 
 struct PromiseVsDelivery<'a> {
     plan: &'a Plan,
@@ -180,87 +299,152 @@ struct PromiseVsDelivery<'a> {
     horizon: f64,
 }
 
+impl PromiseVsDelivery<'_> {
+    /// Pixels right of the horizon kept for "not by horizon" labels.
+    const BEYOND_PX: f64 = 250.0;
+    const LEGEND_PX: u32 = 330;
+    const LABELS_PX: u32 = 250;
+}
+
 impl Figure for PromiseVsDelivery<'_> {
     fn name(&self) -> &'static str {
         "promise_vs_delivery"
     }
     fn title(&self) -> String {
-        "Promised vs delivered: first promise, re-plans and simulated dates".into()
+        "Promised vs delivered: first promise, latest plans and simulated dates".into()
     }
     fn size(&self) -> (u32, u32) {
-        (1320, 160 + 34 * self.rows.len() as u32)
+        (1500, 190 + 40 * self.rows.len() as u32)
     }
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
         root.fill(&WHITE).map_err(e)?;
         let n = self.rows.len();
-        let (plot, side) = root.split_horizontally(self.size().0 - 250);
-        legend(
-            &side,
-            &[
-                (Key::Triangle(PALETTE[3]), "first promise".into()),
-                (Key::Tick(PALETTE[1]), "re-planned date".into()),
-                (Key::Tick(WHITE), "(in ≥10% of runs)".into()),
-                (Key::Cross(PALETTE[7]), "latest plan (median)".into()),
-                (Key::Dot(PALETTE[0]), "simulated median".into()),
-                (Key::Band(PALETTE[0]), "10–90% of runs".into()),
-            ],
-        )?;
+        let (plot, side) = root.split_horizontally(self.size().0 - Self::LEGEND_PX);
+        let any_observed = self.rows.iter().any(|r| !r.observed.is_empty());
+        let mut entries = vec![
+            (Key::Triangle(PALETTE[3]), "first promise".to_string()),
+            (Key::Tick(GREY), "intermediate plan".to_string()),
+            (Key::Note, "(in ≥10% of replications)".to_string()),
+            (Key::Dot(LATEST), "latest plan, with the share".to_string()),
+            (Key::Note, "of replications if they differ".to_string()),
+            (Key::Dot(PALETTE[0]), "simulated median".to_string()),
+            (Key::Note, "(when over half reached it)".to_string()),
+            (Key::Shade(PALETTE[0]), "10–90% of replications".to_string()),
+        ];
+        if any_observed {
+            entries.push((Key::Diamond(OBSERVED), "observed (published)".to_string()));
+        }
+        entries.push((Key::Note, "right of the horizon line: share".to_string()));
+        entries.push((Key::Note, "of replications not reaching it".to_string()));
+        legend(&side, &entries)?;
+        // The x range runs past the horizon to leave room for the labels of
+        // replications that never reach a milestone.
+        let plot_px = (self.size().0 - Self::LEGEND_PX - Self::LABELS_PX - 28) as f64;
+        let beyond = self.horizon * Self::BEYOND_PX / (plot_px - Self::BEYOND_PX);
         let mut chart = ChartBuilder::on(&plot)
             .caption(self.title(), (FONT, 22))
             .margin(14)
-            .x_label_area_size(40)
-            .y_label_area_size(250)
-            .build_cartesian_2d(0.0..self.horizon, (0.0..n as f64).step(1.0).use_round())
+            .x_label_area_size(64)
+            .y_label_area_size(Self::LABELS_PX)
+            .build_cartesian_2d(0.0..self.horizon + beyond, -0.5..n as f64 - 0.5)
             .map_err(e)?;
-        let plan = self.plan;
-        let labels: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
         chart
             .configure_mesh()
+            .disable_x_mesh()
             .disable_y_mesh()
-            .light_line_style(RGBColor(235, 235, 235))
-            .x_labels(10)
-            .x_label_formatter(&|x| date_label(plan, *x))
-            .y_labels(n)
-            .y_label_formatter(&|y| {
-                let i = (n as f64 - 1.0 - y.round()).max(0.0) as usize;
-                labels.get(i).cloned().unwrap_or_default()
-            })
-            .x_desc("date")
+            .x_labels(0)
+            .y_labels(0)
+            .x_desc("date (ticks on the first day of each financial year; grey: the years)")
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 15))
             .draw()
             .map_err(e)?;
+        let (y_lo, y_hi) = (-0.5, n as f64 - 0.5);
+        time_axis(
+            root,
+            |c| chart.backend_coord(&c),
+            self.plan,
+            self.horizon,
+            (y_lo, y_hi),
+        )?;
+        // The horizon.
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(self.horizon, y_lo), (self.horizon, y_hi)],
+                6,
+                4,
+                BLACK.stroke_width(1),
+            ))
+            .map_err(e)?;
+        let (hx, hy) = chart.backend_coord(&(self.horizon, y_hi));
+        root.draw(&Text::new(
+            "horizon".to_string(),
+            (hx + 4, hy + 2),
+            (FONT, 12)
+                .into_font()
+                .color(&GREY)
+                .pos(Pos::new(HPos::Left, VPos::Top)),
+        ))
+        .map_err(e)?;
+        let small = TextStyle::from((FONT, 12).into_font());
+        let row_label =
+            TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
         for (i, r) in self.rows.iter().enumerate() {
             let y = n as f64 - 1.0 - i as f64;
+            // A light guide line along the row, to read it across.
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, y), (self.horizon + beyond, y)],
+                    RGBColor(225, 225, 225).stroke_width(1),
+                )))
+                .map_err(e)?;
+            let (lx, ly) = chart.backend_coord(&(0.0, y));
+            root.draw(&Text::new(
+                r.label.clone(),
+                (lx - 10, ly),
+                row_label.clone(),
+            ))
+            .map_err(e)?;
             if let Some([lo, mid, hi]) = r.achieved {
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(lo, y - 0.18), (hi, y + 0.18)],
-                        PALETTE[0].mix(0.35).filled(),
-                    )))
-                    .map_err(e)?;
-                chart
-                    .draw_series(std::iter::once(Circle::new(
-                        (mid, y),
-                        6,
-                        PALETTE[0].filled(),
-                    )))
-                    .map_err(e)?;
-                if r.share < 0.5 {
+                if r.share > 0.0 {
                     chart
-                        .draw_series(std::iter::once(Text::new(
-                            format!("{:.0}% reached", r.share * 100.0),
-                            (mid, y + 0.3),
-                            (FONT, 12),
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(lo, y - 0.16), (hi.min(self.horizon), y + 0.16)],
+                            PALETTE[0].mix(0.35).filled(),
                         )))
                         .map_err(e)?;
                 }
+                // The median only where more than half the replications
+                // reached the milestone (otherwise it is "not by horizon").
+                if r.share > 0.5 {
+                    chart
+                        .draw_series(std::iter::once(Circle::new(
+                            (mid, y),
+                            6,
+                            PALETTE[0].filled(),
+                        )))
+                        .map_err(e)?;
+                }
+            }
+            if r.share < 1.0 {
+                let (px, py) = chart.backend_coord(&(self.horizon, y));
+                let mut text = format!("{} not by horizon", percent(1.0 - r.share));
+                if r.share <= 0.5 {
+                    text.push_str(" (median too)");
+                }
+                root.draw(&Text::new(
+                    text,
+                    (px + 8, py),
+                    small.clone().pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(e)?;
             }
             for &d in &r.replans {
                 chart
                     .draw_series(std::iter::once(PathElement::new(
                         vec![(d, y - 0.3), (d, y + 0.3)],
-                        PALETTE[1].stroke_width(2),
+                        GREY.stroke_width(2),
                     )))
                     .map_err(e)?;
             }
@@ -273,14 +457,30 @@ impl Figure for PromiseVsDelivery<'_> {
                     )))
                     .map_err(e)?;
             }
-            if let Some(l) = r.latest {
-                chart
-                    .draw_series(std::iter::once(Cross::new(
-                        (l, y),
-                        6,
-                        PALETTE[7].stroke_width(2),
-                    )))
+            // Latest plans sit just above the row's line, labelled with
+            // their share when replications disagree.
+            let split = r.latest.len() > 1;
+            for &(d, share) in &r.latest {
+                let (px, py) = chart.backend_coord(&(d, y + 0.24));
+                let radius = if split {
+                    (3.0 + 4.0 * share.sqrt()).round() as i32
+                } else {
+                    5
+                };
+                root.draw(&Circle::new((px, py), radius, LATEST.filled()))
                     .map_err(e)?;
+                if split {
+                    root.draw(&Text::new(
+                        percent(share),
+                        (px + radius + 2, py),
+                        small.clone().pos(Pos::new(HPos::Left, VPos::Center)),
+                    ))
+                    .map_err(e)?;
+                }
+            }
+            for &d in &r.observed {
+                let at = chart.backend_coord(&(d, y));
+                root.draw(&diamond(at, 7, OBSERVED)).map_err(e)?;
             }
         }
         Ok(())
@@ -298,6 +498,15 @@ struct Line {
     dashed: bool,
 }
 
+/// The lines of one panel, on their own y scale.
+struct Panel {
+    /// Caption above the panel (the figure's title for the first).
+    caption: String,
+    y_desc: String,
+    lines: Vec<Line>,
+    y_max: Option<f64>,
+}
+
 struct TimeChart<'a> {
     plan: &'a Plan,
     name: &'static str,
@@ -308,65 +517,71 @@ struct TimeChart<'a> {
     y_max: Option<f64>,
     y_decimals: usize,
     size: (u32, u32),
+    /// Observed (published) points: x (days), y and a label.
+    observed: Vec<(f64, f64, String)>,
+    /// Extra legend lines after the lines' own (what lines and bands mean).
+    notes: Vec<(Key, String)>,
+    /// A second panel below, on its own scale (a few large agents that
+    /// would squash the rest).
+    second: Option<Panel>,
 }
 
-impl Figure for TimeChart<'_> {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-    fn title(&self) -> String {
-        self.title.clone()
-    }
-    fn size(&self) -> (u32, u32) {
-        self.size
-    }
-    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
-        root.fill(&WHITE).map_err(e)?;
-        let (plot, side) = root.split_horizontally(self.size.0 - 230);
-        let entries: Vec<(Key, String)> = self
-            .lines
-            .iter()
-            .map(|l| {
-                let key = if l.band {
-                    Key::Band(l.colour)
-                } else {
-                    Key::Line(l.colour, l.dashed)
-                };
-                (key, l.label.clone())
-            })
-            .collect();
-        legend(&side, &entries)?;
-        let root = &plot;
+impl TimeChart<'_> {
+    /// Draws one panel on `area` (`root` is the figure's whole area).
+    #[allow(clippy::too_many_arguments)]
+    fn panel<DB: DrawingBackend>(
+        &self,
+        root: &Area<DB>,
+        area: &Area<DB>,
+        caption: &str,
+        y_desc: &str,
+        lines: &[Line],
+        y_max: Option<f64>,
+        markers: &[(f64, String)],
+        observed: &[(f64, f64, String)],
+    ) -> Result<(), String> {
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
         let x_max = day(self.plan, self.plan.params().calendar.horizon);
-        let y_max = self.y_max.unwrap_or_else(|| {
-            self.lines
+        let y_max = y_max.unwrap_or_else(|| {
+            lines
                 .iter()
-                .flat_map(|l| l.points.iter().map(|p| p.1[2]))
+                .flat_map(|l| {
+                    l.points
+                        .iter()
+                        .map(|p| if l.band { p.1[2] } else { p.1[1] })
+                })
+                .chain(observed.iter().map(|o| o.1))
                 .fold(0.0, f64::max)
                 * 1.08
         });
         let y_max = if y_max > 0.0 { y_max } else { 1.0 };
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, (FONT, 22))
+        let mut chart = ChartBuilder::on(area)
+            .caption(caption, (FONT, 20))
             .margin(14)
-            .x_label_area_size(40)
+            .x_label_area_size(64)
             .y_label_area_size(80)
             .build_cartesian_2d(0.0..x_max, 0.0..y_max)
             .map_err(e)?;
-        let plan = self.plan;
         chart
             .configure_mesh()
-            .x_labels(10)
-            .x_label_formatter(&|x| date_label(plan, *x))
-            .light_line_style(RGBColor(235, 235, 235))
+            .disable_x_mesh()
+            .x_labels(0)
+            .light_line_style(RGBColor(240, 240, 240))
             .y_label_formatter(&|y| format!("{y:.*}", self.y_decimals))
-            .x_desc("date")
-            .y_desc(self.y_desc.as_str())
+            .x_desc("date (ticks on the first day of each financial year; grey: the years)")
+            .y_desc(y_desc)
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 15))
             .draw()
             .map_err(e)?;
-        for (i, (x, label)) in self.markers.iter().enumerate() {
+        time_axis(
+            root,
+            |c| chart.backend_coord(&c),
+            self.plan,
+            x_max,
+            (0.0, y_max),
+        )?;
+        for (i, (x, label)) in markers.iter().enumerate() {
             chart
                 .draw_series(std::iter::once(PathElement::new(
                     vec![(*x, 0.0), (*x, y_max)],
@@ -382,17 +597,19 @@ impl Figure for TimeChart<'_> {
                 )))
                 .map_err(e)?;
         }
-        for l in &self.lines {
+        for l in lines {
             if l.band && !l.points.is_empty() {
                 let mut poly: Vec<(f64, f64)> = l.points.iter().map(|p| (p.0, p.1[2])).collect();
                 poly.extend(l.points.iter().rev().map(|p| (p.0, p.1[0])));
                 chart
                     .draw_series(std::iter::once(Polygon::new(
                         poly,
-                        l.colour.mix(0.2).filled(),
+                        l.colour.mix(BAND_ALPHA).filled(),
                     )))
                     .map_err(e)?;
             }
+        }
+        for l in lines {
             let style = l.colour.stroke_width(if l.dashed { 2 } else { 3 });
             let pts: Vec<(f64, f64)> = l.points.iter().map(|p| (p.0, p.1[1])).collect();
             if l.dashed {
@@ -403,7 +620,91 @@ impl Figure for TimeChart<'_> {
                 chart.draw_series(LineSeries::new(pts, style)).map_err(e)?;
             }
         }
+        let small = TextStyle::from((FONT, 12).into_font());
+        for (x, y, label) in observed {
+            let (px, py) = chart.backend_coord(&(*x, *y));
+            root.draw(&diamond((px, py), 7, OBSERVED)).map_err(e)?;
+            root.draw(&Text::new(
+                label.clone(),
+                (px - 10, py),
+                small.clone().pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(e)?;
+        }
         Ok(())
+    }
+}
+
+impl Figure for TimeChart<'_> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+    fn size(&self) -> (u32, u32) {
+        match &self.second {
+            Some(_) => (self.size.0, self.size.1 + 320),
+            None => self.size,
+        }
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(e)?;
+        let (plot, side) = root.split_horizontally(self.size.0 - 300);
+        let key = |l: &Line| {
+            let key = if l.band && l.dashed {
+                Key::DashedBand(l.colour)
+            } else if l.band {
+                Key::Band(l.colour)
+            } else {
+                Key::Line(l.colour, l.dashed)
+            };
+            (key, l.label.clone())
+        };
+        let mut entries: Vec<(Key, String)> = self.lines.iter().map(key).collect();
+        if let Some(p) = &self.second {
+            entries.extend(p.lines.iter().map(key));
+        }
+        if !self.observed.is_empty() {
+            entries.push((Key::Diamond(OBSERVED), "observed (published)".to_string()));
+        }
+        entries.extend(self.notes.iter().cloned());
+        legend(&side, &entries)?;
+        match &self.second {
+            None => self.panel(
+                root,
+                &plot,
+                &self.title,
+                &self.y_desc,
+                &self.lines,
+                self.y_max,
+                &self.markers,
+                &self.observed,
+            ),
+            Some(p) => {
+                let (upper, lower) = plot.split_vertically(self.size.1);
+                self.panel(
+                    root,
+                    &upper,
+                    &self.title,
+                    &self.y_desc,
+                    &self.lines,
+                    self.y_max,
+                    &self.markers,
+                    &self.observed,
+                )?;
+                self.panel(
+                    root,
+                    &lower,
+                    &p.caption,
+                    &p.y_desc,
+                    &p.lines,
+                    p.y_max,
+                    &[],
+                    &[],
+                )
+            }
+        }
     }
 }
 
@@ -412,6 +713,18 @@ fn kinds_present(plan: &Plan) -> Vec<AgentKind> {
         .into_iter()
         .filter(|k| plan.kind_ranges[k.index()].1 > 0)
         .collect()
+}
+
+/// What a chart's lines and bands are, as legend lines.
+fn statistic_notes(band: bool) -> Vec<(Key, String)> {
+    let mut notes = vec![
+        (Key::Note, String::new()),
+        (Key::Line(GREY, false), "median of replications".to_string()),
+    ];
+    if band {
+        notes.push((Key::Shade(GREY), "10–90% of replications".to_string()));
+    }
+    notes
 }
 
 fn go_live_curve<'a>(plan: &'a Plan, data: &RunChartData) -> TimeChart<'a> {
@@ -425,11 +738,26 @@ fn go_live_curve<'a>(plan: &'a Plan, data: &RunChartData) -> TimeChart<'a> {
         (promised, [n; 3]),
         (x_end, [n; 3]),
     ];
+    // Published counts of early adopters live: the n-th live on a date, or
+    // a count live by a date.
+    let observed = plan
+        .scenario
+        .observed()
+        .iter()
+        .filter_map(|o| {
+            let count = o.live_count()?;
+            Some((
+                day(plan, o.date.0),
+                f64::from(count),
+                format!("{count} live by {}", o.date.0.format("%Y-%m-%d")),
+            ))
+        })
+        .collect();
     TimeChart {
         plan,
         name: "go_live_curve",
-        title: "Early adopters live over time".into(),
-        y_desc: "early adopters live (count)".into(),
+        title: "Early adopters live over time (median and 10–90% of replications)".into(),
+        y_desc: format!("early adopters live (count, of {})", plan.eas.len()),
         lines: vec![
             Line {
                 label: "first promise".into(),
@@ -439,7 +767,7 @@ fn go_live_curve<'a>(plan: &'a Plan, data: &RunChartData) -> TimeChart<'a> {
                 dashed: true,
             },
             Line {
-                label: "simulated (10–90%)".into(),
+                label: "simulated median".into(),
                 colour: PALETTE[0],
                 points,
                 band: true,
@@ -449,7 +777,10 @@ fn go_live_curve<'a>(plan: &'a Plan, data: &RunChartData) -> TimeChart<'a> {
         markers: Vec::new(),
         y_max: Some(n + 0.5),
         y_decimals: 0,
-        size: (1200, 560),
+        size: (1260, 560),
+        observed,
+        notes: vec![(Key::Shade(PALETTE[0]), "10–90% of replications".into())],
+        second: None,
     }
 }
 
@@ -471,33 +802,44 @@ fn event_markers(plan: &Plan, data: &RunChartData) -> Vec<(f64, String)> {
     out
 }
 
-/// One line per agent kind present, from per-kind bands.
-fn kind_lines(plan: &Plan, bands: &[Vec<Band>], band: bool) -> Vec<Line> {
-    kinds_present(plan)
-        .into_iter()
-        .enumerate()
-        .map(|(i, k)| Line {
-            label: k.id().to_string(),
-            colour: PALETTE[i % PALETTE.len()],
-            points: bands.get(k.index()).cloned().unwrap_or_default(),
-            band,
-            dashed: false,
+/// One line per agent kind of `kinds`, from per-kind bands.
+fn kind_lines(kinds: &[AgentKind], bands: &[Vec<Band>], band: bool) -> Vec<Line> {
+    kinds
+        .iter()
+        .map(|&k| {
+            let (colour, dashed) = kind_style(k);
+            Line {
+                label: k.id().to_string(),
+                colour,
+                points: bands.get(k.index()).cloned().unwrap_or_default(),
+                band,
+                dashed,
+            }
         })
         .collect()
 }
 
 fn engagement_chart<'a>(plan: &'a Plan, data: &RunChartData) -> TimeChart<'a> {
+    let mut notes = statistic_notes(true);
+    notes.push((Key::Note, String::new()));
+    notes.push((Key::Tick(GREY), "re-plan: the pilot start".into()));
+    notes.push((Key::Note, "moved later, in ≥50% of".into()));
+    notes.push((Key::Note, "replications; leader leaves:".into()));
+    notes.push((Key::Note, "a scheduled departure".into()));
     TimeChart {
         plan,
         name: "engagement",
-        title: "Engagement by agent kind (median, 10–90% band)".into(),
-        y_desc: "mean engagement (0–1)".into(),
-        lines: kind_lines(plan, &data.engagement, true),
+        title: "Engagement by agent kind (median and 10–90% of replications)".into(),
+        y_desc: "engagement (0–1), mean over the kind's agents".into(),
+        lines: kind_lines(&kinds_present(plan), &data.engagement, true),
         markers: event_markers(plan, data),
         // Head room above 1 for the event labels.
         y_max: Some(1.15),
         y_decimals: 1,
-        size: (1200, 560),
+        size: (1260, 560),
+        observed: Vec::new(),
+        notes,
+        second: None,
     }
 }
 
@@ -512,6 +854,18 @@ fn effort_chart<'a>(plan: &'a Plan, data: &RunChartData, relational: bool) -> Ti
     } else {
         "Transactional"
     };
+    let y_desc = format!("{} hours per week, all of a kind", which.to_lowercase());
+    // The programme team's hours are several times any other kind's: on
+    // one scale they would flatten every other line, so it has its own panel.
+    let (team, others): (Vec<AgentKind>, Vec<AgentKind>) = kinds_present(plan)
+        .into_iter()
+        .partition(|&k| k == AgentKind::ProgrammeTeam);
+    let second = (!team.is_empty()).then(|| Panel {
+        caption: "Programme team (its own scale)".into(),
+        y_desc: y_desc.clone(),
+        lines: kind_lines(&team, bands, false),
+        y_max: None,
+    });
     TimeChart {
         plan,
         name: if relational {
@@ -519,23 +873,33 @@ fn effort_chart<'a>(plan: &'a Plan, data: &RunChartData, relational: bool) -> Ti
         } else {
             "effort_transactional"
         },
-        title: format!("{which} hours by agent kind (median across runs)"),
-        y_desc: format!("{} hours per week (monthly mean)", which.to_lowercase()),
-        lines: kind_lines(plan, bands, false),
+        title: format!("{which} hours per week by agent kind (median of replications)"),
+        y_desc,
+        lines: kind_lines(&others, bands, false),
         markers: Vec::new(),
         y_max: None,
         y_decimals: 0,
-        size: (1200, 520),
+        size: (1260, 520),
+        observed: Vec::new(),
+        notes: {
+            let mut n = statistic_notes(false);
+            n.push((Key::Note, "(each period's mean week)".into()));
+            n
+        },
+        second,
     }
 }
 
 fn spend_chart<'a>(plan: &'a Plan, data: &RunChartData) -> TimeChart<'a> {
+    // Blue, orange, bluish green and reddish purple: no pair a colour-blind
+    // reader confuses (orange and vermillion would be).
+    const COLOURS: [RGBColor; 4] = [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[5]];
     let lines = SpendCategory::ALL
         .iter()
         .enumerate()
         .map(|(c, cat)| Line {
             label: cat.id().replace('_', " "),
-            colour: PALETTE[c],
+            colour: COLOURS[c % COLOURS.len()],
             points: data.spend.get(cat.index()).cloned().unwrap_or_default(),
             band: true,
             dashed: false,
@@ -544,13 +908,16 @@ fn spend_chart<'a>(plan: &'a Plan, data: &RunChartData) -> TimeChart<'a> {
     TimeChart {
         plan,
         name: "spend",
-        title: "Cumulative spend by category (median, 10–90% band)".into(),
-        y_desc: "£ million".into(),
+        title: "Cumulative spend by category (median and 10–90% of replications)".into(),
+        y_desc: "£ million, cumulative".into(),
         lines,
         markers: Vec::new(),
         y_max: None,
         y_decimals: 0,
-        size: (1200, 520),
+        size: (1260, 520),
+        observed: Vec::new(),
+        notes: statistic_notes(true),
+        second: None,
     }
 }
 
@@ -601,6 +968,9 @@ pub fn comparison_chart(
         y_max: Some(n + 0.5),
         y_decimals: 0,
         size: (1200, 560),
+        observed: Vec::new(),
+        notes: Vec::new(),
+        second: None,
     })
 }
 
@@ -1260,7 +1630,6 @@ mod tests {
         let runs = Ensemble::new(&s).seed(3).replications(20).run();
         let plan = &runs.plan;
         let charts = run_charts(plan, &runs.chart_data()).unwrap();
-        eprintln!("TEXTS {:?}", svg_texts(&charts[0].svg));
         let names: Vec<&str> = charts.iter().map(|c| c.name).collect();
         assert_eq!(
             names,
@@ -1300,9 +1669,13 @@ mod tests {
         for c in &charts {
             let texts = svg_texts(&c.svg);
             assert!(texts.contains(&c.title), "{} title", c.name);
-            assert!(texts.iter().any(|t| t == "date"), "{} x axis", c.name);
             assert!(
-                texts.iter().any(|t| t.ends_with(" 2015")),
+                texts.iter().any(|t| t.starts_with("date (ticks")),
+                "{} x axis",
+                c.name
+            );
+            assert!(
+                texts.iter().any(|t| t == "Apr 2015"),
                 "{} has dates on its axis",
                 c.name
             );

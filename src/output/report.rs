@@ -4,8 +4,9 @@
 
 use super::chart::Chart;
 use super::export::Manifest;
-use super::summary::Summary;
+use super::summary::{count_of, count_range, latest_plan_text, Summary};
 use crate::engine::plan::Plan;
+use crate::model::ProgrammeMilestone;
 
 /// Escapes text for HTML.
 pub fn escape(s: &str) -> String {
@@ -23,14 +24,94 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// A date, or what an unreached quantile of replications means.
 fn date(d: Option<chrono::NaiveDate>) -> String {
-    d.map_or("not reached".to_string(), |d| {
+    d.map_or("not reached by horizon".to_string(), |d| {
         d.format("%Y-%m-%d").to_string()
     })
 }
 
-fn num(x: Option<f64>) -> String {
-    x.map_or("—".to_string(), |v| format!("{:.1}", v))
+/// Money, whole pounds; a rounding residue below zero shows as £0, not £-0.
+fn gbp(x: f64) -> String {
+    let x = if x.abs() < 0.5 { 0.0 } else { x };
+    format!("£{x:.0}")
+}
+
+/// What a programme milestone means (the glossary).
+fn programme_meaning(m: ProgrammeMilestone) -> &'static str {
+    match m {
+        ProgrammeMilestone::CodesignComplete => "every co-design working group has finished",
+        ProgrammeMilestone::ToolkitPublished => "the toolkit is written up and published",
+        ProgrammeMilestone::EaSignedOff => "every early adopter is signed off",
+        ProgrammeMilestone::FirstPilotLive => {
+            "the first early adopter is live (its pilot_live); not a promise of the bid, reported to compare with the published first go-live"
+        }
+        ProgrammeMilestone::BusinessPlanApproved => "every early adopter's business plan is approved",
+        ProgrammeMilestone::WiderRollout => "enough early adopters are live for the wider roll-out",
+    }
+}
+
+/// The glossary of milestones: every programme milestone with its meaning,
+/// and every journey milestone with its kind, prerequisites, signers and
+/// barrier, as the scenario defines them.
+fn glossary(plan: &Plan, h: &mut String) {
+    let params = plan.params();
+    h.push_str("<h2>Milestones (glossary)</h2>\n<p>Programme milestones are reported for <code>programme</code>; journey milestones for each early adopter (go-live is <code>pilot_live</code>).</p>\n<table><tr><th>id</th><th>level</th><th>kind</th><th>what it means</th></tr>\n");
+    for m in ProgrammeMilestone::ALL {
+        h.push_str(&format!(
+            "<tr><td><code>{}</code></td><td>programme</td><td>{}</td><td>{}</td></tr>\n",
+            m.id(),
+            m.kind(),
+            escape(programme_meaning(m))
+        ));
+    }
+    let journey = plan.scenario.journey();
+    for m in journey {
+        let mut parts = Vec::new();
+        if m.id == "pilot_live" {
+            parts.push("go-live: the first people receive care under the new model".to_string());
+        }
+        parts.push(format!("{:.0} hours of work", m.work_hours));
+        if !m.requires.is_empty() {
+            let ids: Vec<&str> = m.requires.iter().map(|&i| journey[i].id.as_str()).collect();
+            parts.push(format!("after {}", ids.join(", ")));
+        }
+        if !m.signers.is_empty() {
+            let ids: Vec<&str> = m.signers.iter().map(|k| k.id()).collect();
+            parts.push(format!("signed by {}", ids.join(", ")));
+        }
+        if let Some(b) = m.barrier.and_then(|b| params.barriers.get(b)) {
+            parts.push(format!("held by the national barrier {}", b.id));
+        }
+        if m.full_scope_only {
+            parts.push("skipped by a scaled-back scope".to_string());
+        }
+        h.push_str(&format!(
+            "<tr><td><code>{}</code></td><td>journey</td><td>{}</td><td>{}</td></tr>\n",
+            escape(&m.id),
+            crate::model::journey::kind_id(m.kind),
+            escape(&parts.join("; "))
+        ));
+    }
+    h.push_str("</table>\n");
+}
+
+/// The published facts the scenario declares (`[[observed]]`), with their sources.
+fn observed_facts(plan: &Plan, h: &mut String) {
+    let facts = plan.scenario.observed();
+    if facts.is_empty() {
+        return;
+    }
+    h.push_str("<h2>Observed (published) facts</h2>\n<p>Declared by the scenario and drawn on the charts as black diamonds; they change no simulated number.</p>\n<table><tr><th>quantity</th><th>fact</th><th>source</th></tr>\n");
+    for o in facts {
+        h.push_str(&format!(
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+            o.quantity.id(),
+            escape(&o.describe()),
+            escape(&o.source)
+        ));
+    }
+    h.push_str("</table>\n");
 }
 
 pub(crate) const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:2em auto;max-width:1400px;color:#222}\
@@ -54,7 +135,7 @@ pub fn report_html(
         escape(&params.meta.name)
     ));
     h.push_str(&format!(
-        "<h1>{}</h1><p>{}</p><p>{} replications, seed {}, pioneer {}. Dates are medians across replications with the 10%–90% range.</p>\n",
+        "<h1>{}</h1><p>{}</p><p>{} replications, seed {}, pioneer {}. Achieved dates are the median across replications and the range from 10% to 90% of replications; a replication that had not reached a milestone by the horizon counts as later than any date (\"not reached by horizon\"). Re-plans are the reviews at which the programme moved its planned pilot start later.</p>\n",
         escape(&params.meta.name),
         escape(&params.meta.description),
         summary.replications,
@@ -63,7 +144,7 @@ pub fn report_html(
     ));
 
     // Promised vs delivered.
-    h.push_str("<h2>Promised vs delivered</h2>\n<table><tr><th>early adopter</th><th>milestone</th><th>first promised</th><th>latest plan (median)</th><th>achieved (median)</th><th>10%–90%</th><th>reached</th></tr>\n");
+    h.push_str("<h2>Promised vs delivered</h2>\n<table><tr><th>early adopter</th><th>milestone</th><th>first promised</th><th>latest plan (share of replications when they differ)</th><th>achieved (median)</th><th>10%–90% of replications</th><th>reached by horizon</th></tr>\n");
     for m in summary
         .milestones
         .iter()
@@ -79,23 +160,25 @@ pub fn report_html(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td><td class=\"n\">{:.0}%</td></tr>\n",
             escape(&m.early_adopter),
             escape(&m.milestone),
-            date(m.first_planned),
-            date(m.latest_planned_median),
+            m.first_planned
+                .map_or("—".to_string(), |d| d.format("%Y-%m-%d").to_string()),
+            escape(&latest_plan_text(&m.latest_planned)),
             date(mid),
             date(lo),
             date(hi),
             m.achieved_share * 100.0
         ));
     }
-    h.push_str("</table>\n<h2>Early adopters live at checkpoints</h2>\n<table><tr><th>date</th><th>median</th><th>10%–90%</th><th>mean</th></tr>\n");
+    let eas = plan.eas.len();
+    h.push_str("</table>\n<h2>Early adopters live at checkpoints</h2>\n<table><tr><th>date</th><th>median (early adopters)</th><th>10%–90% of replications</th><th>mean</th></tr>\n");
     for c in &summary.go_live {
         let q = &c.live_quantiles;
+        let at = |i: usize| q.get(i).copied().unwrap_or(f64::NAN);
         h.push_str(&format!(
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} – {}</td><td class=\"n\">{:.2}</td></tr>\n",
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.2}</td></tr>\n",
             c.date,
-            num(q.get(q.len() / 2).copied()),
-            num(q.first().copied()),
-            num(q.last().copied()),
+            count_of(at(q.len() / 2), eas),
+            count_range(at(0), at(q.len().saturating_sub(1))),
             c.live_mean
         ));
     }
@@ -122,13 +205,15 @@ pub fn report_html(
     h.push_str("<table><tr><th>financial year</th><th>central unspent (mean)</th><th>local unspent (mean)</th></tr>\n");
     for u in &summary.unspent {
         h.push_str(&format!(
-            "<tr><td>{}</td><td class=\"n\">£{:.0}</td><td class=\"n\">£{:.0}</td></tr>\n",
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
             escape(&u.financial_year),
-            u.central_gbp_mean,
-            u.local_gbp_mean
+            gbp(u.central_gbp_mean),
+            gbp(u.local_gbp_mean)
         ));
     }
-    h.push_str("</table>\n<h2>Charts</h2>\n");
+    h.push_str("</table>\n");
+    observed_facts(plan, &mut h);
+    h.push_str("<h2>Charts</h2>\n");
     for c in charts {
         h.push_str(&format!(
             "<figure id=\"{}\">{}<figcaption>{}</figcaption></figure>\n",
@@ -138,6 +223,8 @@ pub fn report_html(
             escape(&c.title)
         ));
     }
+
+    glossary(plan, &mut h);
 
     // Key assumptions.
     let tt = &params.timetable;

@@ -34,6 +34,12 @@ pub struct MilestoneSummary {
     pub first_planned: Option<NaiveDate>,
     /// Median of the latest planned date.
     pub latest_planned_median: Option<NaiveDate>,
+    /// Every latest planned date with the share of replications whose
+    /// latest plan it is, earliest first (several when replications
+    /// disagree). Shown by the table and the report, not written to
+    /// `summary.json` (whose fields are pinned).
+    #[serde(skip)]
+    pub latest_planned: Vec<(NaiveDate, f64)>,
     /// Share of replications in which it was achieved within the horizon.
     pub achieved_share: f64,
     /// Share of replications in which it did not apply (scaled-back scope).
@@ -168,6 +174,44 @@ pub struct Summary {
     pub scope: Vec<ScopeSummary>,
 }
 
+/// A count across replications as a count of `of`: `2 of 9`; a quantile
+/// between two counts (type-7 interpolation) as both, `1–2 of 9`. Never a
+/// decimal point: early adopters come whole.
+pub fn count_of(x: f64, of: usize) -> String {
+    format!("{} of {of}", count(x))
+}
+
+/// A count, or the two counts a value between them lies between (`1–2`).
+pub fn count(x: f64) -> String {
+    let (a, b) = (x.floor() as i64, x.ceil() as i64);
+    if a == b {
+        a.to_string()
+    } else {
+        format!("{a}–{b}")
+    }
+}
+
+/// A range of counts from `lo` to `hi`, widened to whole counts (`lo` down,
+/// `hi` up): `2–2`, `1–3`.
+pub fn count_range(lo: f64, hi: f64) -> String {
+    format!("{}–{}", lo.floor() as i64, hi.ceil() as i64)
+}
+
+/// The latest plan of a milestone across replications: its date when they
+/// agree, or every date with the share of replications, earliest first
+/// (`2015-04-01 in 65%, 2016-04-01 in 35%`); `—` when none had a plan.
+pub fn latest_plan_text(latest: &[(NaiveDate, f64)]) -> String {
+    match latest {
+        [] => "—".to_string(),
+        [(d, _)] => d.format("%Y-%m-%d").to_string(),
+        _ => latest
+            .iter()
+            .map(|(d, s)| format!("{} in {:.0}%", d.format("%Y-%m-%d"), s * 100.0))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
 impl Summary {
     /// Summarises an ensemble held in memory. `results` must be non-empty
     /// and in replication order. The same numbers as streaming them through
@@ -274,6 +318,10 @@ impl<T: Ord + Copy> Counts<T> {
         self.map
             .iter()
             .flat_map(|(&v, &c)| std::iter::repeat_n(v, c as usize))
+    }
+    /// Each distinct value with how often it was counted, ascending.
+    pub fn counted(&self) -> impl Iterator<Item = (T, u64)> + '_ {
+        self.map.iter().map(|(&v, &c)| (v, c))
     }
     /// The `k`-th smallest value (from 0).
     pub fn nth(&self, k: usize) -> Option<T> {
@@ -540,6 +588,11 @@ impl SummaryAccumulator {
                     kind: m.kind.to_string(),
                     first_planned: m.first_planned,
                     latest_planned_median: m.planned.nearest_rank(m.planned.len(), 0.5),
+                    latest_planned: m
+                        .planned
+                        .counted()
+                        .map(|(d, c)| (d, c as f64 / m.planned.len().max(1) as f64))
+                        .collect(),
                     achieved_share: m.achieved.len() as f64 / n as f64,
                     skipped_share: m.skipped as f64 / n as f64,
                     achieved_quantiles: qs

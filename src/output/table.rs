@@ -4,15 +4,27 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use super::summary::{MilestoneSummary, Summary};
+use super::summary::{count, count_of, count_range, latest_plan_text, MilestoneSummary, Summary};
 
+/// A date, or `not by horizon` for a quantile of replications that had not
+/// reached the milestone by the end of the simulated period.
 fn d(x: Option<NaiveDate>) -> String {
     x.map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| "not reached".into())
+        .unwrap_or_else(|| "not by horizon".into())
 }
 
 fn pct(q: f64) -> String {
     format!("{}%", (q * 100.0).round())
+}
+
+/// The latest-plan cell: the date when replications agree, else a pointer
+/// to the footnote listing every date with its share.
+fn latest_cell(m: &MilestoneSummary) -> String {
+    match m.latest_planned.as_slice() {
+        [] => "—".into(),
+        [(d, _)] => d.format("%Y-%m-%d").to_string(),
+        _ => "split, see *".into(),
+    }
 }
 
 fn row(out: &mut String, label: &str, m: &MilestoneSummary, lo: usize, mid: usize, hi: usize) {
@@ -23,10 +35,11 @@ fn row(out: &mut String, label: &str, m: &MilestoneSummary, lo: usize, mid: usiz
     );
     let _ = writeln!(
         out,
-        "  {:<26} {:<11} {:<11} {:<11} {:<27} {:>4.0}%",
+        "  {:<26} {:<12} {:<13} {:<15} {:<33} {:>4.0}%",
         label,
-        d(m.first_planned),
-        d(m.latest_planned_median),
+        m.first_planned
+            .map_or("—".into(), |d| d.format("%Y-%m-%d").to_string()),
+        latest_cell(m),
         d(m.achieved_quantiles[mid]),
         range,
         m.achieved_share * 100.0
@@ -44,6 +57,11 @@ pub fn render(summary: &Summary, seed: u64) -> String {
         .iter()
         .position(|&q| (q - 0.5).abs() < 1e-9)
         .unwrap_or(qs.len() / 2);
+    let eas = summary
+        .milestones
+        .iter()
+        .filter(|m| m.early_adopter != "programme" && m.milestone == "pilot_live")
+        .count();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -52,12 +70,12 @@ pub fn render(summary: &Summary, seed: u64) -> String {
     );
     let _ = writeln!(out);
     let header = format!(
-        "  {:<26} {:<11} {:<11} {:<11} {:<27} {:>5}",
+        "  {:<26} {:<12} {:<13} {:<15} {:<33} {:>5}",
         "",
         "promised",
         "latest plan",
         "median",
-        format!("{}–{} range", pct(qs[lo]), pct(qs[hi])),
+        format!("{}–{} of replications", pct(qs[lo]), pct(qs[hi])),
         "reached"
     );
     let sections: [(&str, Box<RowLabel>); 2] = [
@@ -76,37 +94,49 @@ pub fn render(summary: &Summary, seed: u64) -> String {
     for (title, label_of) in &sections {
         let _ = writeln!(out, "{title}");
         let _ = writeln!(out, "{header}");
+        let mut split = Vec::new();
         for m in &summary.milestones {
             if let Some(label) = label_of(m) {
                 row(&mut out, label, m, lo, mid, hi);
+                if m.latest_planned.len() > 1 {
+                    split.push((label, latest_plan_text(&m.latest_planned)));
+                }
             }
         }
         let _ = writeln!(out);
+        if !split.is_empty() {
+            let _ = writeln!(
+                out,
+                "* Latest plans that differ between replications (share of replications):"
+            );
+            for (label, text) in split {
+                let _ = writeln!(out, "  {label}: {text}");
+            }
+            let _ = writeln!(out);
+        }
     }
     let _ = writeln!(
         out,
-        "Early adopters live (median, {}–{} range)",
+        "Early adopters live (median, {}–{} of replications, mean)",
         pct(qs[lo]),
         pct(qs[hi])
     );
     for c in &summary.go_live {
         let _ = writeln!(
             out,
-            "  by {}   {:>4.1}   [{:.1} – {:.1}]   mean {:.2}",
+            "  by {}   {:<10} [{}]   mean {:.2}",
             c.date.format("%Y-%m-%d"),
-            c.live_quantiles[mid],
-            c.live_quantiles[lo],
-            c.live_quantiles[hi],
+            count_of(c.live_quantiles[mid], eas),
+            count_range(c.live_quantiles[lo], c.live_quantiles[hi]),
             c.live_mean
         );
     }
     if !summary.replans_quantiles.is_empty() {
         let _ = writeln!(
             out,
-            "\nRe-plans of the pilot start: median {:.0} [{:.0} – {:.0}]",
-            summary.replans_quantiles[mid],
-            summary.replans_quantiles[lo],
-            summary.replans_quantiles[hi]
+            "\nRe-plans (reviews that moved the planned pilot start later): median {} [{}]",
+            count(summary.replans_quantiles[mid]),
+            count_range(summary.replans_quantiles[lo], summary.replans_quantiles[hi])
         );
     }
     if !summary.central_hours.is_empty() {

@@ -19,6 +19,7 @@ pub mod generate;
 pub mod inherit;
 pub mod limits;
 pub mod locate;
+pub mod observed;
 pub mod overrides;
 // Public for the key-path overrides (sweeps, calibration) and for tests and
 // examples that modify a scenario through `Scenario::from_raw`; the engine
@@ -73,6 +74,10 @@ impl Scenario {
     /// The resolved journey (prerequisites as indices).
     pub fn journey(&self) -> &[Milestone] {
         &self.journey
+    }
+    /// The observed facts the scenario declares (`[[observed]]`, validated).
+    pub fn observed(&self) -> &[observed::ObservedSpec] {
+        &self.raw.observed
     }
     /// Where the scenario came from.
     pub fn source_name(&self) -> &str {

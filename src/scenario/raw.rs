@@ -89,6 +89,9 @@ pub struct RawScenario {
     pub journey: Vec<MilestoneSpec>,
     /// The early adopters (pilot sites), virtual organisations of member agents.
     pub early_adopters: Vec<EarlyAdopterSpec>,
+    /// Published facts (dates and counts) drawn on the go-live curve and the promise-vs-delivery chart and listed in the report, marked as observed; they change no simulated number. Each entry: `quantity`, `milestone`, `date`, and `early_adopter`, `n` or `count` as the quantity needs, and `source`. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observed: Vec<super::observed::ObservedSpec>,
     /// What to record in the outputs.
     #[serde(default)]
     pub record: RecordSpec,

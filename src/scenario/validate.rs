@@ -1549,6 +1549,8 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
         "each quantile is a column of several output tables",
     );
 
+    observed_facts(&mut c, raw);
+
     if !c.issues.is_empty() {
         let mut issues = c.issues;
         issues.retain(|i| i.expected == "a finite number" || !not_finite.contains(&i.path));
@@ -1571,4 +1573,115 @@ pub fn validate(raw: &RawScenario) -> Result<Vec<Milestone>, Vec<Issue>> {
             depth: depth[i],
         })
         .collect())
+}
+
+/// `[[observed]]`: each fact names milestones and early adopters the
+/// scenario has, carries the fields its quantity needs (and no others), and
+/// lies within the calendar.
+fn observed_facts(c: &mut Checker, raw: &RawScenario) {
+    use super::observed::ObservedQuantity as Q;
+    let journey: Vec<&str> = raw.journey.iter().map(|m| m.id.as_str()).collect();
+    let programme: Vec<&str> = crate::model::ProgrammeMilestone::ALL
+        .iter()
+        .map(|m| m.id())
+        .collect();
+    let eas: Vec<&str> = raw.early_adopters.iter().map(|e| e.id.as_str()).collect();
+    let n_eas = raw.early_adopters.len() as u32;
+    for (i, o) in raw.observed.iter().enumerate() {
+        let p = KeyPath::root().key("observed").index(i);
+        let q = o.quantity.id();
+        // Which early adopter (None: the programme), for milestone_date.
+        let mut at_programme = false;
+        match (o.quantity, o.early_adopter.as_deref()) {
+            (Q::MilestoneDate, None) => c.push(
+                p.clone(),
+                "`early_adopter` for quantity `milestone_date`",
+                None,
+                Some("early_adopter = \"programme\" or the id of an early adopter".into()),
+            ),
+            (Q::MilestoneDate, Some("programme")) => at_programme = true,
+            (Q::MilestoneDate, Some(e)) if !eas.contains(&e) => c.push(
+                p.key("early_adopter"),
+                "`programme` or the id of an early adopter in [[early_adopters]]",
+                Some(format!("`{e}`")),
+                Some(did_you_mean(e, eas.iter().copied().chain(["programme"]))),
+            ),
+            (Q::MilestoneDate, Some(_)) => {}
+            (_, Some(_)) => c.push(
+                p.key("early_adopter"),
+                format!("no `early_adopter` for quantity `{q}` (it counts every early adopter)"),
+                None,
+                Some("remove the key, or use quantity = \"milestone_date\"".into()),
+            ),
+            (_, None) => {}
+        }
+        let (ids, what) = if at_programme {
+            (&programme, "a programme milestone")
+        } else {
+            (&journey, "the id of a milestone in [[journey]]")
+        };
+        if !ids.contains(&o.milestone.as_str()) {
+            c.push(
+                p.key("milestone"),
+                what,
+                Some(format!("`{}`", o.milestone)),
+                Some(did_you_mean(&o.milestone, ids.iter().copied())),
+            );
+        }
+        match (o.quantity, o.n) {
+            (Q::NthAchieved, None) => c.push(
+                p.clone(),
+                "`n` (the rank, 1 = first) for quantity `nth_achieved`",
+                None,
+                Some("e.g. n = 1".into()),
+            ),
+            (Q::NthAchieved, Some(n)) if n == 0 || n > n_eas => c.push(
+                p.key("n"),
+                format!("a rank from 1 to the number of early adopters ({n_eas})"),
+                Some(n.to_string()),
+                None,
+            ),
+            (Q::NthAchieved, Some(_)) | (_, None) => {}
+            (_, Some(_)) => c.push(
+                p.key("n"),
+                format!("no `n` for quantity `{q}`"),
+                None,
+                Some("`n` is the rank of quantity `nth_achieved`".into()),
+            ),
+        }
+        match (o.quantity, o.count) {
+            (Q::CountAchievedBy, None) => c.push(
+                p.clone(),
+                "`count` (early adopters) for quantity `count_achieved_by`",
+                None,
+                Some("e.g. count = 2".into()),
+            ),
+            (Q::CountAchievedBy, Some(k)) if k > n_eas => c.push(
+                p.key("count"),
+                format!("at most the number of early adopters ({n_eas})"),
+                Some(k.to_string()),
+                None,
+            ),
+            (Q::CountAchievedBy, Some(_)) | (_, None) => {}
+            (_, Some(_)) => c.push(
+                p.key("count"),
+                format!("no `count` for quantity `{q}`"),
+                None,
+                Some("`count` is the number of quantity `count_achieved_by`".into()),
+            ),
+        }
+        // (A calendar that ends before it starts is reported once, at its horizon.)
+        let calendar_ok = raw.calendar.start <= raw.calendar.horizon;
+        if calendar_ok && (o.date < raw.calendar.start || o.date > raw.calendar.horizon) {
+            c.push(
+                p.key("date"),
+                format!(
+                    "a date within the calendar ({} to {})",
+                    raw.calendar.start, raw.calendar.horizon
+                ),
+                Some(o.date.to_string()),
+                Some("a fact outside the simulated period cannot be drawn beside it".into()),
+            );
+        }
+    }
 }
