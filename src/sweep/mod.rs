@@ -6,8 +6,10 @@
 //! SALib and the EMA Workbench and analysed with `crate::analysis`.
 
 pub mod design;
+pub mod ema;
 pub mod merge;
 pub mod outputs;
+pub mod report;
 pub mod results;
 pub mod runner;
 pub mod spec;
