@@ -385,3 +385,66 @@ fn salib_reads_quoted_parameter_names() {
         serde_json::json!([[name, "replanning.optimism"], [[0.5, 2.0], [0.1, 0.7]]])
     );
 }
+
+/// `report.html` names every parameter (with its scale) and output (with
+/// its unit), embeds one chart per output, links the exports, refers to
+/// nothing outside itself, and lists an analysis once one has run.
+#[test]
+fn the_sweep_report_shows_the_spec_charts_files_and_analyses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sobol");
+    sweep("sobol.toml", &out);
+    let page = out.join("report.html");
+    let html = read(&page);
+    for p in ["replanning.optimism", "effort.support_leverage"] {
+        assert!(html.contains(&format!("<code>{p}</code>")), "parameter {p}");
+    }
+    for (o, unit) in [("programme_slip_weeks", "weeks"), ("replans", "count")] {
+        assert!(
+            html.contains(&format!("<code>{o}</code>"))
+                && html.contains(&format!("<td>{unit}</td>")),
+            "output {o}"
+        );
+        assert!(
+            html.contains(&format!("id=\"sweep_scatter_{o}\"")),
+            "chart of {o}"
+        );
+    }
+    assert_eq!(
+        html.matches("<svg").count(),
+        2,
+        "one chart per output, inline"
+    );
+    for f in [
+        "runs.csv",
+        "design.csv",
+        "salib/params.txt",
+        "ema/results.tar.gz",
+    ] {
+        assert!(html.contains(&format!("href=\"{f}\"")), "link to {f}");
+    }
+    for needle in [
+        "src=\"http",
+        "href=\"http",
+        "<script src",
+        "<link ",
+        "@import",
+    ] {
+        assert!(!html.contains(needle), "refers outside itself: {needle}");
+    }
+    assert!(!html.contains("Sensitivity analyses"));
+    assert_cmd::Command::cargo_bin("pioneer")
+        .unwrap()
+        .args(["analyze", "--method", "sobol"])
+        .arg(&out)
+        .assert()
+        .success();
+    let m = pioneer::sweep::runner::read_manifest(&out)
+        .unwrap()
+        .unwrap();
+    pioneer::sweep::report::write_sweep_report(&out, &m).unwrap();
+    let html = read(&page);
+    assert!(html.contains("Sensitivity analyses"));
+    assert!(html.contains("href=\"sensitivity_sobol.csv\""));
+    assert!(html.contains("href=\"sensitivity_sobol_settings.json\""));
+}
