@@ -856,7 +856,7 @@ impl Figure for Heatmap {
 /// A heatmap of a two-parameter grid: `values[row][column]` for the rows'
 /// (y) and columns' (x) parameter values, with a colour bar captioned
 /// `bar_label` (empty: the title). Cells and ticks show values as
-/// [`short_number`] writes them; a missing cell (NaN) is grey, `n/a`.
+/// `short_number` writes them; a missing cell (NaN) is grey, `n/a`.
 pub fn grid_heatmap_with_bar(
     title: &str,
     x_name: &str,

@@ -231,7 +231,7 @@ mod tests {
 
     #[test]
     fn log_ticks_are_round_numbers_in_range() {
-        assert_eq!(log_ticks(0.9, 4.2), [1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(log_ticks(0.95, 4.2), [1.0, 2.0, 3.0, 4.0]);
         assert_eq!(log_ticks(1.0, 60.0), [1.0, 2.0, 5.0, 10.0, 20.0, 50.0]);
         assert_eq!(
             log_ticks(1e-3, 1e6),
