@@ -177,7 +177,7 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
         ticks = within(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
     }
     if ticks.len() > 8 {
-        ticks.retain(|v| (v.log10().fract()).abs() < 1e-9);
+        ticks.retain(|v| (v.log10() - v.log10().round()).abs() < 1e-9);
     }
     if ticks.len() < 2 {
         ticks = vec![lo, hi];
