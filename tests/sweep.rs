@@ -104,43 +104,65 @@ fn a_grid_sweep_streams_every_run_in_order_with_its_parameters() {
     assert_eq!(y.lines().count(), 10);
     assert_eq!(
         read(&out.join("salib/params.txt")).lines().next().unwrap(),
-        "consultancy_factor 0.5 2"
+        "consultancy_factor 0.5 2 NA unif"
     );
-    let experiments = read(&out.join("ema/experiments.csv"));
-    assert_eq!(experiments.lines().count(), 37);
-    assert_eq!(
-        experiments.lines().take(3).collect::<Vec<_>>(),
-        [
-            "consultancy_factor,replanning.optimism,scenario,policy,model,run,point,replication,seed",
-            "0.5,0.1,0,none,pioneer,0,0,0,5",
-            "0.5,0.1,1,none,pioneer,1,0,1,5"
-        ]
-    );
-    assert_eq!(read(&out.join("ema/outcomes.csv")).lines().count(), 37);
-    // A two-parameter grid gets a heatmap: one labelled row per consultancy
-    // factor, one column per optimism value, a cell per point.
-    let heatmap = read(&out.join("grid_heatmap.svg"));
-    for label in [
-        "0.5",
-        "1",
-        "2",
-        "0.1",
-        "0.4",
-        "0.7",
-        "consultancy_factor",
-        "replanning.optimism",
+    // The EMA Workbench archive (its contents: tests/sweep_exports.rs);
+    // the flat CSVs of earlier versions are gone.
+    assert!(out.join("ema/results.tar.gz").exists());
+    assert!(!out.join("ema/experiments.csv").exists());
+    // A two-parameter grid gets a heatmap per output: one labelled row per
+    // consultancy factor, one column per optimism value, a cell per point,
+    // and a colour bar captioned with the output and its unit.
+    for (output, unit) in [
+        ("programme_slip_weeks", "weeks"),
+        ("live_by_2015-04-01", "count"),
+        ("spend_gbp_consultancy", "£"),
     ] {
+        let heatmap = read(&out.join(format!("grid_heatmap_{output}.svg")));
+        let texts = common::svg_texts(&heatmap);
+        for label in [
+            "0.5",
+            "1",
+            "2",
+            "0.1",
+            "0.4",
+            "0.7",
+            "consultancy_factor",
+            "replanning.optimism",
+        ] {
+            assert!(
+                texts.iter().any(|t| t == label),
+                "{output}: heatmap label {label} in {texts:?}"
+            );
+        }
         assert!(
-            heatmap.contains(&format!("\n{label}\n")),
-            "heatmap label {label}"
+            texts.iter().any(|t| t.ends_with(&format!("({unit})"))),
+            "{output}: colour bar caption in {texts:?}"
         );
+        // Background, nine cells, the colour bar's 100 steps and its frame.
+        assert_eq!(
+            heatmap.matches("<rect").count(),
+            1 + 9 + 100 + 1,
+            "{output}"
+        );
+        assert!(out.join(format!("grid_heatmap_{output}.png")).exists());
     }
-    assert_eq!(
-        heatmap.matches("<rect").count(),
-        1 + 9,
-        "background and nine cells"
+    // The cells are the per-point means of salib/Y.txt, each written in its cell.
+    let first_cell: f64 = y
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let shown = pioneer_short(first_cell);
+    assert!(
+        common::svg_texts(&read(&out.join("grid_heatmap_programme_slip_weeks.svg")))
+            .contains(&shown),
+        "cell value {shown}"
     );
-    assert!(out.join("grid_heatmap.png").exists());
     let manifest: serde_json::Value =
         serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     assert_eq!(manifest["complete"], true);
@@ -153,6 +175,17 @@ fn a_grid_sweep_streams_every_run_in_order_with_its_parameters() {
     assert!(manifest["tool_version"].is_string());
 }
 
+/// A value as the heatmap cells write it: 4 significant digits at most.
+fn pioneer_short(v: f64) -> String {
+    let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 6) as usize;
+    let s = format!("{v:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 #[test]
 fn results_do_not_depend_on_threads_and_replicates_differ() {
     let tmp = tempfile::tempdir().unwrap();
@@ -160,8 +193,18 @@ fn results_do_not_depend_on_threads_and_replicates_differ() {
     let two = tmp.path().join("two");
     sweep("random.toml", &one, &["-j", "1"]).success();
     sweep("random.toml", &two, &["-j", "2"]).success();
-    for f in ["runs.csv", "design.csv", "salib/Y.txt", "ema/outcomes.csv"] {
-        assert_eq!(read(&one.join(f)), read(&two.join(f)), "{f}");
+    for f in [
+        "runs.csv",
+        "design.csv",
+        "salib/Y.txt",
+        "ema/results.tar.gz",
+        "report.html",
+    ] {
+        assert_eq!(
+            std::fs::read(one.join(f)).unwrap(),
+            std::fs::read(two.join(f)).unwrap(),
+            "{f}"
+        );
     }
     // Replicates of one point are different simulations (distinct streams):
     // across 16 points, not every pair of replicates can agree on all outputs.
@@ -345,9 +388,13 @@ fn a_killed_sweep_resumes_to_the_same_result() {
         "runs.csv",
         "design.csv",
         "salib/Y.txt",
-        "ema/experiments.csv",
+        "ema/results.tar.gz",
     ] {
-        assert_eq!(read(&killed.join(f)), read(&straight.join(f)), "{f}");
+        assert_eq!(
+            std::fs::read(killed.join(f)).unwrap(),
+            std::fs::read(straight.join(f)).unwrap(),
+            "{f}"
+        );
     }
     // Running a finished sweep again changes nothing.
     let before = read(&killed.join("runs.csv"));
@@ -424,11 +471,16 @@ fn shards_merge_into_exactly_the_single_run() {
         "design.csv",
         "salib/X.txt",
         "salib/Y.txt",
-        "ema/experiments.csv",
-        "ema/outcomes.csv",
-        "grid_heatmap.svg",
+        "ema/results.tar.gz",
+        "grid_heatmap_programme_slip_weeks.svg",
+        "grid_heatmap_spend_gbp_consultancy.png",
+        "report.html",
     ] {
-        assert_eq!(read(&merged.join(f)), read(&whole.join(f)), "{f}");
+        assert_eq!(
+            std::fs::read(merged.join(f)).unwrap(),
+            std::fs::read(whole.join(f)).unwrap(),
+            "{f}"
+        );
     }
     let a: serde_json::Value = serde_json::from_str(&read(&merged.join("manifest.json"))).unwrap();
     let b: serde_json::Value = serde_json::from_str(&read(&whole.join("manifest.json"))).unwrap();
@@ -476,8 +528,6 @@ fn names_with_commas_and_quotes_round_trip_through_runs_resume_and_merge() {
     let mut design = csv::Reader::from_path(whole.join("design.csv")).unwrap();
     assert_eq!(&design.headers().unwrap()[1], name);
     assert_eq!(&design.headers().unwrap()[3], format!("unit:{name}"));
-    let mut ema = csv::Reader::from_path(whole.join("ema/experiments.csv")).unwrap();
-    assert_eq!(&ema.headers().unwrap()[0], name);
 
     // Interrupted after 10 runs, with a torn eleventh record: resumed, it
     // gives the same files.
@@ -529,13 +579,12 @@ fn names_with_commas_and_quotes_round_trip_through_runs_resume_and_merge() {
             "runs.csv",
             "timeseries.csv",
             "design.csv",
-            "ema/experiments.csv",
-            "ema/outcomes.csv",
+            "ema/results.tar.gz",
             "salib/Y.txt",
         ] {
             assert_eq!(
-                read(&dir.join(f)),
-                read(&whole.join(f)),
+                std::fs::read(dir.join(f)).unwrap(),
+                std::fs::read(whole.join(f)).unwrap(),
                 "{f} in {}",
                 dir.display()
             );

@@ -92,7 +92,7 @@ pub(super) fn render<F: Figure>(f: &F) -> Result<Chart, ChartError> {
     })
 }
 
-fn e<E: std::fmt::Display>(x: E) -> String {
+pub(super) fn e<E: std::fmt::Display>(x: E) -> String {
     x.to_string()
 }
 
@@ -1011,6 +1011,38 @@ fn category_label<DB: DrawingBackend>(
         .map_err(e)
 }
 
+/// A number as a short label: at most 4 significant digits, thousands and
+/// millions as `k` and `M` (`1250000` → `1.25M`); text that is not a number
+/// is kept.
+pub(super) fn short_number(text: &str) -> String {
+    let Ok(v) = text.trim().parse::<f64>() else {
+        return text.to_string();
+    };
+    if !v.is_finite() {
+        return "n/a".into();
+    }
+    let trim = |s: String| {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    };
+    let sig = |x: f64| {
+        let digits = if x == 0.0 {
+            0
+        } else {
+            (3 - x.abs().log10().floor() as i32).clamp(0, 6) as usize
+        };
+        trim(format!("{x:.digits$}"))
+    };
+    match v.abs() {
+        a if a >= 1e6 => format!("{}M", sig(v / 1e6)),
+        a if a >= 1e4 => format!("{}k", sig(v / 1e3)),
+        _ => sig(v),
+    }
+}
+
 struct Heatmap {
     title: String,
     x_name: String,
@@ -1018,7 +1050,33 @@ struct Heatmap {
     xs: Vec<String>,
     ys: Vec<String>,
     values: Vec<Vec<f64>>,
+    /// The colour bar's caption (the output and its unit).
+    bar_label: String,
 }
+
+impl Heatmap {
+    /// Pixels for the row labels (left of the cells).
+    fn row_label_px(&self) -> u32 {
+        let chars = self
+            .ys
+            .iter()
+            .map(|y| short_number(y).chars().count())
+            .max()
+            .unwrap_or(1) as u32;
+        (9 * chars + 50).max(80)
+    }
+    fn cell_px(&self) -> u32 {
+        let chars = self
+            .xs
+            .iter()
+            .map(|x| short_number(x).chars().count())
+            .max()
+            .unwrap_or(1) as u32;
+        (9 * chars + 20).max(90)
+    }
+}
+
+const BAR_PX: u32 = 200;
 
 impl Figure for Heatmap {
     fn name(&self) -> &'static str {
@@ -1028,13 +1086,21 @@ impl Figure for Heatmap {
         self.title.clone()
     }
     fn size(&self) -> (u32, u32) {
+        let w = self.row_label_px() + self.cell_px() * self.xs.len() as u32 + BAR_PX + 40;
+        // Wide enough for the title (about 10 px per character at 20 px).
+        let title = 10 * self.title.chars().count() as u32 + 40;
         (
-            300 + 110 * self.xs.len() as u32,
-            200 + 60 * self.ys.len() as u32,
+            w.max(title).max(560),
+            170 + 56 * self.ys.len().max(4) as u32,
         )
     }
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
+        use plotters::style::text_anchor::{HPos, VPos};
         root.fill(&WHITE).map_err(e)?;
+        // The title over the whole width, the colour bar right of the cells.
+        let body = root.titled(&self.title, (FONT, 20)).map_err(e)?;
+        let (w, _) = body.dim_in_pixel();
+        let (main, bar) = body.split_horizontally(w - BAR_PX);
         let (nx, ny) = (self.xs.len(), self.ys.len());
         let finite = self
             .values
@@ -1046,11 +1112,10 @@ impl Figure for Heatmap {
             (a.min(v), b.max(v))
         });
         let span = if hi > lo { hi - lo } else { 1.0 };
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, (FONT, 20))
+        let mut chart = ChartBuilder::on(&main)
             .margin(14)
-            .x_label_area_size(50)
-            .y_label_area_size(90)
+            .x_label_area_size(56)
+            .y_label_area_size(self.row_label_px())
             .build_cartesian_2d(0.0..nx as f64, 0.0..ny as f64)
             .map_err(e)?;
         chart
@@ -1063,50 +1128,125 @@ impl Figure for Heatmap {
             .axis_desc_style((FONT, 15))
             .draw()
             .map_err(e)?;
-        {
-            use plotters::style::text_anchor::{HPos, VPos};
-            for (i, x) in self.xs.iter().enumerate() {
-                let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-                category_label(root, x, (px, py + 8), HPos::Center, VPos::Top)?;
-            }
-            for (j, y) in self.ys.iter().enumerate() {
-                let (px, py) = chart.backend_coord(&(0.0, j as f64 + 0.5));
-                category_label(root, y, (px - 8, py), HPos::Right, VPos::Center)?;
-            }
+        for (i, x) in self.xs.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+            category_label(
+                root,
+                &short_number(x),
+                (px, py + 8),
+                HPos::Center,
+                VPos::Top,
+            )?;
+        }
+        for (j, y) in self.ys.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(0.0, j as f64 + 0.5));
+            category_label(
+                root,
+                &short_number(y),
+                (px - 8, py),
+                HPos::Right,
+                VPos::Center,
+            )?;
         }
         for (j, row) in self.values.iter().enumerate() {
             for (i, &v) in row.iter().enumerate() {
                 let t = (v - lo) / span;
                 let (x, y) = (i as f64, j as f64);
+                let fill = if v.is_finite() {
+                    viridis(t)
+                } else {
+                    RGBColor(220, 220, 220)
+                };
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
                         [(x, y), (x + 1.0, y + 1.0)],
-                        viridis(t).filled(),
+                        fill.filled(),
                     )))
                     .map_err(e)?;
-                let ink = if t > 0.6 { BLACK } else { WHITE };
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        format!("{v:.1}"),
-                        (x + 0.38, y + 0.6),
-                        (FONT, 14).into_font().color(&ink),
-                    )))
-                    .map_err(e)?;
+                let ink = if !v.is_finite() || t > 0.6 {
+                    BLACK
+                } else {
+                    WHITE
+                };
+                let (px, py) = chart.backend_coord(&(x + 0.5, y + 0.5));
+                root.draw(&Text::new(
+                    short_number(&v.to_string()),
+                    (px, py),
+                    TextStyle::from((FONT, 15).into_font()).color(&ink).pos(
+                        plotters::style::text_anchor::Pos::new(HPos::Center, VPos::Center),
+                    ),
+                ))
+                .map_err(e)?;
             }
         }
+        // Colour bar: low at the bottom, high at the top, ticks at both ends
+        // and the middle, labelled in the cells' format.
+        let (top, bottom) = (
+            chart.backend_coord(&(0.0, ny as f64)).1,
+            chart.backend_coord(&(0.0, 0.0)).1,
+        );
+        let (bx, bh) = (30, (bottom - top).max(1));
+        let steps = 100;
+        for s in 0..steps {
+            let ya = top + s * bh / steps;
+            let yb = top + (s + 1) * bh / steps;
+            bar.draw(&Rectangle::new(
+                [(bx, ya), (bx + 22, yb)],
+                viridis(1.0 - s as f64 / (steps - 1) as f64).filled(),
+            ))
+            .map_err(e)?;
+        }
+        bar.draw(&Rectangle::new(
+            [(bx, top), (bx + 22, top + bh)],
+            GREY.stroke_width(1),
+        ))
+        .map_err(e)?;
+        let ticks: Vec<f64> = if hi > lo {
+            vec![0.0, 0.5, 1.0]
+        } else {
+            vec![0.5]
+        };
+        for t in ticks {
+            let y = bottom - (t * bh as f64).round() as i32;
+            bar.draw(&PathElement::new(
+                vec![(bx + 22, y), (bx + 28, y)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(e)?;
+            let v = if hi > lo { lo + t * span } else { lo };
+            category_label(
+                &bar,
+                &short_number(&v.to_string()),
+                (bx + 32, y),
+                HPos::Left,
+                VPos::Center,
+            )?;
+        }
+        // The caption, rotated beside the bar.
+        bar.draw(&Text::new(
+            self.bar_label.clone(),
+            (bx - 8, top + bh / 2),
+            TextStyle::from((FONT, 14).into_font().transform(FontTransform::Rotate270)).pos(
+                plotters::style::text_anchor::Pos::new(HPos::Center, VPos::Bottom),
+            ),
+        ))
+        .map_err(e)?;
         Ok(())
     }
 }
 
 /// A heatmap of a two-parameter grid: `values[row][column]` for the rows'
-/// (y) and columns' (x) parameter values.
-pub fn grid_heatmap(
+/// (y) and columns' (x) parameter values, with a colour bar captioned
+/// `bar_label` (empty: the title). Cells and ticks show values as
+/// `short_number` writes them; a missing cell (NaN) is grey, `n/a`.
+pub fn grid_heatmap_with_bar(
     title: &str,
     x_name: &str,
     y_name: &str,
     xs: Vec<String>,
     ys: Vec<String>,
     values: Vec<Vec<f64>>,
+    bar_label: &str,
 ) -> Result<Chart, ChartError> {
     render(&Heatmap {
         title: title.to_string(),
@@ -1115,7 +1255,25 @@ pub fn grid_heatmap(
         xs,
         ys,
         values,
+        bar_label: if bar_label.is_empty() {
+            title.to_string()
+        } else {
+            bar_label.to_string()
+        },
     })
+}
+
+/// A heatmap of a two-parameter grid (see [`grid_heatmap_with_bar`]; the
+/// colour bar is captioned with the title).
+pub fn grid_heatmap(
+    title: &str,
+    x_name: &str,
+    y_name: &str,
+    xs: Vec<String>,
+    ys: Vec<String>,
+    values: Vec<Vec<f64>>,
+) -> Result<Chart, ChartError> {
+    grid_heatmap_with_bar(title, x_name, y_name, xs, ys, values, "")
 }
 
 /// One bar series of an index chart: label, values per parameter, confidence half-widths.

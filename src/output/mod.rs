@@ -17,5 +17,7 @@ pub mod manifest;
 pub mod report;
 pub mod run;
 pub mod summary;
+#[cfg(feature = "charts")]
+pub mod sweep_charts;
 pub mod table;
 pub mod target;

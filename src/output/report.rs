@@ -114,6 +114,7 @@ fn observed_facts(plan: &Plan, h: &mut String) {
     h.push_str("</table>\n");
 }
 
+/// The pages' style sheet (shared with the sweep report).
 pub(crate) const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:2em auto;max-width:1400px;color:#222}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\
 table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\

@@ -7,8 +7,10 @@
 
 pub mod any_design;
 pub mod design;
+pub mod ema;
 pub mod merge;
 pub mod outputs;
+pub mod report;
 pub mod results;
 pub mod runner;
 pub mod spec;

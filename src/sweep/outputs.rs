@@ -8,7 +8,8 @@
 //! | `mean_go_live_delay_weeks` | mean over early adopters of the go-live delay | weeks |
 //! | `live_by:<YYYY-MM-DD>` | early adopters live on or before the date | count |
 //! | `live_at_horizon` | early adopters live by the end of the simulation | count |
-//! | `replans` | programme milestone re-plans | count |
+//! | `replans` | re-plans: reviews at which the programme moved its planned pilot start (`pilot_live`) later (the shifts of the follower milestones each such review makes are not counted) | count |
+//! | `plan_changes` | milestone plan changes: every change of any programme milestone's planned date (every row of a run's `replans.csv`) | count |
 //! | `spend_gbp:<category>` | spend over the horizon; category `consultancy`, `programme_team`, `ea_tranches`, `local_support` or `total` | £ |
 //!
 //! A milestone not reached by the horizon is *censored*: its delay is taken
@@ -43,8 +44,10 @@ pub enum OutputKind {
     LiveBy(NaiveDate),
     /// Early adopters live by the horizon.
     LiveAtHorizon,
-    /// Programme re-plans.
+    /// Re-plans of the pilot start (`pilot_live`).
     Replans,
+    /// Every change of a programme milestone's planned date.
+    PlanChanges,
     /// Spend in one category, or all (None).
     Spend(Option<SpendCategory>),
 }
@@ -67,13 +70,17 @@ pub struct OutputProblem {
     pub hint: Option<String>,
 }
 
-const FIXED: [&str; 5] = [
+const FIXED: [&str; 6] = [
     "programme_slip_weeks",
     "mean_go_live_delay_weeks",
     "live_at_horizon",
     "replans",
+    "plan_changes",
     "spend_gbp:total",
 ];
+
+/// The milestone whose re-plans `replans` counts.
+const REPLANNED: &str = "pilot_live";
 
 /// The outputs recorded when the sweep file names none: every early
 /// adopter's go-live delay, the first go-live and co-design delays, and the
@@ -140,7 +147,7 @@ fn split_scope<'a>(rest: &'a str, base: &Scenario) -> Option<(&'a str, &'a str)>
 pub fn parse(id: &str, base: &Scenario) -> Result<OutputDef, OutputProblem> {
     let unknown = || {
         problem(
-            "an output id: go_live_delay_weeks:<ea>, delay_weeks:<scope>:<milestone>, programme_slip_weeks, mean_go_live_delay_weeks, live_by:<date>, live_at_horizon, replans or spend_gbp:<category|total>",
+            "an output id: go_live_delay_weeks:<ea>, delay_weeks:<scope>:<milestone>, programme_slip_weeks, mean_go_live_delay_weeks, live_by:<date>, live_at_horizon, replans, plan_changes or spend_gbp:<category|total>",
             crate::scenario::error::nearest(
                 id,
                 FIXED.iter().copied().chain(["go_live_delay_weeks:", "delay_weeks:", "live_by:", "spend_gbp:"]),
@@ -158,6 +165,7 @@ pub fn parse(id: &str, base: &Scenario) -> Result<OutputDef, OutputProblem> {
         ("mean_go_live_delay_weeks", None) => OutputKind::MeanGoLiveDelay,
         ("live_at_horizon", None) => OutputKind::LiveAtHorizon,
         ("replans", None) => OutputKind::Replans,
+        ("plan_changes", None) => OutputKind::PlanChanges,
         ("go_live_delay_weeks", Some(ea)) => OutputKind::DelayWeeks {
             ea: Some(ea_index(base, ea)?),
             milestone: MilestoneRef::journey(base, "pilot_live")
@@ -222,6 +230,48 @@ pub fn parse(id: &str, base: &Scenario) -> Result<OutputDef, OutputProblem> {
     })
 }
 
+/// What an output id measures and its unit, as in the table above (from
+/// the id alone, for reports of a finished sweep): `(meaning, unit)`.
+pub fn describe(id: &str) -> (String, &'static str) {
+    let (head, rest) = match id.split_once(':') {
+        Some((h, r)) => (h, r),
+        None => (id, ""),
+    };
+    match head {
+        "go_live_delay_weeks" => (
+            format!("go-live of {rest} minus its first promised date"),
+            "weeks",
+        ),
+        "delay_weeks" => (
+            format!("achieved minus first planned date of {rest}"),
+            "weeks",
+        ),
+        "programme_slip_weeks" => (
+            "median over early adopters of the go-live delay".into(),
+            "weeks",
+        ),
+        "mean_go_live_delay_weeks" => (
+            "mean over early adopters of the go-live delay".into(),
+            "weeks",
+        ),
+        "live_by" => (format!("early adopters live on or before {rest}"), "count"),
+        "live_at_horizon" => (
+            "early adopters live by the end of the simulation".into(),
+            "count",
+        ),
+        "replans" => (
+            "re-plans: reviews that moved the planned pilot start later".into(),
+            "count",
+        ),
+        "plan_changes" => (
+            "milestone plan changes: every change of a programme milestone's planned date".into(),
+            "count",
+        ),
+        "spend_gbp" => (format!("spend over the horizon: {rest}"), "£"),
+        _ => (id.to_string(), ""),
+    }
+}
+
 fn weeks_between(from: NaiveDate, to: NaiveDate) -> f64 {
     (to - from).num_days() as f64 / 7.0
 }
@@ -260,7 +310,12 @@ impl OutputDef {
             OutputKind::MeanGoLiveDelay => crate::util::stats::mean(&go_live_delays(plan, r)),
             OutputKind::LiveBy(date) => r.live_by(&plan.calendar, *date) as f64,
             OutputKind::LiveAtHorizon => r.go_live.iter().filter(|t| t.is_some()).count() as f64,
-            OutputKind::Replans => r.replans.len() as f64,
+            OutputKind::Replans => r
+                .replans
+                .iter()
+                .filter(|x| x.milestone == REPLANNED)
+                .count() as f64,
+            OutputKind::PlanChanges => r.replans.len() as f64,
             OutputKind::Spend(category) => {
                 let nc = SpendCategory::ALL.len();
                 r.spend
@@ -317,9 +372,40 @@ mod tests {
             })
             .sum();
         assert!((parts - value("spend_gbp:total")).abs() < 1e-6 * parts.max(1.0));
-        assert_eq!(value("replans"), r.replans.len() as f64);
+        assert_eq!(value("plan_changes"), r.replans.len() as f64);
+        assert_eq!(
+            value("replans"),
+            r.replans
+                .iter()
+                .filter(|x| x.milestone == "pilot_live")
+                .count() as f64
+        );
         let live = parse("live_by:2099-01-01", &s).unwrap().value(&plan, &r);
         assert_eq!(live, value("live_at_horizon"));
+    }
+
+    /// `replans` counts reviews that moved the pilot start; `plan_changes`
+    /// every milestone plan change. Each review that re-plans moves the
+    /// pilot start first and may shift followers in the same week, so
+    /// `replans` equals the number of distinct review weeks among all plan
+    /// changes (derived here from the weeks, not the milestone names).
+    #[test]
+    fn replans_count_pilot_start_reviews_and_plan_changes_every_change() {
+        let s = Scenario::default_nwl();
+        let plan = Plan::new(&s);
+        let replans = parse("replans", &s).unwrap();
+        let changes = parse("plan_changes", &s).unwrap();
+        let mut followers_seen = false;
+        for seed in 0..20 {
+            let r = run_replication(&plan, seed, 0);
+            let mut weeks: Vec<_> = r.replans.iter().map(|x| x.tick).collect();
+            weeks.dedup();
+            assert_eq!(replans.value(&plan, &r), weeks.len() as f64, "seed {seed}");
+            assert_eq!(changes.value(&plan, &r), r.replans.len() as f64);
+            followers_seen |= r.replans.len() > weeks.len();
+        }
+        // Not vacuous: some reviews also shifted follower milestones.
+        assert!(followers_seen, "no follower shifts in 20 replications");
     }
 
     #[test]

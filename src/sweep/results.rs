@@ -4,16 +4,15 @@
 //! grows with design points, not runs.
 //!
 //! Exports (written into the sweep directory):
-//! - `salib/params.txt`: SALib's parameter file (`name lower upper` per line);
-//!   `salib/X.txt`: the design, one point per row, space-separated, in design
-//!   order; `salib/Y.txt`: per point the mean over replications of every
-//!   output (one column per output, named in a `#` header line that
-//!   `numpy.loadtxt` skips). `salib sample`/`salib analyze` and SALib's Python
-//!   API (`sobol.analyze(problem, Y[:, j])`) read them as they are.
-//! - `ema/experiments.csv` (one row per run: the varied parameters plus
-//!   `scenario`, `policy`, `model` columns as the EMA Workbench writes them)
-//!   and `ema/outcomes.csv` (one column per output, rows aligned), i.e. the
-//!   `(experiments, outcomes)` pair of `ema_workbench.analysis` functions.
+//! - `salib/params.txt`: SALib's parameter file (`name lower upper group
+//!   dist` per line, see [`salib_params`]); `salib/X.txt`: the design, one
+//!   point per row, space-separated, in design order; `salib/Y.txt`: per
+//!   point the mean over replications of every output (one column per
+//!   output, named in a `#` header line that `numpy.loadtxt` skips).
+//!   `salib sample`/`salib analyze` and SALib's Python API
+//!   (`sobol.analyze(problem, Y[:, j])`) read them as they are.
+//! - `ema/results.tar.gz`: the archive `ema_workbench.load_results` opens
+//!   (one experiment row per run, `scenario` = design point; see `super::ema`).
 
 use std::fs::File;
 use std::io::BufReader;
@@ -26,7 +25,7 @@ use super::runner::{csv_io, io, Shard, SweepError, SweepManifest, DESIGN_FILE, R
 use crate::analysis::{morris, sobol, AnalysisError};
 use crate::engine::rng::{stream, Purpose, PROGRAMME};
 use crate::output::export::fmt_num;
-use crate::output::target::{write_file_atomically, AtomicFile};
+use crate::output::target::write_file_atomically;
 
 fn damaged(path: &Path, what: String) -> SweepError {
     SweepError::Damaged {
@@ -49,7 +48,7 @@ fn line(record: &csv::StringRecord) -> u64 {
 }
 
 /// Streams `runs.csv`, calling `row(run, point, record)` for each data row.
-fn for_each_run<F>(dir: &Path, m: &SweepManifest, mut row: F) -> Result<(), SweepError>
+pub(crate) fn for_each_run<F>(dir: &Path, m: &SweepManifest, mut row: F) -> Result<(), SweepError>
 where
     F: FnMut(u64, usize, &csv::StringRecord) -> Result<(), SweepError>,
 {
@@ -163,8 +162,71 @@ pub fn unit_design(dir: &Path, m: &SweepManifest) -> Result<Vec<Vec<f64>>, Sweep
         .collect()
 }
 
+/// The design's parameter values from `design.csv` (`points × parameters`).
+pub fn design_values(dir: &Path, m: &SweepManifest) -> Result<Vec<Vec<f64>>, SweepError> {
+    let path = dir.join(DESIGN_FILE);
+    let k = m.extension.parameters.len();
+    design_rows(dir, m)?
+        .iter()
+        .map(|row| {
+            row.iter()
+                .skip(1)
+                .take(k)
+                .map(|x| {
+                    x.parse()
+                        .map_err(|_| damaged(&path, format!("`{x}` is not a number")))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A file name stem per output id (`crate::util::names::file_stem`),
+/// distinct even when two ids make the same stem (`-2`, `-3`, … added).
+pub fn output_stems(outputs: &[String]) -> Vec<String> {
+    let mut stems: Vec<String> = Vec::with_capacity(outputs.len());
+    for o in outputs {
+        let stem = crate::util::names::file_stem(o);
+        let mut name = stem.clone();
+        let mut n = 2;
+        while stems.contains(&name) {
+            name = format!("{stem}-{n}");
+            n += 1;
+        }
+        stems.push(name);
+    }
+    stems
+}
+
 fn write_text(path: &Path, text: &str) -> Result<(), SweepError> {
     Ok(write_file_atomically(path, text.as_bytes())?)
+}
+
+/// SALib's parameter file (`SALib.util.read_param_file`): one line per
+/// parameter, `name lower upper group dist`, space-separated. The group is
+/// `NA` (SALib: the parameter is its own group); the distribution is `unif`
+/// for a linear parameter and `logunif` for a log-scale one, so SALib's
+/// samplers draw each parameter as the sweep did (uniform in the value, or
+/// in its logarithm: SALib's `logunif` is `scipy.stats.loguniform`, the
+/// same quantile function as `Parameter::from_unit`). A name holding a
+/// space or a quote is written in double quotes (quotes doubled), which
+/// `read_param_file`'s CSV dialect sniffer reads back.
+pub fn salib_params(m: &SweepManifest) -> String {
+    let mut params = String::new();
+    for p in &m.extension.parameters {
+        let name = if p.name.contains([' ', '"', '\t', '\'']) {
+            format!("\"{}\"", p.name.replace('"', "\"\""))
+        } else {
+            p.name.clone()
+        };
+        params.push_str(&format!(
+            "{name} {} {} NA {}\n",
+            fmt_num(p.min),
+            fmt_num(p.max),
+            if p.scale == "log" { "logunif" } else { "unif" }
+        ));
+    }
+    params
 }
 
 /// Writes `salib/` and `ema/` exports of a complete sweep directory.
@@ -172,16 +234,7 @@ pub fn export(dir: &Path, m: &SweepManifest) -> Result<(), SweepError> {
     let means = point_means(dir, m)?;
     let s = &m.extension;
     let k = s.parameters.len();
-    let mut params = String::new();
-    for p in &s.parameters {
-        params.push_str(&format!(
-            "{} {} {}\n",
-            p.name,
-            fmt_num(p.min),
-            fmt_num(p.max)
-        ));
-    }
-    write_text(&dir.join("salib/params.txt"), &params)?;
+    write_text(&dir.join("salib/params.txt"), &salib_params(m))?;
     let mut x = String::new();
     for row in design_rows(dir, m)? {
         x.push_str(&row.iter().skip(1).take(k).collect::<Vec<_>>().join(" "));
@@ -200,59 +253,27 @@ pub fn export(dir: &Path, m: &SweepManifest) -> Result<(), SweepError> {
     }
     write_text(&dir.join("salib/Y.txt"), &y)?;
 
-    // EMA Workbench: experiments (the parameters, then scenario, policy,
-    // model and the run's coordinates) and outcomes, one row per run.
-    let exp_path = dir.join("ema/experiments.csv");
-    let out_path = dir.join("ema/outcomes.csv");
-    let mut exp = csv::Writer::from_writer(AtomicFile::create(&exp_path)?);
-    let mut out = csv::Writer::from_writer(AtomicFile::create(&out_path)?);
-    let mut header: Vec<&str> = s.parameters.iter().map(|p| p.name.as_str()).collect();
-    header.extend([
-        "scenario",
-        "policy",
-        "model",
-        "run",
-        "point",
-        "replication",
-        "seed",
-    ]);
-    exp.write_record(&header)
-        .map_err(csv_io("writing", &exp_path))?;
-    out.write_record(&s.outputs)
-        .map_err(csv_io("writing", &out_path))?;
-    for_each_run(dir, m, |_, _, f| {
-        let mut row: Vec<&str> = f.iter().skip(4).take(k).collect();
-        row.extend([&f[0], "none", "pioneer", &f[0], &f[1], &f[2], &f[3]]);
-        exp.write_record(&row)
-            .map_err(csv_io("writing", &exp_path))?;
-        out.write_record(f.iter().skip(4 + k))
-            .map_err(csv_io("writing", &out_path))
-    })?;
-    for (w, path) in [(exp, &exp_path), (out, &out_path)] {
-        let file = w
-            .into_inner()
-            .map_err(|e| io("writing", path)(e.into_error()))?;
-        file.commit()?;
-    }
-    Ok(())
+    super::ema::write_archive(dir, m)
 }
 
 /// Finishes a complete whole sweep directory: the `salib/` and `ema/`
-/// exports and, for a two-parameter grid, `grid_heatmap.svg`/`.png` of the
-/// first output, whose cells are returned. Shards get nothing (merge them first).
+/// exports, the charts (for a grid of two or more parameters one
+/// `grid_heatmap_<output>.svg`/`.png` per output, otherwise one
+/// `sweep_scatter_<output>.svg`/`.png` per output) and `report.html`. For
+/// a grid, returns the cells of the first output. Shards get nothing
+/// (merge them first).
 pub fn finish(dir: &Path, m: &SweepManifest) -> Result<Option<GridCells>, SweepError> {
     if m.extension.shard != Shard::WHOLE {
         return Ok(None);
     }
     export(dir, m)?;
-    let Some(cells) = grid_cells(dir, m, 0)? else {
-        return Ok(None);
-    };
-    if let Some(chart) = cells.heatmap()? {
-        write_file_atomically(&dir.join("grid_heatmap.svg"), chart.svg.as_bytes())?;
-        write_file_atomically(&dir.join("grid_heatmap.png"), &chart.png)?;
+    let charts = super::report::sweep_charts(dir, m)?;
+    for c in &charts {
+        write_file_atomically(&dir.join(format!("{}.svg", c.stem)), c.chart.svg.as_bytes())?;
+        write_file_atomically(&dir.join(format!("{}.png", c.stem)), &c.chart.png)?;
     }
-    Ok(Some(cells))
+    super::report::write_report(dir, m, &charts)?;
+    grid_cells(dir, m, 0)
 }
 
 /// Sobol indices of one output for one parameter.
@@ -566,8 +587,10 @@ pub fn rows_csv<T: Serialize>(rows: &[T]) -> Result<Vec<u8>, String> {
     w.into_inner().map_err(|e| e.to_string())
 }
 
-/// The cells of a two-parameter grid: the first parameter's values (rows),
-/// the second's (columns) and the mean of one output in each cell.
+/// The cells of a grid: the first parameter's values (rows), the
+/// second's (columns) and the mean of one output in each cell: over the
+/// replications and, with more than two parameters, over the other
+/// parameters' values (every combination, as the grid is full factorial).
 #[derive(Debug, Clone)]
 pub struct GridCells {
     /// Output id.
@@ -580,23 +603,39 @@ pub struct GridCells {
     pub col_name: String,
     /// Column values.
     pub cols: Vec<String>,
-    /// `values[row][col]`: mean over replications.
+    /// `values[row][col]`: mean over replications (and the other parameters).
     pub values: Vec<Vec<f64>>,
-    /// Replications per cell.
+    /// Replications per design point.
     pub replications: u32,
+    /// The parameters averaged over (beyond the first two), in order.
+    pub others: Vec<String>,
 }
 
-/// The grid cells of output `j` for a two-parameter grid; None for other designs.
+/// The grid cells of output `j` for a grid of two or more parameters; None
+/// for other designs.
 pub fn grid_cells(
     dir: &Path,
     m: &SweepManifest,
     j: usize,
 ) -> Result<Option<GridCells>, SweepError> {
-    let ms = &m.extension;
-    if ms.design.kind != "grid" || ms.parameters.len() != 2 || j >= ms.outputs.len() {
+    if j >= m.extension.outputs.len() {
         return Ok(None);
     }
     let means = point_means(dir, m)?;
+    Ok(grid_cells_all(dir, m, &means)?.map(|mut all| all.swap_remove(j)))
+}
+
+/// The grid cells of every output from the per-point `means`, for a grid
+/// of two or more parameters; None for other designs.
+pub fn grid_cells_all(
+    dir: &Path,
+    m: &SweepManifest,
+    means: &[Vec<f64>],
+) -> Result<Option<Vec<GridCells>>, SweepError> {
+    let ms = &m.extension;
+    if ms.design.kind != "grid" || ms.parameters.len() < 2 {
+        return Ok(None);
+    }
     let cells: Vec<(String, String)> = design_rows(dir, m)?
         .iter()
         .map(|row| (row[1].to_string(), row[2].to_string()))
@@ -611,36 +650,68 @@ pub fn grid_cells(
             cols.push(c.clone());
         }
     }
-    let values = rows
-        .iter()
-        .map(|r| {
-            cols.iter()
-                .map(|c| {
-                    cells
-                        .iter()
-                        .position(|(x, y)| x == r && y == c)
-                        .map_or(f64::NAN, |p| means[p][j])
-                })
-                .collect()
-        })
-        .collect();
-    Ok(Some(GridCells {
-        output: ms.outputs[j].clone(),
-        row_name: ms.parameters[0].name.clone(),
-        rows,
-        col_name: ms.parameters[1].name.clone(),
-        cols,
-        values,
-        replications: m.replications,
-    }))
+    // The design points of each cell.
+    let mut members = vec![vec![Vec::new(); cols.len()]; rows.len()];
+    for (p, (r, c)) in cells.iter().enumerate() {
+        let i = rows.iter().position(|x| x == r).unwrap_or(0);
+        let k = cols.iter().position(|x| x == c).unwrap_or(0);
+        members[i][k].push(p);
+    }
+    Ok(Some(
+        ms.outputs
+            .iter()
+            .enumerate()
+            .map(|(j, output)| GridCells {
+                output: output.clone(),
+                row_name: ms.parameters[0].name.clone(),
+                rows: rows.clone(),
+                col_name: ms.parameters[1].name.clone(),
+                cols: cols.clone(),
+                values: members
+                    .iter()
+                    .map(|row| {
+                        row.iter()
+                            .map(|points| {
+                                if points.is_empty() {
+                                    f64::NAN
+                                } else {
+                                    points.iter().map(|&p| means[p][j]).sum::<f64>()
+                                        / points.len() as f64
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect(),
+                replications: m.replications,
+                others: ms.parameters[2..].iter().map(|p| p.name.clone()).collect(),
+            })
+            .collect(),
+    ))
 }
 
 impl GridCells {
+    /// What each cell is the mean over.
+    fn over(&self) -> String {
+        if self.others.is_empty() {
+            format!("{} replications", self.replications)
+        } else {
+            format!(
+                "{} and {} replications",
+                self.others.join(", "),
+                self.replications
+            )
+        }
+    }
+
     /// The cells as a text table.
     pub fn table(&self) -> String {
         let mut t = format!(
-            "Mean {} over {} replications (rows: {}; columns: {})\n\n{:>24}",
-            self.output, self.replications, self.row_name, self.col_name, ""
+            "Mean {} over {} (rows: {}; columns: {})\n\n{:>24}",
+            self.output,
+            self.over(),
+            self.row_name,
+            self.col_name,
+            ""
         );
         for c in &self.cols {
             t.push_str(&format!(" {c:>10}"));
@@ -656,20 +727,34 @@ impl GridCells {
         t
     }
 
-    /// The cells as a heatmap chart (none without the `charts` feature).
+    /// The cells as a heatmap chart with a colour bar in the output's unit
+    /// (none without the `charts` feature).
     pub fn heatmap(
         &self,
     ) -> Result<Option<crate::output::chart::Chart>, crate::output::chart::ChartError> {
-        crate::output::chart::grid_heatmap(
-            &format!(
-                "Mean {} ({} replications per cell)",
-                self.output, self.replications
-            ),
-            &self.col_name,
-            &self.row_name,
-            self.cols.clone(),
-            self.rows.clone(),
-            self.values.clone(),
-        )
+        #[cfg(feature = "charts")]
+        {
+            let (_, unit) = super::outputs::describe(&self.output);
+            let title = if self.others.is_empty() {
+                format!(
+                    "Mean {} ({} replications per cell)",
+                    self.output, self.replications
+                )
+            } else {
+                format!("Mean {} over {}", self.output, self.over())
+            };
+            crate::output::charts::grid_heatmap_with_bar(
+                &title,
+                &self.col_name,
+                &self.row_name,
+                self.cols.clone(),
+                self.rows.clone(),
+                self.values.clone(),
+                &super::report::with_unit(&self.output, unit),
+            )
+            .map(Some)
+        }
+        #[cfg(not(feature = "charts"))]
+        Ok(None)
     }
 }

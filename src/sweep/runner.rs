@@ -165,6 +165,9 @@ pub struct ParameterInfo {
     pub scale: String,
     /// Whether values are factors on the base scenario's values.
     pub relative: bool,
+    /// Whether the scenario key holds an integer (values are rounded).
+    #[serde(default)]
+    pub integer: bool,
 }
 
 /// The sweep's part of `manifest.json` (after the core fields: tool
@@ -378,6 +381,7 @@ pub fn manifest(
                 max: p.max,
                 scale: format!("{:?}", p.scale).to_lowercase(),
                 relative: p.relative,
+                integer: p.integer,
             })
             .collect(),
         outputs: sweep.outputs.iter().map(|o| o.id.clone()).collect(),
