@@ -189,7 +189,14 @@ fn second_order_indices_agree_with_salib_on_ishigami() {
 fn analyze_writes_second_order_indices_as_csv_table_and_charts() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = s2_sweep(tmp.path(), "s2");
+    let report = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(!report.contains("sensitivity_sobol.csv"), "no analysis yet");
     let out = analyze(&dir, &["sobol"]).success();
+    // analyze refreshes the sweep's report, which now lists its tables.
+    let report = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    for f in ["sensitivity_sobol.csv", "sensitivity_sobol_s2.csv"] {
+        assert!(report.contains(f), "report.html does not list {f}");
+    }
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(text.contains("Second-order indices S2"), "{text}");
     assert!(

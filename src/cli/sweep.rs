@@ -381,6 +381,8 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     if let Some(previous) = previous {
         remove_leftovers(dir.path(), &previous, &record)?;
     }
+    // The sweep's report lists the analyses in its directory: refresh it.
+    pioneer::sweep::report::write_sweep_report(dir.path(), &m).map_err(sweep_failure)?;
     let tables: Vec<&str> = record
         .files
         .iter()

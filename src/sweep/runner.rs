@@ -476,6 +476,12 @@ where
         &m,
     )?;
     let dir = open.path().to_path_buf();
+    // The copies of the inputs come first, also when only the exports of a
+    // finished sweep are left to write (they are the same files: the
+    // resumed sweep was checked to be this one).
+    for (name, bytes) in inputs(sweep).files() {
+        open.write_file(&name, &bytes)?;
+    }
     if let Some(old) = open.take_previous() {
         if old.extension.complete && dir.join(RUNS_FILE).exists() {
             let grid = results::finish(&dir, &old)?;
@@ -489,9 +495,6 @@ where
         }
     }
     open.write_file(DESIGN_FILE, &design_bytes)?;
-    for (name, bytes) in inputs(sweep).files() {
-        open.write_file(&name, &bytes)?;
-    }
     write_manifest(&dir, &m)?;
 
     let runs_path = dir.join(RUNS_FILE);
