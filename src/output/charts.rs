@@ -31,6 +31,25 @@ pub const PALETTE: [RGBColor; 8] = [
 ];
 
 pub(super) const FONT: &str = "sans-serif";
+/// Colours of compared scenarios, in order (the baseline first): the
+/// palette reordered so that no two of the first five are a pair that is
+/// hard to tell apart (orange and vermillion, blue and sky blue).
+pub const SCENARIO_COLOURS: [RGBColor; 8] = [
+    PALETTE[0], // blue
+    PALETTE[1], // orange
+    PALETTE[2], // bluish green
+    PALETTE[5], // reddish purple
+    PALETTE[7], // black
+    PALETTE[3], // vermillion
+    PALETTE[4], // sky blue
+    PALETTE[6], // yellow
+];
+
+/// The colour of compared scenario `s` (0 = the baseline).
+pub fn scenario_colour(s: usize) -> RGBColor {
+    SCENARIO_COLOURS[s % SCENARIO_COLOURS.len()]
+}
+
 const GREY: RGBColor = RGBColor(120, 120, 120);
 
 fn register_font() {
@@ -943,7 +962,7 @@ pub fn comparison_chart(
         }
         lines.push(Line {
             label: name.clone(),
-            colour: PALETTE[i % PALETTE.len()],
+            colour: scenario_colour(i),
             dashed: same.is_some(),
             band: same.is_none(),
             points,

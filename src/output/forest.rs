@@ -66,7 +66,7 @@ mod draw {
     use plotters::prelude::*;
     use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-    use super::super::charts::{Area, Figure, FONT, PALETTE};
+    use super::super::charts::{scenario_colour, Area, Figure, FONT};
     use super::{forest_label, forest_note, Comparison};
 
     /// Pixels per scenario line within a row.
@@ -88,7 +88,6 @@ mod draw {
 
     impl Forest {
         pub(super) fn new(c: &Comparison) -> Forest {
-            let colour = |s: usize| PALETTE[s % PALETTE.len()];
             let rows = c
                 .rows
                 .iter()
@@ -97,7 +96,7 @@ mod draw {
                     let lines = (1..c.names.len())
                         .filter_map(|s| {
                             let d = r.difference[s]?;
-                            Some((colour(s), d, forest_note(r, s, c.replications)?))
+                            Some((scenario_colour(s), d, forest_note(r, s, c.replications)?))
                         })
                         .collect();
                     (forest_label(r), lines)
@@ -109,7 +108,7 @@ mod draw {
                     c.names[0], c.replications
                 ),
                 names: (1..c.names.len())
-                    .map(|s| (format!("{} − {}", c.names[s], c.names[0]), colour(s)))
+                    .map(|s| (format!("{} − {}", c.names[s], c.names[0]), scenario_colour(s)))
                     .collect(),
                 rows,
                 x_desc: "weeks (scenario − baseline in the same replication; below 0 = earlier)"

@@ -86,7 +86,8 @@ pub fn sweep_charts(dir: &Path, m: &SweepManifest) -> Result<Vec<SweepChart>, Sw
     Ok(charts)
 }
 
-/// `id (unit)`, or the id alone without a unit.
+/// `id (unit)`, or the id alone without a unit (chart captions).
+#[cfg(feature = "charts")]
 pub(crate) fn with_unit(id: &str, unit: &str) -> String {
     if unit.is_empty() {
         id.to_string()
