@@ -123,6 +123,30 @@ fn named(m: &SweepManifest, j: usize, e: AnalysisError) -> String {
     format!("output `{}`: {e}", m.extension.outputs[j])
 }
 
+/// Runs `analyse` on each chosen output (its per-point means, with the
+/// output's index for its bootstrap stream) and makes one row per parameter
+/// with `row(indices, parameter index, output id, parameter name)`.
+fn per_output<I, R>(
+    dir: &Path,
+    m: &SweepManifest,
+    outputs: &[String],
+    s: &AnalysisSettings,
+    analyse: impl Fn(&[Vec<f64>], &[f64], usize) -> Result<I, String>,
+    row: impl Fn(&I, usize, &str, &str) -> R,
+) -> Result<Vec<R>, String> {
+    let (x, means, wanted) = inputs(dir, m, outputs, s)?;
+    let ms = &m.extension;
+    let mut rows = Vec::new();
+    for j in wanted {
+        let y: Vec<f64> = means.iter().map(|r| r[j]).collect();
+        let ix = analyse(&x, &y, j)?;
+        for (i, p) in ms.parameters.iter().enumerate() {
+            rows.push(row(&ix, i, &ms.outputs[j], &p.name));
+        }
+    }
+    Ok(rows)
+}
+
 /// SRC and R² of the chosen outputs (all when `outputs` is empty). A
 /// constant output has undefined (NaN) coefficients.
 pub fn analyze_src(
@@ -131,39 +155,36 @@ pub fn analyze_src(
     outputs: &[String],
     s: &AnalysisSettings,
 ) -> Result<Vec<SrcRow>, String> {
-    let (x, means, wanted) = inputs(dir, m, outputs, s)?;
-    let ms = &m.extension;
-    let k = ms.parameters.len();
-    let mut rows = Vec::new();
-    for j in wanted {
-        let y: Vec<f64> = means.iter().map(|r| r[j]).collect();
-        let ix = match regression::analyze_src(
-            &x,
-            &y,
+    let k = m.extension.parameters.len();
+    per_output(
+        dir,
+        m,
+        outputs,
+        s,
+        |x, y, j| match regression::analyze_src(
+            x,
+            y,
             k,
             s.bootstrap,
             s.confidence,
             &mut bootstrap_rng(s, j),
         ) {
-            Ok(ix) => ix,
-            Err(AnalysisError::ZeroVariance) => regression::SrcIndices {
+            Ok(ix) => Ok(ix),
+            Err(AnalysisError::ZeroVariance) => Ok(regression::SrcIndices {
                 src: vec![f64::NAN; k],
                 src_conf: vec![f64::NAN; k],
                 r2: f64::NAN,
-            },
-            Err(e) => return Err(named(m, j, e)),
-        };
-        for (i, p) in ms.parameters.iter().enumerate() {
-            rows.push(SrcRow {
-                output: ms.outputs[j].clone(),
-                parameter: p.name.clone(),
-                src: ix.src[i],
-                src_conf: ix.src_conf[i],
-                r2: ix.r2,
-            });
-        }
-    }
-    Ok(rows)
+            }),
+            Err(e) => Err(named(m, j, e)),
+        },
+        |ix, i, output, parameter| SrcRow {
+            output: output.to_string(),
+            parameter: parameter.to_string(),
+            src: ix.src[i],
+            src_conf: ix.src_conf[i],
+            r2: ix.r2,
+        },
+    )
 }
 
 /// PRCC and p-values of the chosen outputs. A constant output has
@@ -174,39 +195,36 @@ pub fn analyze_prcc(
     outputs: &[String],
     s: &AnalysisSettings,
 ) -> Result<Vec<PrccRow>, String> {
-    let (x, means, wanted) = inputs(dir, m, outputs, s)?;
-    let ms = &m.extension;
-    let k = ms.parameters.len();
-    let mut rows = Vec::new();
-    for j in wanted {
-        let y: Vec<f64> = means.iter().map(|r| r[j]).collect();
-        let ix = match regression::analyze_prcc(
-            &x,
-            &y,
+    let k = m.extension.parameters.len();
+    per_output(
+        dir,
+        m,
+        outputs,
+        s,
+        |x, y, j| match regression::analyze_prcc(
+            x,
+            y,
             k,
             s.bootstrap,
             s.confidence,
             &mut bootstrap_rng(s, j),
         ) {
-            Ok(ix) => ix,
-            Err(AnalysisError::ZeroVariance) => regression::PrccIndices {
+            Ok(ix) => Ok(ix),
+            Err(AnalysisError::ZeroVariance) => Ok(regression::PrccIndices {
                 prcc: vec![f64::NAN; k],
                 prcc_conf: vec![f64::NAN; k],
                 p_value: vec![f64::NAN; k],
-            },
-            Err(e) => return Err(named(m, j, e)),
-        };
-        for (i, p) in ms.parameters.iter().enumerate() {
-            rows.push(PrccRow {
-                output: ms.outputs[j].clone(),
-                parameter: p.name.clone(),
-                prcc: ix.prcc[i],
-                prcc_conf: ix.prcc_conf[i],
-                p_value: ix.p_value[i],
-            });
-        }
-    }
-    Ok(rows)
+            }),
+            Err(e) => Err(named(m, j, e)),
+        },
+        |ix, i, output, parameter| PrccRow {
+            output: output.to_string(),
+            parameter: parameter.to_string(),
+            prcc: ix.prcc[i],
+            prcc_conf: ix.prcc_conf[i],
+            p_value: ix.p_value[i],
+        },
+    )
 }
 
 /// PAWN statistics of the chosen outputs with `slices` conditioning slices.
@@ -217,27 +235,29 @@ pub fn analyze_pawn(
     s: &AnalysisSettings,
     slices: usize,
 ) -> Result<Vec<PawnRow>, String> {
-    let (x, means, wanted) = inputs(dir, m, outputs, s)?;
-    let ms = &m.extension;
-    let k = ms.parameters.len();
-    let mut rows = Vec::new();
-    for j in wanted {
-        let y: Vec<f64> = means.iter().map(|r| r[j]).collect();
-        let ix = pawn::analyze(
-            &x,
-            &y,
-            k,
-            slices,
-            s.bootstrap,
-            s.confidence,
-            &mut bootstrap_rng(s, j),
-        )
-        .map_err(|e| named(m, j, e))?;
-        for (i, p) in ms.parameters.iter().enumerate() {
+    let k = m.extension.parameters.len();
+    per_output(
+        dir,
+        m,
+        outputs,
+        s,
+        |x, y, j| {
+            pawn::analyze(
+                x,
+                y,
+                k,
+                slices,
+                s.bootstrap,
+                s.confidence,
+                &mut bootstrap_rng(s, j),
+            )
+            .map_err(|e| named(m, j, e))
+        },
+        |ix, i, output, parameter| {
             let st = ix.stats[i];
-            rows.push(PawnRow {
-                output: ms.outputs[j].clone(),
-                parameter: p.name.clone(),
+            PawnRow {
+                output: output.to_string(),
+                parameter: parameter.to_string(),
                 minimum: st.minimum,
                 mean: st.mean,
                 median: st.median,
@@ -245,8 +265,7 @@ pub fn analyze_pawn(
                 maximum: st.maximum,
                 cv: st.cv,
                 stdev: st.stdev,
-            });
-        }
-    }
-    Ok(rows)
+            }
+        },
+    )
 }
