@@ -144,7 +144,7 @@ class Scenario:
         """This scenario with values set by key path, in order, as
         ``pioneer run --set`` and sweep files name them::
 
-            s.with_overrides({"consultancy.contracts[0].day_rate_gbp": 1200,
+            s.with_overrides({"consultancy.day_rate_gbp": 1100,
                               "journey[11].work_hours": 120,
                               "early_adopters[0].scope": "scaled_back"})
 

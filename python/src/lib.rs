@@ -29,13 +29,13 @@ use pioneer::{Ensemble, Runs, Scenario};
 mod tables;
 
 create_exception!(
-    _native,
+    pioneer,
     ScenarioError,
     PyValueError,
     "A scenario (or sweep file, or override) is not valid."
 );
 create_exception!(
-    _native,
+    pioneer,
     OutputError,
     PyException,
     "An output directory was refused or could not be written."
