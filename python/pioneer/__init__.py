@@ -497,7 +497,7 @@ def compare(
         raise ValueError("compare needs at least one scenario (the baseline first)")
     n = _check_count("replications", replications)
     return Comparison(
-        _native.compare(ss, n, int(seed), _threads(threads), bool(paired_differences), None)
+        _native.compare(ss, n, int(seed), _threads(threads), bool(paired_differences))
     )
 
 

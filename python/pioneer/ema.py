@@ -7,7 +7,7 @@
 
     model = pioneer.ema.model(
         pioneer.Scenario.default(),
-        uncertainties={"effort.support_leverage": (0.1, 0.6),
+        uncertainties={"effort.support_leverage": (2.0, 6.0),
                        "consultancy.day_rate_gbp": (800.0, 1500.0)},
         replications=20, threads=1,
     )

@@ -23,7 +23,7 @@ use pyo3::types::{PyBytes, PyDict, PyList};
 
 use pioneer::output::target::{OutputDir, Policy, TargetError};
 use pioneer::scenario::overrides::{apply, Override, OverrideError, PathProblem};
-use pioneer::scenario::{LoadError, DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME};
+use pioneer::scenario::LoadError;
 use pioneer::{Ensemble, Runs, Scenario};
 
 mod tables;
@@ -93,7 +93,10 @@ struct Problem {
 /// `ScenarioError` listing every problem.
 fn load_error(py: Python<'_>, e: LoadError) -> PyErr {
     match e {
-        LoadError::Io { ref path, ref source } => {
+        LoadError::Io {
+            ref path,
+            ref source,
+        } => {
             let msg = e.to_string();
             let path = path.display().to_string();
             if source.kind() == std::io::ErrorKind::NotFound {
@@ -287,13 +290,22 @@ impl PyScenario {
     /// The overrides applied, as `key.path=value`.
     #[getter]
     fn overrides(&self) -> Vec<String> {
-        self.inner.overrides().iter().map(|o| o.to_string()).collect()
+        self.inner
+            .overrides()
+            .iter()
+            .map(|o| o.to_string())
+            .collect()
     }
 
     /// Early adopter ids, in scenario order.
     #[getter]
     fn early_adopters(&self) -> Vec<String> {
-        self.inner.raw().early_adopters.iter().map(|e| e.id.clone()).collect()
+        self.inner
+            .raw()
+            .early_adopters
+            .iter()
+            .map(|e| e.id.clone())
+            .collect()
     }
 
     /// The scenario as one self-contained TOML document (`pioneer check --expanded`).
@@ -307,7 +319,11 @@ impl PyScenario {
             "Scenario({:?} from {:?}{})",
             self.inner.raw().meta.name,
             self.inner.source_name(),
-            if o > 0 { format!(", {o} overrides") } else { String::new() }
+            if o > 0 {
+                format!(", {o} overrides")
+            } else {
+                String::new()
+            }
         )
     }
 }
@@ -460,7 +476,7 @@ impl PyComparison {
 
 /// Compares scenarios (the first is the baseline) as `pioneer compare`.
 #[pyfunction]
-#[pyo3(signature = (scenarios, replications, seed, threads = None, paired_differences = false, progress = None))]
+#[pyo3(signature = (scenarios, replications, seed, threads = None, paired_differences = false))]
 fn compare(
     py: Python<'_>,
     scenarios: Vec<PyRef<'_, PyScenario>>,
@@ -468,13 +484,13 @@ fn compare(
     seed: u64,
     threads: Option<u32>,
     paired_differences: bool,
-    progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<PyComparison> {
     let scenarios: Vec<Scenario> = scenarios.iter().map(|s| s.inner.clone()).collect();
     let p = pool(threads)?;
     let spill = std::env::temp_dir();
+    // No progress: the comparison has no per-replication hook.
     let total = replications as u64 * scenarios.len() as u64;
-    let c = detached(py, total, progress.as_ref(), |_| {
+    let c = detached(py, total, None, |_| {
         p.install(|| {
             pioneer::compare::compare_in_with(
                 &scenarios,
@@ -627,12 +643,6 @@ fn output_values<'py>(
         .collect())
 }
 
-/// The embedded default scenario's TOML text and name.
-#[pyfunction]
-fn default_scenario_toml() -> (&'static str, &'static str) {
-    (DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME)
-}
-
 /// The version line of the library (`0.1.0 (git abc1234)`).
 #[pyfunction]
 fn version() -> String {
@@ -647,7 +657,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
-    m.add_function(wrap_pyfunction!(default_scenario_toml, m)?)?;
     m.add_function(wrap_pyfunction!(default_outputs, m)?)?;
     m.add_function(wrap_pyfunction!(output_values, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;

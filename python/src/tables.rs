@@ -196,7 +196,11 @@ fn timeseries(runs: &Runs) -> Table {
     };
     match params.record.timeseries {
         TimeseriesMode::Replications => {
-            for r in runs.results.iter().filter(|r| detailed(runs, r.replication)) {
+            for r in runs
+                .results
+                .iter()
+                .filter(|r| detailed(runs, r.replication))
+            {
                 for p in 0..plan.periods {
                     for s in 0..ns {
                         row(r.replication as i32, p, s, "value", r.series[p * ns + s]);
@@ -282,7 +286,11 @@ fn spend(runs: &Runs) -> Table {
     let mut date = Vec::new();
     let mut category = Cat::seeded(SpendCategory::ALL.iter().map(|c| c.id()));
     let mut amount = Vec::new();
-    for r in runs.results.iter().filter(|r| detailed(runs, r.replication)) {
+    for r in runs
+        .results
+        .iter()
+        .filter(|r| detailed(runs, r.replication))
+    {
         for m in 0..plan.months {
             let d = days(plan.calendar.period_start(m, Period::Month));
             for cat in SpendCategory::ALL {
@@ -453,7 +461,11 @@ pub fn to_python(py: Python<'_>, table: Table) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     for (name, col) in table {
         let entry = match col {
-            Column::Int(v) => ("int32", PyBytes::new(py, &bytes_of(&v, i32::to_le_bytes)), None),
+            Column::Int(v) => (
+                "int32",
+                PyBytes::new(py, &bytes_of(&v, i32::to_le_bytes)),
+                None,
+            ),
             Column::Float(v) => (
                 "float64",
                 PyBytes::new(py, &bytes_of(&v, f64::to_le_bytes)),
@@ -464,7 +476,11 @@ pub fn to_python(py: Python<'_>, table: Table) -> PyResult<Bound<'_, PyDict>> {
                 PyBytes::new(py, &bytes_of(&v, |b| [u8::from(b)])),
                 None,
             ),
-            Column::Date(v) => ("date", PyBytes::new(py, &bytes_of(&v, i32::to_le_bytes)), None),
+            Column::Date(v) => (
+                "date",
+                PyBytes::new(py, &bytes_of(&v, i32::to_le_bytes)),
+                None,
+            ),
             Column::Category(v, cats) => (
                 "category",
                 PyBytes::new(py, &bytes_of(&v, i32::to_le_bytes)),
