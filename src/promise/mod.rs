@@ -359,10 +359,19 @@ pub fn promised_scenario(
             OverrideError::Path { problem, .. } => {
                 format!("expected {}, found {}", problem.expected, problem.found)
             }
-            OverrideError::Invalid(e) => e.to_string(),
+            // The overrides are the promise's, not the user's `--set`.
+            OverrideError::Invalid(e) => e
+                .to_string()
+                .replace("--set timetable.", "the promise timetable.")
+                .replace(":0:0:", ":"),
+        };
+        let hint = if sets.len() > 1 {
+            "choose --from/--to within what the scenario allows, or leave the followers where they are (--followers keep)".to_string()
+        } else {
+            "choose --from/--to within what the scenario allows".to_string()
         };
         format!(
-            "promising {key} on {date} ({}) makes {} invalid:\n{why}\n  hint: choose --from/--to within what the scenario allows, or promise this milestone on its own (--milestone {key})",
+            "promising {key} on {date} ({}) makes {} invalid:\n{why}\n  hint: {hint}",
             if sets.len() > 1 {
                 format!("{} moved by {} days", sets[1..].iter().map(|s| s.split('=').next().unwrap_or("")).collect::<Vec<_>>().join(", "), shift.num_days())
             } else {
@@ -394,13 +403,17 @@ fn grid(from: NaiveDate, to: NaiveDate, step: Step) -> Result<Vec<NaiveDate>, St
     Ok(dates)
 }
 
+/// One milestone to scan: its timetable key, the milestone delivering it
+/// and the grid of promised dates.
+type Planned = (&'static str, ProgrammeMilestone, Vec<NaiveDate>);
+
 /// Checks the spec against the scenario and resolves each milestone's grid
 /// (every grid promise is built once here, so bad input fails before
 /// anything runs).
 fn plan_scan(
     base: &Scenario,
     spec: &PromiseSpec,
-) -> Result<Vec<(&'static str, ProgrammeMilestone, Vec<NaiveDate>)>, String> {
+) -> Result<Vec<Planned>, String> {
     if spec.replications == 0 {
         return Err("-n 0: expected at least one replication per promise".into());
     }
@@ -420,7 +433,7 @@ fn plan_scan(
         spec.milestones.iter().map(String::as_str).collect()
     };
     let horizon = base.raw().calendar.horizon.0;
-    let mut out: Vec<(&'static str, ProgrammeMilestone, Vec<NaiveDate>)> = Vec::new();
+    let mut out: Vec<Planned> = Vec::new();
     for name in names {
         let (key, m) = promisable(name)?;
         if out.iter().any(|(k, _, _)| *k == key) {
