@@ -146,7 +146,10 @@ fn with_deadline_effects_an_early_promise_delivers_later_with_more_replans() {
     assert!(median > 0, "paired differences {diff:?}");
     // Switched off, the same two promises deliver identically (exact zero).
     let off = without(&DEADLINE_EFFECTS);
-    assert_eq!(run(&off, "2014-01-06").delivered, run(&off, "2014-07-07").delivered);
+    assert_eq!(
+        run(&off, "2014-01-06").delivered,
+        run(&off, "2014-07-07").delivered
+    );
 }
 
 #[test]

@@ -18,16 +18,25 @@ fn pioneer(dir: &Path) -> Command {
 #[test]
 fn bad_input_exits_2_and_writes_nothing() {
     let cases: [(&[&str], &str); 6] = [
-        (&["--milestone", "pilot_strat"], "did you mean `pilot_start`"),
+        (
+            &["--milestone", "pilot_strat"],
+            "did you mean `pilot_start`",
+        ),
         (&["--confidence", "0.5,80"], "at most 1"),
         (&["--step", "fortnightly"], "weeks or months"),
-        (&["--from", "2015-01-01", "--to", "2014-01-01"], "after --to"),
+        (
+            &["--from", "2015-01-01", "--to", "2014-01-01"],
+            "after --to",
+        ),
         // A wider roll-out promised before the pilot start is not a timetable.
         (
             &["--milestone", "wider_rollout", "--from", "2013-09-02"],
             "timetable.wider_rollout",
         ),
-        (&["--set", "engagement.no_such_key=1"], "--set engagement.no_such_key"),
+        (
+            &["--set", "engagement.no_such_key=1"],
+            "--set engagement.no_such_key",
+        ),
     ];
     for (args, says) in cases {
         let tmp = tempfile::tempdir().unwrap();
@@ -75,8 +84,16 @@ fn a_scan_is_byte_identical_at_any_thread_count_and_writes_what_the_library_comp
             .code(0);
     }
     let read = |j: &str, f: &str| std::fs::read(tmp.path().join(format!("j{j}")).join(f)).unwrap();
-    for f in ["promise.csv", "promise_curve.svg", "promise_curve.png", "report.html"] {
-        assert!(read("1", f) == read("2", f), "{f} differs between -j 1 and -j 2");
+    for f in [
+        "promise.csv",
+        "promise_curve.svg",
+        "promise_curve.png",
+        "report.html",
+    ] {
+        assert!(
+            read("1", f) == read("2", f),
+            "{f} differs between -j 1 and -j 2"
+        );
     }
     let manifest = String::from_utf8(read("1", "manifest.json")).unwrap();
     assert!(manifest.contains("\"common_random_numbers\": true"));
@@ -113,7 +130,10 @@ fn a_scan_is_byte_identical_at_any_thread_count_and_writes_what_the_library_comp
             .unwrap_or_else(|| panic!("no row for {date}"));
         assert_eq!(row[3].parse::<f64>().unwrap(), p.p_delivered);
     }
-    let honest = m.honest[0].promise.map(|d| d.to_string()).unwrap_or_default();
+    let honest = m.honest[0]
+        .promise
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     assert!(rows
         .iter()
         .any(|r| r[0] == honest && r[2] == "honest_promise:0.5"));
