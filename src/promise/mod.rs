@@ -469,10 +469,8 @@ fn evaluate(
     let milestone = MilestoneRef::Programme(delivered.index());
     let kinds: Vec<AgentKind> = AgentKind::ALL
         .into_iter()
-        .filter(|k| {
-            let (a, b) = plan.kind_ranges[k.index()];
-            b > a
-        })
+        // kind_ranges: (first agent, count) per kind.
+        .filter(|k| plan.kind_ranges[k.index()].1 > 0)
         .collect();
     let width = plan.series.len();
     let last = plan.periods.saturating_sub(1);

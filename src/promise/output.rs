@@ -282,7 +282,7 @@ pub fn promise_html(s: &PromiseScan, charts: &[Chart]) -> String {
         }
         for (label, share, d) in green_book_promises(m) {
             h.push_str(&format!(
-                "<tr><td colspan=\"2\">Green Book reference: {}, works duration upper bound</td><td>{d}</td><td class=\"n\">{:+.0}%</td><td>HM Treasury optimism bias (reference class, not a model result)</td></tr>\n",
+                "<tr><td>Green Book: {}</td><td>{d}</td><td></td><td class=\"n\">{:+.0}%</td><td>HM Treasury optimism-bias upper bound for works duration (a reference class, not a model result)</td></tr>\n",
                 escape(label),
                 100.0 * share
             ));
