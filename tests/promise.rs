@@ -144,12 +144,27 @@ fn with_deadline_effects_an_early_promise_delivers_later_with_more_replans() {
     // direction the mechanisms imply).
     assert!(early.replans_mean > later.replans_mean + 0.5);
     assert!(median > 0, "paired differences {diff:?}");
-    // Switched off, the same two promises deliver identically (exact zero).
-    let off = without(&DEADLINE_EFFECTS);
-    assert_eq!(
-        run(&off, "2014-01-06").delivered,
-        run(&off, "2014-07-07").delivered
+    // The extra slip costs the commissioners engagement for good (their
+    // engagement ends lower relative to where it started).
+    let ccg = |p: &pioneer::promise::PromisePoint| {
+        p.engagement_lost
+            .iter()
+            .find(|(k, _)| k.id() == "ccg")
+            .unwrap()
+            .1
+    };
+    assert!(
+        ccg(&early) > ccg(&later),
+        "{} vs {}",
+        ccg(&early),
+        ccg(&later)
     );
+    // Switched off, the same two promises deliver identically (exact zero)
+    // and cost the same engagement.
+    let off = without(&DEADLINE_EFFECTS);
+    let (a, b) = (run(&off, "2014-01-06"), run(&off, "2014-07-07"));
+    assert_eq!(a.delivered, b.delivered);
+    assert_eq!(a.engagement_lost, b.engagement_lost);
 }
 
 #[test]

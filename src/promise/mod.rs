@@ -410,10 +410,7 @@ type Planned = (&'static str, ProgrammeMilestone, Vec<NaiveDate>);
 /// Checks the spec against the scenario and resolves each milestone's grid
 /// (every grid promise is built once here, so bad input fails before
 /// anything runs).
-fn plan_scan(
-    base: &Scenario,
-    spec: &PromiseSpec,
-) -> Result<Vec<Planned>, String> {
+fn plan_scan(base: &Scenario, spec: &PromiseSpec) -> Result<Vec<Planned>, String> {
     if spec.replications == 0 {
         return Err("-n 0: expected at least one replication per promise".into());
     }
@@ -660,6 +657,71 @@ mod tests {
         );
         assert!(grid(d("2014-02-01"), d("2014-01-01"), Step::Weeks(1)).is_err());
         assert!(grid(d("2000-01-01"), d("2030-01-01"), Step::Weeks(1)).is_err());
+    }
+
+    /// A point with probability `p` (nothing else matters to the search).
+    fn point(promise: NaiveDate, on_grid: bool, p: f64) -> PromisePoint {
+        PromisePoint {
+            promise,
+            on_grid,
+            p_delivered: p,
+            delivered: Vec::new(),
+            delivered_quantiles: [None; 3],
+            replans_mean: 0.0,
+            engagement_lost: Vec::new(),
+            spend_gbp_mean: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_honest_search_refines_the_first_bracket_week_by_week_and_flags_dips() {
+        let day0 = "2014-01-06".parse::<NaiveDate>().unwrap();
+        let week = |k: i64| day0 + Duration::weeks(k);
+        // Grid every 4 weeks; the true curve is not monotone: it reaches
+        // 0.8 at week 6, falls back below at week 12, and is met again after.
+        let p_of = |d: NaiveDate| match (d - day0).num_weeks() {
+            k if k < 6 => 0.1 * k as f64,
+            k if (12..14).contains(&k) => 0.5,
+            _ => 0.85,
+        };
+        let mut scan = MilestoneScan {
+            key: "pilot_start",
+            delivered: ProgrammeMilestone::FirstPilotLive,
+            original: day0,
+            followers: Vec::new(),
+            planned_days: 70,
+            points: (0..5)
+                .map(|k| point(week(4 * k), true, p_of(week(4 * k))))
+                .collect(),
+            honest: Vec::new(),
+        };
+        let mut runs = Vec::new();
+        let h = honest(&mut scan, 0.8, |d| {
+            runs.push(d);
+            Ok(point(d, false, p_of(d)))
+        })
+        .unwrap();
+        // Bracket weeks 4..8: weeks 5 and 6 are run, in order, and 6 is the answer.
+        assert_eq!(runs, [week(5), week(6)]);
+        assert_eq!(h.promise, Some(week(6)));
+        assert_eq!(h.uplift_weeks, Some(6.0));
+        assert_eq!(h.uplift_share, Some(42.0 / 70.0));
+        assert_eq!(h.later_dips, [week(12)]);
+        assert!(!h.at_grid_start);
+        // The refined weeks are kept in order and reused by the next level.
+        assert!(scan.points.windows(2).all(|w| w[0].promise < w[1].promise));
+        let h = honest(&mut scan, 0.45, |_| panic!("weeks 5 and 6 are known")).unwrap();
+        assert_eq!(h.promise, Some(week(5)));
+        // Met at the grid's start: flagged; never met: none.
+        assert!(
+            honest(&mut scan, 0.0, |_| unreachable!())
+                .unwrap()
+                .at_grid_start
+        );
+        assert_eq!(
+            honest(&mut scan, 0.9, |_| unreachable!()).unwrap().promise,
+            None
+        );
     }
 
     #[test]
