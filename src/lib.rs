@@ -43,8 +43,9 @@
 //! `observe` (what a replication records) · `engine` (the plan, one
 //! replication with a file per ODD submodel under `engine::world`,
 //! ensembles) · `output` (summaries, exporters, charts, report, manifest,
-//! output directories) · `calibrate` · `sweep` · `compare`. The binary's
-//! `cli` sits above them all.
+//! output directories) · `calibrate` · `sweep` · `compare` · `promise`
+//! (what a programme can honestly promise: promised dates scanned under
+//! common random numbers). The binary's `cli` sits above them all.
 //!
 //! ## Features
 //!
@@ -65,6 +66,7 @@ pub mod engine;
 pub mod model;
 pub mod observe;
 pub mod output;
+pub mod promise;
 pub mod scenario;
 pub mod sweep;
 pub mod util;
@@ -74,4 +76,5 @@ pub use engine::plan::Plan;
 pub use observe::ReplicationResult;
 pub use output::run::WriteError;
 pub use output::summary::Summary;
+pub use promise::{scan as promise_scan, PromiseScan, PromiseSpec};
 pub use scenario::{LoadError, Scenario, ScenarioError};

@@ -14,6 +14,7 @@
 //! | 6 | `calibrate` | ABC calibration |
 //! | 7 | `sweep` | parameter sweeps and their outputs |
 //! | 8 | `compare` | scenarios side by side |
+//! | 9 | `promise` | promised dates scanned under common random numbers; the honest timetable |
 //!
 //! The binary (`src/main.rs`, `src/cli/`) sits above them all and uses the
 //! library only through `pioneer::`. Code inside `#[cfg(test)]` modules is
@@ -23,7 +24,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const FLOORS: [(&str, u32); 10] = [
+const FLOORS: [(&str, u32); 11] = [
     ("util", 0),
     ("analysis", 1),
     ("model", 1),
@@ -34,6 +35,7 @@ const FLOORS: [(&str, u32); 10] = [
     ("calibrate", 6),
     ("sweep", 7),
     ("compare", 8),
+    ("promise", 9),
 ];
 
 fn floor(module: &str) -> Option<u32> {

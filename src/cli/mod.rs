@@ -2,6 +2,7 @@
 
 mod calibrate;
 mod compare;
+mod promise;
 mod sweep;
 
 use std::io::IsTerminal;
@@ -67,6 +68,8 @@ enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// Compare scenarios under common random numbers: side-by-side go-live and delay, paired differences, chart and report.
     Compare(compare::CompareArgs),
+    /// What can the programme honestly promise? Scan promised dates under common random numbers: the promise curve and the honest timetable.
+    Promise(promise::PromiseArgs),
     /// Run a parameter sweep (grid, random, Latin hypercube, Sobol, Morris); streamed, resumable, shardable.
     Sweep(sweep::SweepArgs),
     /// Combine the shard directories of a sweep, checking every run appears exactly once.
@@ -237,6 +240,7 @@ pub fn main() -> i32 {
         }
         Some(Command::Calibrate(args)) => calibrate::calibrate(&args),
         Some(Command::Compare(args)) => compare::compare(&args),
+        Some(Command::Promise(args)) => promise::promise(&args),
         Some(Command::Sweep(args)) => sweep::sweep(&args),
         Some(Command::Merge(args)) => sweep::merge(&args),
         Some(Command::Analyze(args)) => sweep::analyze(&args),

@@ -14,6 +14,7 @@ pub mod export;
 pub mod forest;
 pub mod inputs;
 pub mod manifest;
+pub mod promise_chart;
 pub mod report;
 pub mod run;
 pub mod summary;
