@@ -62,7 +62,9 @@ fn parse_settings(json_text: &str) -> Result<Settings, String> {
         })?;
         list.push(o);
     }
-    let seed = v["seed"].as_u64().ok_or("seed: expected a whole number ≥ 0")?;
+    let seed = v["seed"]
+        .as_u64()
+        .ok_or("seed: expected a whole number ≥ 0")?;
     let replications = v["replications"]
         .as_u64()
         .filter(|&n| n >= 1 && n <= u64::from(MAX_REPLICATIONS))
@@ -153,7 +155,11 @@ pub fn load_default() -> String {
 }
 
 fn bands(v: &[Band]) -> Value {
-    Value::Array(v.iter().map(|(x, q)| json!([x, q[0], q[1], q[2]])).collect())
+    Value::Array(
+        v.iter()
+            .map(|(x, q)| json!([x, q[0], q[1], q[2]]))
+            .collect(),
+    )
 }
 
 fn date_at(plan: &Plan, days: f64) -> String {

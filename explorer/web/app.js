@@ -24,7 +24,7 @@ const state = {
   busy: false, dirty: false, changedAt: null,
 };
 // For tests and for measuring: the last results and the timings.
-window.explorer = { ready: false, updates: 0, busy: false, timings: [], lastRun: null, lastCompare: null, error: null };
+window.explorer = { ready: false, updates: 0, busy: false, timings: [], lastRun: null, lastRunJson: null, lastCompare: null, error: null };
 
 // ---------------------------------------------------------------- workers
 function makeWorker() {
@@ -265,29 +265,37 @@ async function update() {
     const baseKey = base + "|" + state.scenario.source;
     const runP = runner.call("run", yours);
     const cmpP = changed ? comparer.call("compare", yours) : null;
-    // Both are awaited below; a failure of the one not yet awaited is not "unhandled".
+    // Awaited below; a failure of the one not awaited first is not "unhandled".
     if (cmpP) cmpP.catch(() => {});
-    let baseRun = state.baseline && state.baseline.key === baseKey ? state.baseline.run : null;
+    $("#compare-table").classList.toggle("stale", changed);
     const run = await runP;
     const result = JSON.parse(run.result);
-    if (!changed) baseRun = result;
+    let baseRun = !changed ? result : state.baseline && state.baseline.key === baseKey ? state.baseline.run : null;
     if (!baseRun) {
-      // The baseline of new run settings (seed, replications): on the
-      // comparing worker, after its comparison.
-      baseRun = JSON.parse((await comparer.call("run", base)).result);
+      // New run settings (seed, replications) with a change: the baseline
+      // runs on the first worker, now free, while the second compares.
+      baseRun = JSON.parse((await runner.call("run", base)).result);
     }
     state.baseline = { key: baseKey, run: baseRun };
+    drawCharts(result, baseRun, changed);
+    window.explorer.lastRun = result;
+    // As the engine wrote it (JSON numbers as serde_json writes them: 1.0, not 1).
+    window.explorer.lastRunJson = run.result;
+    const chartsMs = performance.now() - t0;
+    const seed = JSON.parse(yours).seed;
+    let text = `${reps} replications, seed ${seed}: charts redrawn ${Math.round(chartsMs)} ms after the change ` +
+      `(the engine: ${Math.round(run.ms)} ms).`;
+    setStatus(text + (changed ? " Comparing with the baseline…" : " Change a setting to compare it with the baseline."));
     const cmp = cmpP ? await cmpP : null;
     const comparison = cmp ? JSON.parse(cmp.result) : null;
-    draw(result, baseRun, changed, comparison);
-    const dt = performance.now() - t0;
-    window.explorer.timings.push({ replications: reps, ms: dt, run_ms: run.ms, compare_ms: cmp ? cmp.ms : null });
-    window.explorer.lastRun = result;
+    drawCompare(comparison);
+    $("#compare-table").classList.remove("stale");
+    const tableMs = performance.now() - t0;
+    if (cmp) text += ` Baseline vs your change redrawn ${Math.round(tableMs)} ms after it (${2 * reps} replications).`;
+    window.explorer.timings.push({ replications: reps, charts_ms: chartsMs, table_ms: tableMs, run_ms: run.ms, compare_ms: cmp ? cmp.ms : null });
     window.explorer.lastCompare = comparison;
     window.explorer.error = null;
-    setStatus(`${reps} replications, seed ${JSON.parse(yours).seed}: charts updated ${Math.round(dt)} ms after the change ` +
-      `(your settings ${Math.round(run.ms)} ms${cmp ? `, comparison with the baseline ${Math.round(cmp.ms)} ms, in parallel` : ""}).` +
-      (changed ? "" : " Change a setting to compare it with the baseline."));
+    setStatus(text);
   } catch (err) {
     window.explorer.error = String(err.message || err);
     setStatus(String(err.message || err), true);
@@ -495,11 +503,10 @@ function drawCompare(cmp) {
   host.replaceChildren(t);
 }
 
-function draw(result, baseRun, changed, cmp) {
+function drawCharts(result, baseRun, changed) {
   drawPromise(result.views, baseRun.views, changed);
   drawGoLive(result.views, baseRun.views, changed);
   drawEngagement(result.views);
-  drawCompare(cmp);
   $("#summary-json").textContent = JSON.stringify(result.summary, null, 1);
 }
 
