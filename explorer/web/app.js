@@ -480,7 +480,7 @@ function drawCompare(cmp) {
   }
   const fmtDiff = (d, unit) => {
     const f = (v) => (v > 0 ? "+" : v < 0 ? "−" : "±") + Math.abs(v).toFixed(1);
-    return `${f(d[1])} (${f(d[0])} to ${f(d[2])}) ${unit}`;
+    return `${f(d[1])} ${unit}<br><span class="muted small">${f(d[0])} to ${f(d[2])}</span>`;
   };
   const t = document.createElement("table");
   t.innerHTML = `<caption class="visually-hidden">Baseline vs your change</caption><thead><tr><th scope="col">output</th>
@@ -492,8 +492,9 @@ function drawCompare(cmp) {
     const tr = document.createElement("tr");
     const d = r.difference[1];
     const unit = r.is_date ? "weeks" : UNIT_WORDS[r.unit] || "";
-    const q = (s) => `${r.quantiles_text[s][1]} (${r.quantiles_text[s][0]} – ${r.quantiles_text[s][2]})` +
-      (r.is_date && r.not_reached[s] ? `; not reached in ${r.not_reached[s]} of ${cmp.replications}` : "");
+    const nw = (t) => `<span class="nw">${t}</span>`;
+    const q = (s) => `${r.quantiles_text[s][1]}<br><span class="muted small">${nw(r.quantiles_text[s][0])} – ${nw(r.quantiles_text[s][2])}` +
+      (r.is_date && r.not_reached[s] ? `<br>not reached in ${r.not_reached[s]} of ${cmp.replications}` : "") + "</span>";
     const dirClass = d[1] > 0 ? "up" : d[1] < 0 ? "down" : "";
     if (d[0] !== 0 || d[1] !== 0 || d[2] !== 0) tr.className = "moved";
     tr.innerHTML = `<td>${r.label}${r.is_date ? "" : ` <span class="muted">(${unit})</span>`}</td><td class="n">${q(0)}</td><td class="n">${q(1)}</td>
