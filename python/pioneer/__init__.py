@@ -45,6 +45,8 @@ __all__ = [
     "run",
     "compare",
     "sweep",
+    "promise",
+    "PromiseScan",
     "outputs",
     "default_outputs",
     "version",
@@ -213,8 +215,9 @@ def _progress(progress: Progress, what: str) -> Optional[Callable[[int, int], No
         return progress
 
     def show(done: int, total: int) -> None:
-        sys.stderr.write(f"\r{done}/{total} {what}")
-        if done >= total:
+        # A total of 0: not known in advance (a promise scan).
+        sys.stderr.write(f"\r{done}/{total} {what}" if total else f"\r{done} {what}")
+        if total and done >= total:
             sys.stderr.write("\n")
         sys.stderr.flush()
 
@@ -558,6 +561,137 @@ def sweep(
         first_run=d["first_run"],
         end_run=d["end_run"],
         resumed_from=d["resumed_from"],
+    )
+
+
+class PromiseScan:
+    """A scan of promised dates (from :func:`promise`), as ``pioneer promise``.
+
+    - :attr:`curve`: one row per evaluated promise and milestone: the
+      promised date, whether it is a grid point (``on_grid``; the others come
+      from the week-by-week refinement of the honest search), the share of
+      replications delivering by it (``p_delivered``), the delivered date's
+      10%, 50% and 90% quantiles (``NaT`` when not reached by the horizon),
+      replications not delivered by the horizon, mean re-plans of the pilot
+      start, mean spend (GBP) and engagement lost per agent kind
+      (``engagement_lost:<kind>``, first recording period minus last).
+    - :attr:`honest`: the honest timetable: per milestone and confidence,
+      the earliest promise delivered by with at least that probability when
+      the promise itself is what the programme works to (a fixed point), and
+      its uplift over the original promise.
+    - :meth:`to_csv` is ``promise.csv``; :meth:`write` writes the directory
+      ``pioneer promise`` writes. See docs/promise.md for the method.
+    """
+
+    def __init__(self, native: "_native.PromiseScan") -> None:
+        self._native = native
+
+    @property
+    def originals(self) -> pd.DataFrame:
+        """Each scanned milestone's original promise and planned duration (weeks)."""
+        rows = self._native.originals()
+        return pd.DataFrame(
+            {
+                "milestone": pd.Categorical([r[0] for r in rows]),
+                "original_promise": pd.to_datetime([r[1] for r in rows]),
+                "planned_weeks": np.array([r[2] for r in rows], dtype=float),
+            }
+        )
+
+    @property
+    def curve(self) -> pd.DataFrame:
+        """The promise curve: one row per (milestone, promise)."""
+        rows = self._native.points()
+        kinds = [k for k, _ in rows[0][8]] if rows else []
+        frame: Dict[str, Any] = {
+            "milestone": pd.Categorical([r[0] for r in rows]),
+            "promise": pd.to_datetime([r[1] for r in rows]),
+            "on_grid": np.array([r[2] for r in rows], dtype=bool),
+            "p_delivered": np.array([r[3] for r in rows], dtype=float),
+        }
+        for i, q in enumerate(("p10", "p50", "p90")):
+            frame[f"delivered_{q}"] = pd.to_datetime([r[4][i] for r in rows])
+        frame["not_delivered_by_horizon"] = np.array([r[5] for r in rows], dtype=np.int64)
+        frame["replans_mean"] = np.array([r[6] for r in rows], dtype=float)
+        frame["spend_gbp_mean"] = np.array([r[7] for r in rows], dtype=float)
+        for j, kind in enumerate(kinds):
+            frame[f"engagement_lost:{kind}"] = np.array([r[8][j][1] for r in rows], dtype=float)
+        return pd.DataFrame(frame)
+
+    @property
+    def honest(self) -> pd.DataFrame:
+        """The honest timetable: one row per (milestone, confidence)."""
+        rows = self._native.honest()
+        none = lambda v: np.nan if v is None else v  # noqa: E731
+        return pd.DataFrame(
+            {
+                "milestone": pd.Categorical([r[0] for r in rows]),
+                "confidence": np.array([r[1] for r in rows], dtype=float),
+                "promise": pd.to_datetime([r[2] for r in rows]),
+                "p_delivered": np.array([none(r[3]) for r in rows], dtype=float),
+                "uplift_weeks": np.array([none(r[4]) for r in rows], dtype=float),
+                "uplift_percent": np.array([none(r[5]) for r in rows], dtype=float) * 100.0,
+                "at_grid_start": np.array([r[6] for r in rows], dtype=bool),
+                "later_dips": [list(pd.to_datetime(r[7])) for r in rows],
+            }
+        )
+
+    def to_csv(self) -> str:
+        """``promise.csv`` as ``pioneer promise`` writes it (tidy: promise,
+        milestone, statistic, value, unit)."""
+        return self._native.csv()
+
+    def write(self, dir: PathLike, force: bool = False) -> Path:
+        """Writes the output directory of ``pioneer promise`` (promise.csv,
+        the promise curve chart, report.html, inputs/, manifest.json);
+        ``force`` replaces an earlier pioneer output directory."""
+        return Path(self._native.write(os.fspath(dir), bool(force)))
+
+
+def _iso(d: Any) -> Optional[str]:
+    if d is None:
+        return None
+    return pd.Timestamp(d).date().isoformat()
+
+
+def promise(
+    scenario: Union[Scenario, PathLike, None] = None,
+    milestones: Optional[Sequence[str]] = None,
+    start: Any = None,
+    end: Any = None,
+    step: str = "1month",
+    confidence: Sequence[float] = (0.5, 0.8, 0.9),
+    replications: int = 200,
+    seed: int = 1,
+    followers: str = "shift",
+    threads: Optional[int] = None,
+    progress: Progress = False,
+) -> PromiseScan:
+    """Scans promised dates as ``pioneer promise``: for each timetable
+    milestone in ``milestones`` (default: the pilot start and wider
+    roll-out) and each promised date from ``start`` (default: the original
+    promise) to ``end`` (default: the horizon) every ``step`` (``"1month"``,
+    ``"2weeks"``, ...), the scenario is re-run with that promise under common
+    random numbers (the same ``seed`` for every promise). ``followers="keep"``
+    leaves the milestones that follow the pilot start where they are
+    (default ``"shift"``: they move by the same number of days).
+    """
+    s = _scenario(scenario)
+    n = _check_count("replications", replications)
+    return PromiseScan(
+        _native.promise(
+            s._inner,
+            list(milestones or []),
+            _iso(start),
+            _iso(end),
+            str(step),
+            [float(c) for c in confidence],
+            n,
+            int(seed),
+            str(followers),
+            _threads(threads),
+            _progress(progress, "replications"),
+        )
     )
 
 

@@ -78,6 +78,26 @@ def sweep(
     shard: Optional[str] = None,
     progress: ProgressFn = None,
 ) -> Dict[str, Any]: ...
+class PromiseScan:
+    def points(self) -> List[tuple]: ...
+    def honest(self) -> List[tuple]: ...
+    def originals(self) -> List[Tuple[str, str, float]]: ...
+    def csv(self) -> str: ...
+    def write(self, dir: str, force: bool = ...) -> str: ...
+
+def promise(
+    scenario: Scenario,
+    milestones: List[str],
+    start: Optional[str],
+    end: Optional[str],
+    step: str,
+    confidence: List[float],
+    replications: int,
+    seed: int,
+    followers: str,
+    threads: Optional[int] = ...,
+    progress: Optional[Callable[[int, int], None]] = ...,
+) -> PromiseScan: ...
 def default_outputs(scenario: Scenario) -> List[str]: ...
 def output_values(
     scenario: Scenario, outputs: Sequence[str], replications: int, seed: int, threads: Optional[int] = None

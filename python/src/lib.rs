@@ -170,7 +170,8 @@ fn pool(threads: Option<u32>) -> PyResult<rayon::ThreadPool> {
 }
 
 /// Runs `work` on a thread of its own with the GIL released; every 0.1 s
-/// the calling thread calls `progress(done, total)` (if given) and checks
+/// the calling thread calls `progress(done, total)` (if given; a total of 0
+/// means not known in advance) and checks
 /// for Ctrl-C. An interrupt is raised once the work has finished (the
 /// engine has no cancellation point), so that nothing is left running.
 fn detached<T: Send>(
@@ -195,7 +196,9 @@ fn detached<T: Send>(
             let now = done.load(Ordering::Relaxed);
             if let Some(cb) = progress {
                 if now != last || finished {
-                    cb.call1((now.min(total), total))?;
+                    // A total of 0: not known in advance (a promise scan).
+                    let shown = if total == 0 { now } else { now.min(total) };
+                    cb.call1((shown, total))?;
                     last = now;
                 }
             }
@@ -643,6 +646,200 @@ fn output_values<'py>(
         .collect())
 }
 
+/// A scan of promised dates (see `pioneer.promise`).
+#[pyclass(name = "PromiseScan", module = "pioneer._native", frozen)]
+struct PyPromiseScan {
+    scan: pioneer::promise::PromiseScan,
+    scenario: Scenario,
+}
+
+/// A date as ISO text (None stays None).
+fn iso(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(pioneer::output::export::iso)
+}
+
+/// One evaluated promise, as `PyPromiseScan::points` gives it.
+type PointRow = (
+    String,
+    String,
+    bool,
+    f64,
+    [Option<String>; 3],
+    usize,
+    f64,
+    f64,
+    Vec<(String, f64)>,
+);
+
+/// One row of the honest timetable, as `PyPromiseScan::honest` gives it.
+type HonestRow = (
+    String,
+    f64,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    bool,
+    Vec<String>,
+);
+
+#[pymethods]
+impl PyPromiseScan {
+    /// Every evaluated promise: (milestone, promise, on_grid, p_delivered,
+    /// delivered p10/p50/p90 (ISO dates, None when not reached by the
+    /// horizon), replications not delivered by the horizon, re-plans mean,
+    /// spend mean (GBP), engagement lost per agent kind).
+    fn points(&self) -> Vec<PointRow> {
+        self.scan
+            .milestones
+            .iter()
+            .flat_map(|m| {
+                m.points.iter().map(move |p| {
+                    (
+                        m.key.to_string(),
+                        pioneer::output::export::iso(p.promise),
+                        p.on_grid,
+                        p.p_delivered,
+                        p.delivered_quantiles.map(iso),
+                        p.delivered.iter().filter(|d| d.is_none()).count(),
+                        p.replans_mean,
+                        p.spend_gbp_mean,
+                        p.engagement_lost
+                            .iter()
+                            .map(|(k, v)| (k.id().to_string(), *v))
+                            .collect(),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// The honest timetable: (milestone, confidence, promise (ISO or None
+    /// when no promise on the grid meets it), p_delivered, uplift in weeks,
+    /// uplift as a share of the planned duration, met at the grid's start,
+    /// later grid promises met with less than the confidence).
+    fn honest(&self) -> Vec<HonestRow> {
+        self.scan
+            .milestones
+            .iter()
+            .flat_map(|m| {
+                m.honest.iter().map(move |h| {
+                    (
+                        m.key.to_string(),
+                        h.confidence,
+                        iso(h.promise),
+                        h.p_delivered,
+                        h.uplift_weeks,
+                        h.uplift_share,
+                        h.at_grid_start,
+                        h.later_dips
+                            .iter()
+                            .map(|d| pioneer::output::export::iso(*d))
+                            .collect(),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// Each scanned milestone's original promise (ISO) and planned weeks.
+    fn originals(&self) -> Vec<(String, String, f64)> {
+        self.scan
+            .milestones
+            .iter()
+            .map(|m| {
+                (
+                    m.key.to_string(),
+                    pioneer::output::export::iso(m.original),
+                    m.planned_days as f64 / 7.0,
+                )
+            })
+            .collect()
+    }
+
+    /// `promise.csv` as `pioneer promise` writes it.
+    fn csv(&self) -> PyResult<String> {
+        let bytes = pioneer::promise::output::promise_csv(&self.scan)
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    }
+
+    /// Writes the output directory of `pioneer promise`.
+    #[pyo3(signature = (dir, force = false))]
+    fn write(&self, py: Python<'_>, dir: PathBuf, force: bool) -> PyResult<PathBuf> {
+        let out = OutputDir::new(Some(&dir), Path::new("."), "", Policy::one_shot(force))
+            .map_err(target_error)?;
+        let files = py
+            .detach(|| {
+                pioneer::promise::output::output_files(&self.scan, &self.scenario, Vec::new())
+            })
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        py.detach(|| out.write(&files)).map_err(target_error)
+    }
+}
+
+/// An ISO date argument.
+fn date_arg(name: &str, text: Option<&str>) -> PyResult<Option<chrono::NaiveDate>> {
+    text.map(|t| {
+        chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| {
+            PyValueError::new_err(format!(
+                "{name}: expected a date written YYYY-MM-DD (e.g. 2014-04-01), found `{t}`"
+            ))
+        })
+    })
+    .transpose()
+}
+
+/// Scans promised dates as `pioneer promise`.
+#[pyfunction]
+#[pyo3(signature = (scenario, milestones, start, end, step, confidence, replications, seed, followers, threads = None, progress = None))]
+#[allow(clippy::too_many_arguments)]
+fn promise(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    milestones: Vec<String>,
+    start: Option<String>,
+    end: Option<String>,
+    step: &str,
+    confidence: Vec<f64>,
+    replications: u32,
+    seed: u64,
+    followers: &str,
+    threads: Option<u32>,
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<PyPromiseScan> {
+    use pioneer::promise::{scan, Followers, PromiseSpec, Step};
+    if replications == 0 {
+        return Err(PyValueError::new_err("replications must be at least 1"));
+    }
+    let spec = PromiseSpec {
+        milestones,
+        from: date_arg("start", start.as_deref())?,
+        to: date_arg("end", end.as_deref())?,
+        step: Step::parse(step).map_err(|e| PyValueError::new_err(format!("step: {e}")))?,
+        confidence,
+        replications,
+        seed,
+        followers: Followers::parse(followers)
+            .map_err(|e| PyValueError::new_err(format!("followers: {e}")))?,
+    };
+    let p = pool(threads)?;
+    let s = &scenario.inner;
+    // The number of runs is known only once the honest search has refined
+    // its brackets: progress counts replications, with a total of 0 (unknown).
+    let result = detached(py, 0, progress.as_ref(), |done| {
+        let tick = || {
+            done.fetch_add(1, Ordering::Relaxed);
+        };
+        p.install(|| scan(s, &spec, Some(&tick)))
+    })?;
+    let scan = result.map_err(PyValueError::new_err)?;
+    Ok(PyPromiseScan {
+        scan,
+        scenario: s.clone(),
+    })
+}
+
 /// The version line of the library (`0.1.0 (git abc1234)`).
 #[pyfunction]
 fn version() -> String {
@@ -654,9 +851,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScenario>()?;
     m.add_class::<PyRuns>()?;
     m.add_class::<PyComparison>()?;
+    m.add_class::<PyPromiseScan>()?;
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(promise, m)?)?;
     m.add_function(wrap_pyfunction!(default_outputs, m)?)?;
     m.add_function(wrap_pyfunction!(output_values, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;

@@ -34,7 +34,7 @@ pub struct PromiseArgs {
     #[arg(long, default_value = "0.5,0.8,0.9", value_parser = confidence)]
     confidence: Confidence,
     /// What promising the pilot start does to the milestones that follow it (business_plan_approved, wider_rollout): `shift` moves them by the same number of days, `keep` leaves them.
-    #[arg(long, default_value = "shift", value_parser = followers)]
+    #[arg(long, default_value = "shift", value_parser = Followers::parse)]
     followers: Followers,
     #[command(flatten)]
     ensemble: EnsembleArgs,
@@ -79,13 +79,6 @@ fn confidence(text: &str) -> Result<Confidence, String> {
         .map(Confidence)
 }
 
-fn followers(text: &str) -> Result<Followers, String> {
-    match text.trim() {
-        "shift" => Ok(Followers::Shift),
-        "keep" => Ok(Followers::Keep),
-        other => Err(format!("expected `shift` or `keep`, found `{other}`")),
-    }
-}
 
 /// Runs the command.
 pub fn promise(args: &PromiseArgs) -> Result<(), Failure> {

@@ -145,6 +145,14 @@ impl Followers {
             Followers::Keep => "keep",
         }
     }
+
+    /// From its name (`shift` or `keep`).
+    pub fn parse(text: &str) -> Result<Followers, String> {
+        [Followers::Shift, Followers::Keep]
+            .into_iter()
+            .find(|f| f.id() == text.trim())
+            .ok_or_else(|| format!("expected `shift` or `keep`, found `{}`", text.trim()))
+    }
 }
 
 /// What to scan. `PromiseSpec::default()` is the default: the pilot
