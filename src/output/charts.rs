@@ -229,12 +229,89 @@ fn diamond(at: (i32, i32), r: i32, c: RGBColor) -> Polygon<(i32, i32)> {
     )
 }
 
+/// The width in pixels of `text` in `font` (the embedded font, so the same
+/// in SVG and PNG).
+pub(super) fn text_px(text: &str, font: &FontDesc) -> u32 {
+    register_font();
+    font.box_size(text)
+        .map(|(w, _)| w)
+        .unwrap_or_else(|_| (font.get_size() * 0.6 * text.chars().count() as f64) as u32)
+}
+
+/// `text` split into lines no wider than `max_px` in `font`: breaks go after
+/// a space, `_`, `-`, `/`, `,`, `;` or `=`, and a part wider than a line is
+/// cut between characters. The lines joined give back the text, less the
+/// spaces at the breaks. Nothing is left out: long scenario and series
+/// names are wrapped, never cut.
+pub(super) fn wrap_text(text: &str, font: &FontDesc, max_px: u32) -> Vec<String> {
+    let fits = |s: &str| text_px(s.trim_end(), font) <= max_px;
+    // Parts ending in a break character.
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(c, ' ' | '_' | '-' | '/' | ',' | ';' | '=') {
+            parts.push(&text[start..i + c.len_utf8()]);
+            start = i + c.len_utf8();
+        }
+    }
+    if start < text.len() {
+        parts.push(&text[start..]);
+    }
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for part in parts {
+        if fits(&format!("{line}{part}")) {
+            line.push_str(part);
+            continue;
+        }
+        if !line.trim_end().is_empty() {
+            lines.push(line.trim_end().to_string());
+        }
+        line = part.to_string();
+        // A part wider than a line: cut it between characters.
+        while !fits(&line) && line.chars().count() > 1 {
+            let chars: Vec<char> = line.chars().collect();
+            let mut n = chars.len() - 1;
+            while n > 1 && !fits(&chars[..n].iter().collect::<String>()) {
+                n -= 1;
+            }
+            lines.push(chars[..n].iter().collect());
+            line = chars[n..].iter().collect();
+        }
+    }
+    if !line.trim_end().is_empty() || lines.is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
+/// Draws `title` centred at the top of `area`, wrapped to its width (less
+/// 20 pixels), one `titled` line after another; returns the area below.
+/// A title that fits is drawn exactly as plotters' chart caption draws it.
+pub(super) fn titled<DB: DrawingBackend>(
+    area: &Area<DB>,
+    title: &str,
+    size: u32,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let font = (FONT, size).into_font();
+    let width = area.dim_in_pixel().0.saturating_sub(20);
+    let mut rest = area.clone();
+    for line in wrap_text(title, &font, width) {
+        rest = rest.titled(&line, font.clone()).map_err(e)?;
+    }
+    Ok(rest)
+}
+
 /// Draws a legend as a column of entries in its own area (never over data).
+/// A text wider than the area is wrapped onto continuation lines (17 px
+/// apart) under its entry.
 fn legend<DB: DrawingBackend>(area: &Area<DB>, entries: &[(Key, String)]) -> Result<(), String> {
     let style = (FONT, 14).into_font();
-    for (i, (key, text)) in entries.iter().enumerate() {
-        let y = 50 + 24 * i as i32;
-        let x = 10;
+    let x = 10;
+    let width = (area.dim_in_pixel().0 as i32 - x - 34 - 4).max(40) as u32;
+    let mut y = 50 - 24;
+    for (key, text) in entries {
+        y += 24;
         match *key {
             Key::Line(c, dashed) => {
                 if dashed {
@@ -294,8 +371,13 @@ fn legend<DB: DrawingBackend>(area: &Area<DB>, entries: &[(Key, String)]) -> Res
             Key::Diamond(c) => area.draw(&diamond((x + 12, y), 7, c)).map_err(e)?,
             Key::Note => {}
         }
-        area.draw(&Text::new(text.clone(), (x + 34, y - 8), style.clone()))
-            .map_err(e)?;
+        for (k, line) in wrap_text(text, &style, width).into_iter().enumerate() {
+            if k > 0 {
+                y += 17;
+            }
+            area.draw(&Text::new(line, (x + 34, y - 8), style.clone()))
+                .map_err(e)?;
+        }
     }
     Ok(())
 }
@@ -574,9 +656,8 @@ impl TimeChart<'_> {
                 * 1.08
         });
         let y_max = if y_max > 0.0 { y_max } else { 1.0 };
-        let mut chart = ChartBuilder::on(area)
-            .caption(caption, (FONT, 20))
-            .margin(14)
+        let inner = titled(&area.margin(14, 14, 14, 14), caption, 20)?;
+        let mut chart = ChartBuilder::on(&inner)
             .x_label_area_size(64)
             .y_label_area_size(80)
             .build_cartesian_2d(0.0..x_max, 0.0..y_max)
