@@ -149,15 +149,20 @@ impl Calibration {
         }
     }
 
-    /// Hash of the scenario, targets, priors and settings except the number
-    /// of generations (so a finished calibration can be continued with more).
+    /// Hash of the scenario (with its `--set` overrides, when it has any),
+    /// targets, priors and settings except the number of generations (so a
+    /// finished calibration can be continued with more).
     pub fn config_hash(&self) -> String {
         let mut hashed = self.settings.clone();
         hashed.generations = 0;
+        let mut scenario = self.scenario.content_hash().to_string();
+        for o in self.scenario.overrides() {
+            scenario.push_str(&format!(" --set {o}"));
+        }
         sha256_hex(
             format!(
                 "{}\n{}\n{}\n{}",
-                self.scenario.content_hash(),
+                scenario,
                 sha256_hex(self.targets_source.text.as_bytes()),
                 sha256_hex(self.priors_source.text.as_bytes()),
                 serde_json::to_string(&hashed).unwrap_or_default()
