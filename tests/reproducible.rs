@@ -411,6 +411,22 @@ fn compare_applies_set_to_every_scenario() {
 /// A two-point grid sweep of `base`, one replication per point.
 const SMALL_SWEEP: &str = "[sweep]\nname = \"s\"\nscenario = \"base.toml\"\nreplications = 1\n\n[design]\nkind = \"grid\"\n\n[[parameters]]\npath = \"effort.support_leverage\"\nvalues = [1.0, 2.0]\n\n[record]\noutputs = [\"programme_slip_weeks\", \"live_by:2015-04-01\"]\n";
 
+/// Output directories made with `--set set`, with the value edited into
+/// the file instead, and with neither: `file` is the same in the first two
+/// and differs in the third, and the first's manifest records the override.
+fn assert_set_is_the_edit([with_set, by_edit, plain]: [&Path; 3], file: &str, set: &str) {
+    let read = |d: &Path| fs::read(d.join(file)).unwrap();
+    assert!(
+        read(with_set) == read(by_edit),
+        "{file}: --set differs from the edited file"
+    );
+    assert!(
+        read(with_set) != read(plain),
+        "{file}: the override changed nothing"
+    );
+    assert_eq!(manifest(with_set)["overrides"], serde_json::json!([set]));
+}
+
 #[test]
 fn sweep_applies_set_to_its_base_scenario_and_resumes_only_with_the_same() {
     let tmp = tempfile::tempdir().unwrap();
@@ -432,16 +448,7 @@ fn sweep_applies_set_to_its_base_scenario_and_resumes_only_with_the_same() {
     let with_set = sweep_in(&text, &["--set", set], "set");
     let by_edit = sweep_in(&edited, &[], "edit");
     let plain = sweep_in(&text, &[], "plain");
-    let runs = |d: &Path| fs::read(d.join("runs.csv")).unwrap();
-    assert!(
-        runs(&with_set) == runs(&by_edit),
-        "sweep --set differs from the edited base"
-    );
-    assert!(
-        runs(&with_set) != runs(&plain),
-        "the override changed nothing"
-    );
-    assert_eq!(manifest(&with_set)["overrides"], serde_json::json!([set]));
+    assert_set_is_the_edit([&with_set, &by_edit, &plain], "runs.csv", set);
     assert_eq!(
         fs::read_to_string(with_set.join("inputs/base.toml")).unwrap(),
         text,
@@ -493,16 +500,7 @@ fn calibrate_applies_set_to_the_scenario_calibrated() {
     let with_set = calibrate("a.toml", &["--set", set], "set");
     let by_edit = calibrate("a2.toml", &[], "edit");
     let plain = calibrate("a.toml", &[], "plain");
-    let fit = |d: &Path| fs::read(d.join("fit.csv")).unwrap();
-    assert!(
-        fit(&with_set) == fit(&by_edit),
-        "calibrate --set differs from the edited file"
-    );
-    assert!(
-        fit(&with_set) != fit(&plain),
-        "the override changed nothing"
-    );
-    assert_eq!(manifest(&with_set)["overrides"], serde_json::json!([set]));
+    assert_set_is_the_edit([&with_set, &by_edit, &plain], "fit.csv", set);
 }
 
 #[test]
