@@ -408,9 +408,114 @@ fn compare_applies_set_to_every_scenario() {
     );
 }
 
+/// A two-point grid sweep of `base`, one replication per point.
+const SMALL_SWEEP: &str = "[sweep]\nname = \"s\"\nscenario = \"base.toml\"\nreplications = 1\n\n[design]\nkind = \"grid\"\n\n[[parameters]]\npath = \"effort.support_leverage\"\nvalues = [1.0, 2.0]\n\n[record]\noutputs = [\"programme_slip_weeks\", \"live_by:2015-04-01\"]\n";
+
+/// Output directories made with `--set set`, with the value edited into
+/// the file instead, and with neither: `file` is the same in the first two
+/// and differs in the third, and the first's manifest records the override.
+fn assert_set_is_the_edit([with_set, by_edit, plain]: [&Path; 3], file: &str, set: &str) {
+    let read = |d: &Path| fs::read(d.join(file)).unwrap();
+    assert!(
+        read(with_set) == read(by_edit),
+        "{file}: --set differs from the edited file"
+    );
+    assert!(
+        read(with_set) != read(plain),
+        "{file}: the override changed nothing"
+    );
+    assert_eq!(manifest(with_set)["overrides"], serde_json::json!([set]));
+}
+
+#[test]
+fn sweep_applies_set_to_its_base_scenario_and_resumes_only_with_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = default_text();
+    let edited = format!("{text}\n[switches]\nnational_barriers = false\n");
+    let set = "switches.national_barriers=false";
+    let sweep_in = |base: &str, extra: &[&str], out: &str| {
+        let dir = tmp.path().join(format!("{out}-in"));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("base.toml"), base).unwrap();
+        fs::write(dir.join("s.toml"), SMALL_SWEEP).unwrap();
+        pioneer(&dir)
+            .args(["sweep", "s.toml", "-q", "--out", out])
+            .args(extra)
+            .assert()
+            .code(0);
+        dir.join(out)
+    };
+    let with_set = sweep_in(&text, &["--set", set], "set");
+    let by_edit = sweep_in(&edited, &[], "edit");
+    let plain = sweep_in(&text, &[], "plain");
+    assert_set_is_the_edit([&with_set, &by_edit, &plain], "runs.csv", set);
+    assert_eq!(
+        fs::read_to_string(with_set.join("inputs/base.toml")).unwrap(),
+        text,
+        "inputs/ holds the base as given"
+    );
+    // Resuming with other overrides is refused: they are other results.
+    let a = pioneer(&tmp.path().join("set-in"))
+        .args(["sweep", "s.toml", "-q", "--out", "set"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("--set"), "{err}");
+}
+
+#[test]
+fn calibrate_applies_set_to_the_scenario_calibrated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = default_text();
+    fs::write(tmp.path().join("a.toml"), &text).unwrap();
+    let edited = format!("{text}\n[switches]\nnational_barriers = false\n");
+    fs::write(tmp.path().join("a2.toml"), &edited).unwrap();
+    let set = "switches.national_barriers=false";
+    let fixture = |f: &str| {
+        repo()
+            .join("tests/fixtures/calibration")
+            .join(f)
+            .display()
+            .to_string()
+    };
+    let calibrate = |file: &str, extra: &[&str], out: &str| {
+        pioneer(tmp.path())
+            .args(["calibrate", file, "--targets", &fixture("targets.toml")])
+            .args(["--params", &fixture("priors.toml")])
+            .args([
+                "--particles",
+                "4",
+                "--oversample",
+                "1",
+                "--replications",
+                "1",
+            ])
+            .args(["--generations", "0", "--fit-replications", "3", "-q"])
+            .args(["--out", out])
+            .args(extra)
+            .assert()
+            .code(0);
+        tmp.path().join(out)
+    };
+    let with_set = calibrate("a.toml", &["--set", set], "set");
+    let by_edit = calibrate("a2.toml", &[], "edit");
+    let plain = calibrate("a.toml", &[], "plain");
+    assert_set_is_the_edit([&with_set, &by_edit, &plain], "fit.csv", set);
+}
+
 #[test]
 fn bad_set_values_exit_2_name_the_flag_and_write_nothing() {
     let tmp = tempfile::tempdir().unwrap();
+    let fixture = |f: &str| repo().join("tests/fixtures/calibration").join(f);
+    let (targets, priors) = (
+        fixture("targets.toml").display().to_string(),
+        fixture("priors.toml").display().to_string(),
+    );
+    fs::write(
+        tmp.path().join("s.toml"),
+        SMALL_SWEEP.replace("base.toml", "a.toml"),
+    )
+    .unwrap();
     for (set, says) in [
         (
             "effort.suport_leverage=0.3",
@@ -457,6 +562,19 @@ fn bad_set_values_exit_2_name_the_flag_and_write_nothing() {
             vec![
                 "compare", "--set", set, "-n", "1", "--out", "out", "a.toml", "a.toml",
             ],
+            vec!["sweep", "--set", set, "--out", "out", "s.toml"],
+            vec![
+                "calibrate",
+                "--set",
+                set,
+                "--out",
+                "out",
+                "a.toml",
+                "--targets",
+                &targets,
+                "--params",
+                &priors,
+            ],
         ] {
             fs::write(tmp.path().join("a.toml"), default_text()).unwrap();
             let a = pioneer(tmp.path()).args(&cmd).assert().code(2);
@@ -469,7 +587,7 @@ fn bad_set_values_exit_2_name_the_flag_and_write_nothing() {
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
                 .collect();
             left.sort();
-            assert_eq!(left, ["a.toml"], "{cmd:?} wrote something");
+            assert_eq!(left, ["a.toml", "s.toml"], "{cmd:?} wrote something");
         }
     }
 }

@@ -344,6 +344,14 @@ fn a_second_analysis_is_refused_without_force_and_replaces_with_it() {
     assert_eq!(record["design"]["second_order"], true);
     assert_eq!(record["design"]["points"], 32 * 8);
     assert_eq!(record["tool_version"], env!("CARGO_PKG_VERSION"));
+    // The build as the sweep's manifest (written by the same binary) names
+    // it: the commit and whether the tree was dirty, both present.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&dir.join("manifest.json"))).unwrap();
+    for key in ["tool_git_commit", "tool_git_dirty"] {
+        assert!(record.get(key).is_some(), "the record has {key}");
+        assert_eq!(record[key], manifest[key], "{key}");
+    }
     let second = sensitivity_files(&dir);
     // Only replans now; the earlier charts of the other output are gone,
     // so every file beside the record is the record's.

@@ -92,6 +92,30 @@ fn text(b: &[u8]) -> String {
 /// the parameters plus scenario/policy/model (no bookkeeping), each output
 /// file holds its column of runs.csv, the bookkeeping member holds the rest.
 #[test]
+fn a_resumed_sweep_keeps_no_file_of_the_older_ema_layout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("random");
+    sweep("random.toml", &out);
+    let archive = std::fs::read(out.join("ema/results.tar.gz")).unwrap();
+    // As an older pioneer left them, beside the archive.
+    for old in ["experiments.csv", "outcomes.csv"] {
+        std::fs::write(out.join("ema").join(old), "stale\n").unwrap();
+    }
+    sweep("random.toml", &out);
+    let mut left: Vec<String> = std::fs::read_dir(out.join("ema"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["results.tar.gz"]);
+    assert_eq!(
+        std::fs::read(out.join("ema/results.tar.gz")).unwrap(),
+        archive,
+        "the archive is the same"
+    );
+}
+
+#[test]
 fn the_ema_archive_holds_experiments_outcomes_metadata_and_bookkeeping() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("random");

@@ -149,15 +149,20 @@ impl Calibration {
         }
     }
 
-    /// Hash of the scenario, targets, priors and settings except the number
-    /// of generations (so a finished calibration can be continued with more).
+    /// Hash of the scenario (with its `--set` overrides, when it has any),
+    /// targets, priors and settings except the number of generations (so a
+    /// finished calibration can be continued with more).
     pub fn config_hash(&self) -> String {
         let mut hashed = self.settings.clone();
         hashed.generations = 0;
+        let mut scenario = self.scenario.content_hash().to_string();
+        for o in self.scenario.overrides() {
+            scenario.push_str(&format!(" --set {o}"));
+        }
         sha256_hex(
             format!(
                 "{}\n{}\n{}\n{}",
-                self.scenario.content_hash(),
+                scenario,
                 sha256_hex(self.targets_source.text.as_bytes()),
                 sha256_hex(self.priors_source.text.as_bytes()),
                 serde_json::to_string(&hashed).unwrap_or_default()
@@ -319,6 +324,7 @@ impl Calibration {
             .collect();
         let body = overrides::write_into_text_annotated(source, &assignments)
             .map_err(CalibrateError::WriteBack)?;
+        let body = mark_stale_comments(source, &body);
         let text = self.header(outcome) + &strip_header(&body);
         Scenario::from_toml(&text, name).map_err(|e| CalibrateError::WriteBack(e.to_string()))?;
         Ok(text)
@@ -360,6 +366,71 @@ fn strip_header(text: &str) -> String {
         out.push_str(line);
     }
     out
+}
+
+/// What `mark_stale_comments` appends to a comment that states a replaced value.
+pub const STALE_MARK: &str = "[pioneer calibrate: this states the value before calibration,";
+
+/// `body` (the scenario text `source` with calibrated values written in,
+/// line for line) with every own-line comment directly above a changed
+/// value line that states the old value marked: `[pioneer calibrate: this
+/// states the value before calibration, OLD; now NEW]` is appended to it,
+/// once. Other comments are left as written.
+fn mark_stale_comments(source: &str, body: &str) -> String {
+    let old: Vec<&str> = source.split_inclusive('\n').collect();
+    let mut new: Vec<String> = body.split_inclusive('\n').map(str::to_string).collect();
+    if old.len() != new.len() {
+        return body.to_string();
+    }
+    // The value text of a `key = value  # comment` line.
+    let value = |line: &str| -> Option<String> {
+        let code = line.split('#').next()?;
+        let (_, v) = code.split_once('=')?;
+        Some(v.trim().to_string()).filter(|v| !v.is_empty())
+    };
+    // A whole token of `comment` equal to `v` (not part of a longer number).
+    let states = |comment: &str, v: &str| {
+        comment.match_indices(v).any(|(i, _)| {
+            let number = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '_';
+            let before = comment[..i].chars().next_back().is_none_or(|c| !number(c));
+            let after = comment[i + v.len()..].chars().next().is_none_or(|c| {
+                !number(c)
+                    || c == '.'
+                        && comment[i + v.len() + 1..]
+                            .chars()
+                            .next()
+                            .is_none_or(|c| !c.is_ascii_digit())
+            });
+            before && after
+        })
+    };
+    for i in 0..old.len() {
+        if old[i] == new[i] {
+            continue;
+        }
+        let (Some(was), Some(now)) = (value(old[i]), value(&new[i])) else {
+            continue;
+        };
+        if was == now {
+            continue;
+        }
+        let mut j = i;
+        while j > 0 && new[j - 1].trim_start().starts_with('#') {
+            j -= 1;
+            let line = &new[j];
+            if line.trim_start().starts_with(HEADER_MARK) || line.contains(STALE_MARK) {
+                continue;
+            }
+            if states(line, &was) {
+                let (text, end) = match line.strip_suffix('\n') {
+                    Some(t) => (t.trim_end().to_string(), "\n"),
+                    None => (line.trim_end().to_string(), ""),
+                };
+                new[j] = format!("{text} {STALE_MARK} {was}; now {now}]{end}");
+            }
+        }
+    }
+    new.concat()
 }
 
 /// `x` to 4 significant digits, without trailing zeros.
@@ -492,6 +563,32 @@ impl Job<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn comments_above_a_calibrated_value_that_state_the_old_value_are_marked() {
+        let source = "[effort]\n# Leverage 4.59: hand-tuned in 2015.\n# Support multiplies effort (14.59 is not it).\nsupport_leverage = 4.59   # calibrated\n# 4.59 again, but above another key\nbias = 0.02\n";
+        let body = source.replace(
+            "support_leverage = 4.59   # calibrated",
+            "support_leverage = 3.1   # calibrated to t.toml",
+        );
+        let marked = super::mark_stale_comments(source, &body);
+        let lines: Vec<&str> = marked.lines().collect();
+        assert_eq!(
+            lines[1],
+            format!(
+                "# Leverage 4.59: hand-tuned in 2015. {} 4.59; now 3.1]",
+                super::STALE_MARK
+            )
+        );
+        // No whole token 4.59 (14.59 is another number): left alone.
+        assert_eq!(lines[2], "# Support multiplies effort (14.59 is not it).");
+        assert_eq!(lines[3], "support_leverage = 3.1   # calibrated to t.toml");
+        // Not directly above the calibrated key: left alone.
+        assert_eq!(lines[4], "# 4.59 again, but above another key");
+        // Written again over a marked file: marked once.
+        let again = super::mark_stale_comments(&marked, &marked.replace("= 3.1 ", "= 2.0 "));
+        assert_eq!(again.matches(super::STALE_MARK).count(), 1);
+    }
+
     use super::*;
 
     #[test]

@@ -41,6 +41,9 @@ fn oversample_cost(n: u64) -> String {
 pub struct CalibrateArgs {
     /// Scenario to calibrate.
     scenario: PathBuf,
+    /// Applied to the scenario calibrated (before the priors' parameters).
+    #[command(flatten)]
+    set: super::SetArgs,
     /// Targets file (observed quantities with tolerances).
     #[arg(long)]
     targets: PathBuf,
@@ -106,7 +109,8 @@ fn calibrate_failure(e: CalibrateError) -> Failure {
 
 /// Runs the command.
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
-    let scenario = load(Some(&args.scenario))?;
+    let overrides = args.set.parse()?;
+    let scenario = args.set.apply(load(Some(&args.scenario))?, &overrides)?;
     let settings = AbcSettings {
         particles: args.particles,
         generations: args.generations,

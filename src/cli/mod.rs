@@ -442,10 +442,10 @@ fn check(paths: &[PathBuf], scenario: Option<&Path>, expanded: bool) -> Result<(
     }
 }
 
-/// `--set key.path=value`: shared by `run` and `compare`.
+/// `--set key.path=value`: shared by `run`, `compare`, `sweep` and `calibrate`.
 #[derive(Debug, Args, Clone, Default)]
 pub(crate) struct SetArgs {
-    /// Set a value of the scenario (in `compare`: of every scenario compared) by its key path, as sweeps name parameters (repeatable, applied in order): --set effort.support_leverage=0.3 --set 'journey[11].work_hours=120'. The value is TOML: texts in quotes ('meta.name="x"'), dates as 2014-01-06. The manifest records every --set; inputs/ holds the files as given.
+    /// Set a value of the scenario (in `compare`: of every scenario compared; in `sweep`: of its base scenario) by its key path, as sweeps name parameters (repeatable, applied in order): --set effort.support_leverage=0.3 --set 'journey[11].work_hours=120'. The value is TOML: texts in quotes ('meta.name="x"'), dates as 2014-01-06. The manifest records every --set; inputs/ holds the files as given.
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub(crate) set: Vec<String>,
 }

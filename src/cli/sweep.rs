@@ -20,6 +20,9 @@ use super::{say, target_failure, Failure};
 pub struct SweepArgs {
     /// Sweep file (see scenarios/sweeps/ and docs/sensitivity.md).
     sweep: PathBuf,
+    /// Applied to the sweep's base scenario (the varied parameters are set on top).
+    #[command(flatten)]
+    set: super::SetArgs,
     /// Output directory; running again with the same directory resumes an interrupted sweep.
     #[arg(short, long)]
     out: Option<PathBuf>,
@@ -127,10 +130,19 @@ fn sweep_failure(e: SweepError) -> Failure {
 
 /// Runs `pioneer sweep`.
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
+    let overrides = args.set.parse()?;
     let sweep = Sweep::from_file(&args.sweep).map_err(|e| match e {
         pioneer::scenario::LoadError::Io { .. } => Failure::BadInput(format!("error: {e}")),
         other => Failure::BadInput(other.to_string()),
     })?;
+    let sweep = if overrides.is_empty() {
+        sweep
+    } else {
+        let base = args.set.apply(sweep.base.clone(), &overrides)?;
+        sweep
+            .with_base(base)
+            .map_err(|e| Failure::BadInput(e.to_string()))?
+    };
     let shard = match &args.shard {
         Some(s) => {
             Shard::parse(s).map_err(|e| Failure::BadInput(format!("error: --shard: {e}")))?

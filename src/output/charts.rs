@@ -229,12 +229,89 @@ fn diamond(at: (i32, i32), r: i32, c: RGBColor) -> Polygon<(i32, i32)> {
     )
 }
 
+/// The width in pixels of `text` in `font` (the embedded font, so the same
+/// in SVG and PNG).
+pub(super) fn text_px(text: &str, font: &FontDesc) -> u32 {
+    register_font();
+    font.box_size(text)
+        .map(|(w, _)| w)
+        .unwrap_or_else(|_| (font.get_size() * 0.6 * text.chars().count() as f64) as u32)
+}
+
+/// `text` split into lines no wider than `max_px` in `font`: breaks go after
+/// a space, `_`, `-`, `/`, `,`, `;` or `=`, and a part wider than a line is
+/// cut between characters. The lines joined give back the text, less the
+/// spaces at the breaks. Nothing is left out: long scenario and series
+/// names are wrapped, never cut.
+pub(super) fn wrap_text(text: &str, font: &FontDesc, max_px: u32) -> Vec<String> {
+    let fits = |s: &str| text_px(s.trim_end(), font) <= max_px;
+    // Parts ending in a break character.
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(c, ' ' | '_' | '-' | '/' | ',' | ';' | '=') {
+            parts.push(&text[start..i + c.len_utf8()]);
+            start = i + c.len_utf8();
+        }
+    }
+    if start < text.len() {
+        parts.push(&text[start..]);
+    }
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for part in parts {
+        if fits(&format!("{line}{part}")) {
+            line.push_str(part);
+            continue;
+        }
+        if !line.trim_end().is_empty() {
+            lines.push(line.trim_end().to_string());
+        }
+        line = part.to_string();
+        // A part wider than a line: cut it between characters.
+        while !fits(&line) && line.chars().count() > 1 {
+            let chars: Vec<char> = line.chars().collect();
+            let mut n = chars.len() - 1;
+            while n > 1 && !fits(&chars[..n].iter().collect::<String>()) {
+                n -= 1;
+            }
+            lines.push(chars[..n].iter().collect());
+            line = chars[n..].iter().collect();
+        }
+    }
+    if !line.trim_end().is_empty() || lines.is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
+/// Draws `title` centred at the top of `area`, wrapped to its width (less
+/// 20 pixels), one `titled` line after another; returns the area below.
+/// A title that fits is drawn exactly as plotters' chart caption draws it.
+pub(super) fn titled<DB: DrawingBackend>(
+    area: &Area<DB>,
+    title: &str,
+    size: u32,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let font = (FONT, size).into_font();
+    let width = area.dim_in_pixel().0.saturating_sub(20);
+    let mut rest = area.clone();
+    for line in wrap_text(title, &font, width) {
+        rest = rest.titled(&line, font.clone()).map_err(e)?;
+    }
+    Ok(rest)
+}
+
 /// Draws a legend as a column of entries in its own area (never over data).
+/// A text wider than the area is wrapped onto continuation lines (17 px
+/// apart) under its entry.
 fn legend<DB: DrawingBackend>(area: &Area<DB>, entries: &[(Key, String)]) -> Result<(), String> {
     let style = (FONT, 14).into_font();
-    for (i, (key, text)) in entries.iter().enumerate() {
-        let y = 50 + 24 * i as i32;
-        let x = 10;
+    let x = 10;
+    let width = (area.dim_in_pixel().0 as i32 - x - 34 - 4).max(40) as u32;
+    let mut y = 50 - 24;
+    for (key, text) in entries {
+        y += 24;
         match *key {
             Key::Line(c, dashed) => {
                 if dashed {
@@ -294,10 +371,42 @@ fn legend<DB: DrawingBackend>(area: &Area<DB>, entries: &[(Key, String)]) -> Res
             Key::Diamond(c) => area.draw(&diamond((x + 12, y), 7, c)).map_err(e)?,
             Key::Note => {}
         }
-        area.draw(&Text::new(text.clone(), (x + 34, y - 8), style.clone()))
-            .map_err(e)?;
+        for (k, line) in wrap_text(text, &style, width).into_iter().enumerate() {
+            if k > 0 {
+                y += 17;
+            }
+            area.draw(&Text::new(line, (x + 34, y - 8), style.clone()))
+                .map_err(e)?;
+        }
     }
     Ok(())
+}
+
+/// A polyline in pixels without repeated points and without interior
+/// points on a straight line between their neighbours. plotters widens a
+/// line of odd width about such a point by truncating (elsewhere by
+/// rounding), so in the PNG the segment next to it slanted by a pixel: the
+/// last point of a flat series seemed to dip at the right edge, and a flat
+/// stretch seemed to sag before every corner. The SVG was always right.
+pub(super) fn pixel_path(points: impl IntoIterator<Item = (i32, i32)>) -> Vec<(i32, i32)> {
+    let mut out: Vec<(i32, i32)> = Vec::new();
+    for p in points {
+        if out.last() == Some(&p) {
+            continue;
+        }
+        if let [.., a, b] = out[..] {
+            let (u, v) = (
+                (i64::from(b.0 - a.0), i64::from(b.1 - a.1)),
+                (i64::from(p.0 - b.0), i64::from(p.1 - b.1)),
+            );
+            let straight = u.0 * v.1 - u.1 * v.0 == 0 && u.0 * v.0 + u.1 * v.1 > 0;
+            if straight {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
 }
 
 /// A share of replications as a whole percentage, e.g. `35%`.
@@ -574,9 +683,8 @@ impl TimeChart<'_> {
                 * 1.08
         });
         let y_max = if y_max > 0.0 { y_max } else { 1.0 };
-        let mut chart = ChartBuilder::on(area)
-            .caption(caption, (FONT, 20))
-            .margin(14)
+        let inner = titled(&area.margin(14, 14, 14, 14), caption, 20)?;
+        let mut chart = ChartBuilder::on(&inner)
             .x_label_area_size(64)
             .y_label_area_size(80)
             .build_cartesian_2d(0.0..x_max, 0.0..y_max)
@@ -636,7 +744,8 @@ impl TimeChart<'_> {
                     .draw_series(DashedLineSeries::new(pts, 8, 5, style))
                     .map_err(e)?;
             } else {
-                chart.draw_series(LineSeries::new(pts, style)).map_err(e)?;
+                let px = pixel_path(pts.iter().map(|p| chart.backend_coord(p)));
+                root.draw(&PathElement::new(px, style)).map_err(e)?;
             }
         }
         let small = TextStyle::from((FONT, 12).into_font());
@@ -1876,5 +1985,108 @@ mod tests {
         }
         assert!(engagement.iter().any(|t| t == "re-plan"));
         assert!(engagement.iter().any(|t| t == "leader leaves"));
+    }
+
+    /// Rows of the PNG where a column has exactly colour `c`.
+    fn rows_of(png: &[u8], x: u32, c: RGBColor) -> Vec<u32> {
+        let decoder = png::Decoder::new(std::io::Cursor::new(png));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        (0..info.height)
+            .filter(|&y| {
+                let i = 3 * (y * info.width + x) as usize;
+                buf[i..i + 3] == [c.0, c.1, c.2]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pixel_paths_keep_corners_and_ends_only() {
+        let path = pixel_path([
+            (0, 5),
+            (4, 5),
+            (4, 5),
+            (8, 5),
+            (9, 7),
+            (10, 9),
+            (12, 9),
+            (10, 9),
+        ]);
+        // (4, 5) lies on the flat run and (9, 7) on the slope; the turn
+        // back at (12, 9) is kept.
+        assert_eq!(path, [(0, 5), (8, 5), (10, 9), (12, 9), (10, 9)]);
+        assert_eq!(pixel_path([(3, 3)]), [(3, 3)]);
+    }
+
+    /// A series flat over its last weeks is drawn flat to its last point in
+    /// the PNG too: every column of the last flat stretch has the line on
+    /// the same rows (before, the PNG's last segment slanted by a pixel and
+    /// the curve seemed to dip at the right edge, as at every corner).
+    #[test]
+    fn a_flat_end_is_drawn_flat_in_the_png() {
+        let s = Scenario::default_nwl();
+        let plan = crate::engine::plan::Plan::new(&s);
+        let x_end = day(&plan, plan.params().calendar.horizon);
+        let mut points: Vec<Band> = Vec::new();
+        let mut x = 0.0;
+        while x <= x_end {
+            let y = if x < x_end / 2.0 { 2.0 } else { 5.0 };
+            points.push((x, [y; 3]));
+            x += 14.0;
+        }
+        let colour = PALETTE[0];
+        let chart = render(&TimeChart {
+            plan: &plan,
+            name: "flat",
+            title: "flat".into(),
+            y_desc: "y".into(),
+            lines: vec![Line {
+                label: "line".into(),
+                colour,
+                points,
+                band: false,
+                dashed: false,
+            }],
+            markers: Vec::new(),
+            y_max: Some(7.0),
+            y_decimals: 0,
+            size: (1260, 520),
+            observed: Vec::new(),
+            notes: Vec::new(),
+            second: None,
+        })
+        .unwrap();
+        // The line's pixels from the SVG: its last point and the first of
+        // the flat stretch that ends there.
+        let line = chart
+            .svg
+            .split("<polyline")
+            .filter_map(|p| p.split_once("/>").map(|(element, _)| element))
+            .filter(|p| p.contains("stroke-width=\"3\"") && p.contains("#0072B2"))
+            .max_by_key(|p| p.len())
+            .unwrap();
+        let pts: Vec<(u32, u32)> = line
+            .split("points=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .map(|p| {
+                let (x, y) = p.split_once(',').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect();
+        let &(last_x, last_y) = pts.last().unwrap();
+        let first_x = pts.iter().find(|p| p.1 == last_y).unwrap().0;
+        assert!(last_x > first_x + 100, "{pts:?}");
+        let middle = rows_of(&chart.png, (first_x + last_x) / 2, colour);
+        assert!(!middle.is_empty());
+        // The corner's own columns (a few pixels) are the join.
+        for x in first_x + 4..last_x {
+            assert_eq!(rows_of(&chart.png, x, colour), middle, "column {x}");
+        }
     }
 }

@@ -66,7 +66,7 @@ mod draw {
     use plotters::prelude::*;
     use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-    use super::super::charts::{scenario_colour, Area, Figure, FONT};
+    use super::super::charts::{scenario_colour, text_px, wrap_text, Area, Figure, FONT};
     use super::{forest_label, forest_note, Comparison};
 
     /// Pixels per scenario line within a row.
@@ -75,6 +75,15 @@ mod draw {
     const GAP: u32 = 10;
     const LEFT: u32 = 270;
     const RIGHT: u32 = 290;
+    const WIDTH: u32 = 1200;
+    /// Pixels per line of the (wrapped) title.
+    const TITLE_LINE: u32 = 27;
+    /// Pixels per line of the legend.
+    const LEGEND_LINE: u32 = 20;
+
+    /// One legend entry placed: x, line, the scenario's colour, and whether
+    /// the text continues an entry wrapped from the line above (no dot).
+    type Placed = (i32, u32, RGBColor, bool, String);
 
     /// One row: label, then per compared scenario (index, colour, quantiles, note).
     type Row = (String, Vec<(RGBColor, [f64; 3], String)>);
@@ -119,6 +128,41 @@ mod draw {
         fn lines(&self) -> usize {
             self.names.len().max(1)
         }
+
+        /// The title's lines, wrapped to the figure's width.
+        fn title_lines(&self) -> Vec<String> {
+            wrap_text(&self.title, &(FONT, 18).into_font(), WIDTH - 20)
+        }
+
+        /// The legend laid out from the plot's left edge: entries side by side while they
+        /// fit in the width, else on the next line; an entry wider than the
+        /// whole line is wrapped (never cut).
+        fn legend(&self) -> Vec<Placed> {
+            let font = (FONT, 14).into_font();
+            let (left, right) = (LEFT as i32, WIDTH as i32 - 10);
+            let mut out = Vec::new();
+            let (mut x, mut line) = (left, 0);
+            for (name, colour) in &self.names {
+                let width = 16 + text_px(name, &font) as i32;
+                if x > left && x + width > right {
+                    (x, line) = (left, line + 1);
+                }
+                let parts = wrap_text(name, &font, (right - x - 16) as u32);
+                let last = parts.len() - 1;
+                for (k, part) in parts.into_iter().enumerate() {
+                    out.push((x, line + k as u32, *colour, k > 0, part));
+                }
+                line += last as u32;
+                x = if last > 0 { right } else { x + width + 24 };
+            }
+            out
+        }
+
+        /// Height of the legend band in pixels.
+        fn legend_px(&self) -> u32 {
+            let lines = self.legend().iter().map(|p| p.1 + 1).max().unwrap_or(1);
+            LEGEND_LINE * lines + 20
+        }
     }
 
     fn e<E: std::fmt::Display>(x: E) -> String {
@@ -147,23 +191,28 @@ mod draw {
         }
         fn size(&self) -> (u32, u32) {
             let rows = self.rows.len() as u32;
-            (1200, 140 + rows * (LINE * self.lines() as u32 + GAP) + 60)
+            let extra = TITLE_LINE * (self.title_lines().len() as u32 - 1) + self.legend_px() - 40;
+            (
+                WIDTH,
+                extra + 140 + rows * (LINE * self.lines() as u32 + GAP) + 60,
+            )
         }
         fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
             root.fill(&WHITE).map_err(e)?;
-            let titled = root
-                .margin(10, 0, 0, 0)
-                .titled(&self.title, (FONT, 18))
-                .map_err(e)?;
-            let (legend, plot) = titled.split_vertically(40);
-            // Legend: one entry per compared scenario, in a row.
-            let mut x = LEFT as i32;
-            for (name, colour) in &self.names {
-                legend
-                    .draw(&Circle::new((x + 6, 20), 5, colour.filled()))
-                    .map_err(e)?;
-                text(&legend, name, (x + 16, 20), HPos::Left, BLACK)?;
-                x += 30 + 8 * name.chars().count() as i32;
+            let mut titled = root.margin(10, 0, 0, 0);
+            for line in self.title_lines() {
+                titled = titled.titled(&line, (FONT, 18)).map_err(e)?;
+            }
+            let (legend, plot) = titled.split_vertically(self.legend_px());
+            // Legend: one entry per compared scenario, wrapped to the width.
+            for (x, line, colour, more, part) in self.legend() {
+                let y = 20 + (LEGEND_LINE * line) as i32;
+                if !more {
+                    legend
+                        .draw(&Circle::new((x + 6, y), 5, colour.filled()))
+                        .map_err(e)?;
+                }
+                text(&legend, &part, (x + 16, y), HPos::Left, BLACK)?;
             }
             // y in pixels-per-line units: each row takes `lines` lines plus a gap.
             let per_row = self.lines() as f64 + GAP as f64 / LINE as f64;

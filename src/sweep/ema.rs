@@ -38,6 +38,10 @@ use crate::output::target::AtomicFile;
 /// The archive, relative to the sweep directory.
 pub const ARCHIVE: &str = "ema/results.tar.gz";
 
+/// The files of the older EMA layout that the archive replaced: removed
+/// when it is written, so a resumed sweep keeps no stale copy.
+pub const OLD_LAYOUT: [&str; 2] = ["ema/experiments.csv", "ema/outcomes.csv"];
+
 /// The archive member holding each row's run, point, replication and seed.
 pub const BOOKKEEPING: &str = "pioneer_runs.csv";
 
@@ -223,6 +227,15 @@ pub fn write_archive(dir: &Path, m: &SweepManifest) -> Result<(), SweepError> {
     let file = gz.finish().map_err(w)?;
     file.commit()?;
     drop(staged);
+    for old in OLD_LAYOUT {
+        let p = dir.join(old);
+        match std::fs::remove_file(&p) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(io("removing", &p)(e))
+            }
+            _ => {}
+        }
+    }
     Ok(())
 }
 

@@ -401,6 +401,13 @@ pub struct AnalysisRecord {
     pub design: super::runner::DesignInfo,
     /// The pioneer version that analysed it.
     pub tool_version: String,
+    /// Git commit that `pioneer` was built from, as the manifest has it
+    /// (null when built outside a git checkout).
+    #[serde(default)]
+    pub tool_git_commit: Option<String>,
+    /// Whether tracked files differed from that commit at build time (null when unknown).
+    #[serde(default)]
+    pub tool_git_dirty: Option<bool>,
     /// The files the analysis wrote (names in the sweep directory), this record last.
     pub files: Vec<String>,
 }
@@ -421,6 +428,8 @@ impl AnalysisRecord {
             seed: s.seed,
             design: m.extension.design.clone(),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            tool_git_commit: crate::output::manifest::build_commit().map(str::to_string),
+            tool_git_dirty: crate::output::manifest::build_dirty(),
             files: Vec::new(),
         }
     }

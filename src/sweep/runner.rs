@@ -213,6 +213,8 @@ pub fn difference(a: &SweepManifest, b: &SweepManifest) -> Option<&'static str> 
         Some("the sweep file")
     } else if a.scenario_sha256 != b.scenario_sha256 {
         Some("the base scenario")
+    } else if a.overrides != b.overrides {
+        Some("the --set overrides of the base scenario")
     } else if a.tool_version != b.tool_version {
         Some("the pioneer version")
     } else if a.extension.identity != b.extension.identity {

@@ -327,6 +327,32 @@ impl Sweep {
             }
             None => Scenario::from_toml(DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME)?,
         };
+        Sweep::validated(file, text, name, base)
+    }
+
+    /// The same sweep on another base scenario (e.g. the file's base with
+    /// `--set` overrides applied), validated again against it: the varied
+    /// parameters' base values and the outputs come from the new base.
+    pub fn with_base(self, base: Scenario) -> Result<Sweep, LoadError> {
+        let file: SweepFile = parse_toml(&self.text, &self.source)?;
+        Sweep::validated(file, &self.text, &self.source, base)
+    }
+
+    /// Validates a parsed sweep file against its base scenario.
+    fn validated(
+        file: SweepFile,
+        text: &str,
+        name: &str,
+        base: Scenario,
+    ) -> Result<Sweep, LoadError> {
+        let locate = |issues: Vec<Issue>| {
+            LoadError::Invalid(locate_issues(
+                issues,
+                &Locator::new(text),
+                name,
+                crate::scenario::InputKind::Sweep,
+            ))
+        };
         let mut issues = Vec::new();
         let parameters = validate_parameters(&file, &base, &mut issues);
         validate_design(&file, &mut issues);
