@@ -124,10 +124,18 @@ fn load_error(py: Python<'_>, e: LoadError) -> PyErr {
     }
 }
 
-/// A bad override: the key path, what was expected, a hint (as `--set`).
-fn override_error(py: Python<'_>, key: &str, arg: &str, p: PathProblem) -> PyErr {
-    let mut m = format!("override {arg}: expected {}, found {}", p.expected, p.found);
-    if let Some(h) = &p.hint {
+/// A problem with no position in a file (an override, an output id) as a
+/// `ScenarioError`: `message`, then the hint.
+fn unplaced_error(
+    py: Python<'_>,
+    message: String,
+    key: &str,
+    expected: String,
+    found: String,
+    hint: Option<String>,
+) -> PyErr {
+    let mut m = message;
+    if let Some(h) = &hint {
         m.push_str(&format!("\n  hint: {h}"));
     }
     scenario_error(
@@ -138,11 +146,17 @@ fn override_error(py: Python<'_>, key: &str, arg: &str, p: PathProblem) -> PyErr
             line: None,
             column: None,
             key_path: key.to_string(),
-            expected: p.expected,
-            found: Some(p.found),
-            hint: p.hint,
+            expected,
+            found: Some(found),
+            hint,
         }],
     )
+}
+
+/// A bad override: the key path, what was expected, a hint (as `--set`).
+fn override_error(py: Python<'_>, key: &str, arg: &str, p: PathProblem) -> PyErr {
+    let message = format!("override {arg}: expected {}, found {}", p.expected, p.found);
+    unplaced_error(py, message, key, p.expected, p.found, p.hint)
 }
 
 /// An output directory that cannot be used, with the CLI's hint.
@@ -579,22 +593,13 @@ fn default_outputs(py: Python<'_>, scenario: &PyScenario) -> PyResult<Vec<String
 }
 
 fn output_id_error(py: Python<'_>, id: &str, p: pioneer::sweep::outputs::OutputProblem) -> PyErr {
-    let mut m = format!("output `{id}`: expected {}", p.expected);
-    if let Some(h) = &p.hint {
-        m.push_str(&format!("\n  hint: {h}"));
-    }
-    scenario_error(
+    unplaced_error(
         py,
-        m,
-        vec![Problem {
-            file: None,
-            line: None,
-            column: None,
-            key_path: id.to_string(),
-            expected: p.expected,
-            found: Some(id.to_string()),
-            hint: p.hint,
-        }],
+        format!("output `{id}`: expected {}", p.expected),
+        id,
+        p.expected,
+        id.to_string(),
+        p.hint,
     )
 }
 

@@ -237,20 +237,7 @@ fn timeseries(runs: &Runs) -> Table {
 fn meetings(runs: &Runs) -> Table {
     let plan = &runs.plan;
     // Per body, the sectors represented among its members (as meetings.csv).
-    let sectors: Vec<Vec<pioneer::model::AgentKind>> = plan
-        .bodies
-        .iter()
-        .map(|b| {
-            let mut ks: Vec<_> = b
-                .members
-                .iter()
-                .map(|&a| plan.agents[a.index()].kind)
-                .collect();
-            ks.sort_unstable();
-            ks.dedup();
-            ks
-        })
-        .collect();
+    let sectors = plan.body_sectors();
     let mut rep = Vec::new();
     let mut date = Vec::new();
     let mut body = Cat::seeded(plan.bodies.iter().map(|b| b.id.as_str()));

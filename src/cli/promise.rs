@@ -79,7 +79,6 @@ fn confidence(text: &str) -> Result<Confidence, String> {
         .map(Confidence)
 }
 
-
 /// Runs the command.
 pub fn promise(args: &PromiseArgs) -> Result<(), Failure> {
     let overrides = args.set.parse()?;

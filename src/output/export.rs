@@ -345,16 +345,10 @@ impl<W: Write> RecordWriters<W> {
             .collect();
         // Sectors represented among each body's members.
         let meeting_sectors = plan
-            .bodies
-            .iter()
-            .map(|b| {
-                let mut ks: Vec<AgentKind> = b
-                    .members
-                    .iter()
-                    .map(|&a| plan.agents[a.index()].kind)
-                    .collect();
-                ks.sort_unstable();
-                ks.dedup();
+            .body_sectors()
+            .into_iter()
+            .zip(&plan.bodies)
+            .map(|(ks, b)| {
                 ks.into_iter()
                     .map(|k| {
                         let mut fields = Vec::new();

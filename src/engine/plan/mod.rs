@@ -171,6 +171,24 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Per body, the agent kinds represented among its members, in
+    /// `AgentKind` order (the sector rows of `meetings.csv`).
+    pub fn body_sectors(&self) -> Vec<Vec<AgentKind>> {
+        self.bodies
+            .iter()
+            .map(|b| {
+                let mut ks: Vec<AgentKind> = b
+                    .members
+                    .iter()
+                    .map(|&a| self.agents[a.index()].kind)
+                    .collect();
+                ks.sort_unstable();
+                ks.dedup();
+                ks
+            })
+            .collect()
+    }
+
     /// An agent's label in outputs: `kind:name`, or `kind#i` (its index
     /// within the kind, from 0) if unnamed.
     pub fn agent_label(&self, a: AgentId) -> String {
