@@ -268,15 +268,24 @@ pub(super) fn wrap_text(text: &str, font: &FontDesc, max_px: u32) -> Vec<String>
             lines.push(line.trim_end().to_string());
         }
         line = part.to_string();
-        // A part wider than a line: cut it between characters.
+        // A part wider than a line: cut it between characters, after the
+        // longest prefix that fits (found by bisection: a prefix is never
+        // wider than a longer one, and a long name must not cost a
+        // measurement per character).
         while !fits(&line) && line.chars().count() > 1 {
             let chars: Vec<char> = line.chars().collect();
-            let mut n = chars.len() - 1;
-            while n > 1 && !fits(&chars[..n].iter().collect::<String>()) {
-                n -= 1;
+            let prefix = |n: usize| chars[..n].iter().collect::<String>();
+            let (mut lo, mut hi) = (1, chars.len() - 1);
+            while lo < hi {
+                let mid = (lo + hi).div_ceil(2);
+                if fits(&prefix(mid)) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
             }
-            lines.push(chars[..n].iter().collect());
-            line = chars[n..].iter().collect();
+            lines.push(prefix(lo));
+            line = chars[lo..].iter().collect();
         }
     }
     if !line.trim_end().is_empty() || lines.is_empty() {
@@ -1908,6 +1917,20 @@ mod tests {
                 Some(body[..body.find("</text>")?].trim().to_string())
             })
             .collect()
+    }
+
+    #[test]
+    fn wrapped_lines_fit_and_give_back_the_text_even_for_a_very_long_name() {
+        let font = (FONT, 18).into_font();
+        let text = format!("{}_short_tail and words", "x".repeat(10_000));
+        let lines = wrap_text(&text, &font, 400);
+        // Every line fits, and each cut line is as long as fits: one more
+        // character of the text would not.
+        assert!(lines.iter().all(|l| text_px(l, &font) <= 400));
+        // Only the spaces at breaks go.
+        assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
+        let first_next = lines[1].chars().next().unwrap();
+        assert!(text_px(&format!("{}{first_next}", lines[0]), &font) > 400);
     }
 
     #[test]
