@@ -42,10 +42,14 @@ pub struct CurvePanel {
 }
 
 /// The promise curve chart; None without the `charts` feature or panels.
+/// Date axes have their ticks on calendar boundaries (months, quarters or
+/// the first day of each financial year, which starts in
+/// `year_start_month`), as the run charts' time axes.
 pub fn promise_curve_chart(
     panels: &[CurvePanel],
     start: NaiveDate,
     horizon: NaiveDate,
+    year_start_month: u32,
     replications: u32,
 ) -> Result<Option<Chart>, ChartError> {
     #[cfg(feature = "charts")]
@@ -57,13 +61,14 @@ pub fn promise_curve_chart(
             panels,
             start,
             horizon,
+            year_start_month,
             replications,
         })
         .map(Some)
     }
     #[cfg(not(feature = "charts"))]
     {
-        let _ = (panels, start, horizon, replications);
+        let _ = (panels, start, horizon, year_start_month, replications);
         Ok(None)
     }
 }
@@ -74,6 +79,10 @@ mod draw {
     use plotters::prelude::*;
     use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+    use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+    use plotters::coord::types::RangedCoordf64;
+
+    use super::super::chart::calendar_ticks;
     use super::super::charts::{e, Area, Figure, FONT, PALETTE};
     use super::CurvePanel;
 
@@ -89,7 +98,35 @@ mod draw {
         pub(super) panels: &'a [CurvePanel],
         pub(super) start: NaiveDate,
         pub(super) horizon: NaiveDate,
+        pub(super) year_start_month: u32,
         pub(super) replications: u32,
+    }
+
+    /// A date axis in days since the chart's start whose ticks lie on
+    /// calendar boundaries (`chart::calendar_ticks`): labelled ticks
+    /// (`major`) and unlabelled grid lines (`minor`).
+    pub(super) struct DateAxis {
+        days: RangedCoordf64,
+        major: Vec<f64>,
+        minor: Vec<f64>,
+    }
+
+    impl Ranged for DateAxis {
+        type FormatOption = DefaultFormatting;
+        type ValueType = f64;
+        fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+            self.days.map(value, limit)
+        }
+        fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+            if hint.weight().allow_light_points() {
+                self.minor.clone()
+            } else {
+                self.major.clone()
+            }
+        }
+        fn range(&self) -> std::ops::Range<f64> {
+            self.days.range()
+        }
     }
 
     fn level_colour(i: usize) -> RGBColor {
@@ -107,10 +144,21 @@ mod draw {
         fn date(&self, x: f64) -> NaiveDate {
             self.start + chrono::Duration::days(x.round() as i64)
         }
-        /// An axis label: `Apr 2014` on the first of a month, else the date.
+        /// An axis label: `Apr 2014` (ticks are on firsts of months).
         fn label(&self, x: f64) -> String {
             let d = self.date(x);
             d.format("%b %Y").to_string()
+        }
+
+        /// The axis `lo..hi` (days) with its ticks on calendar boundaries:
+        /// months, quarters or financial-year starts with quarter lines.
+        fn date_axis(&self, lo: f64, hi: f64) -> DateAxis {
+            let ticks = calendar_ticks(self.date(lo), self.date(hi), self.year_start_month);
+            DateAxis {
+                days: (lo..hi).into(),
+                major: ticks.major.iter().map(|(d, _)| self.day(*d)).collect(),
+                minor: ticks.minor.iter().map(|d| self.day(*d)).collect(),
+            }
         }
 
         fn panel<DB: DrawingBackend>(&self, area: &Area<DB>, p: &CurvePanel) -> Result<(), String> {
@@ -143,11 +191,11 @@ mod draw {
                 .margin(12)
                 .x_label_area_size(44)
                 .y_label_area_size(90)
-                .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)
+                .build_cartesian_2d(self.date_axis(x_lo, x_hi), self.date_axis(y_lo, y_hi))
                 .map_err(e)?;
             c.configure_mesh()
-                .x_labels(10)
-                .y_labels(10)
+                .x_labels(40)
+                .y_labels(40)
                 .x_label_formatter(&|x| self.label(*x))
                 .y_label_formatter(&|y| self.label(*y))
                 .x_desc("promised date")
@@ -274,10 +322,10 @@ mod draw {
                 .margin(12)
                 .x_label_area_size(40)
                 .y_label_area_size(90)
-                .build_cartesian_2d(x_lo..x_hi, 0.0..1.0)
+                .build_cartesian_2d(self.date_axis(x_lo, x_hi), 0.0..1.0)
                 .map_err(e)?;
             pc.configure_mesh()
-                .x_labels(10)
+                .x_labels(40)
                 .y_labels(6)
                 .x_label_formatter(&|x| self.label(*x))
                 .y_label_formatter(&|y| pct(*y))
@@ -411,6 +459,47 @@ mod draw {
                 rest = below;
             }
             Ok(())
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use chrono::Datelike;
+
+        #[test]
+        fn date_axes_tick_on_calendar_boundaries() {
+            let start = NaiveDate::from_ymd_opt(2013, 6, 28).unwrap();
+            let curve = PromiseCurve {
+                panels: &[],
+                start,
+                horizon: NaiveDate::from_ymd_opt(2017, 3, 31).unwrap(),
+                year_start_month: 4,
+                replications: 1,
+            };
+            let date = |x: f64| start + chrono::Duration::days(x as i64);
+            // About three and a half years: labelled financial-year starts
+            // (1 April), quarter lines between.
+            let long = curve.date_axis(180.0, 1370.0);
+            assert!(!long.major.is_empty());
+            assert!(long
+                .major
+                .iter()
+                .all(|&x| date(x).day() == 1 && date(x).month() == 4));
+            assert!(long
+                .minor
+                .iter()
+                .all(|&x| date(x).day() == 1 && [7, 10, 1].contains(&date(x).month())));
+            // Under two years: quarters, labelled.
+            let short = curve.date_axis(180.0, 700.0);
+            assert!(short
+                .major
+                .iter()
+                .all(|&x| date(x).day() == 1 && [1, 4, 7, 10].contains(&date(x).month())));
+            assert!(short.major.len() >= 5);
+            // The mapping is the plain linear one of the day range.
+            assert_eq!(short.map(&180.0, (0, 100)), 0);
+            assert_eq!(short.map(&700.0, (0, 100)), 100);
         }
     }
 }

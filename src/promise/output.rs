@@ -328,10 +328,15 @@ pub fn output_files(
     scenario: &Scenario,
     command_line: Vec<String>,
 ) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
-    let charts: Vec<Chart> =
-        promise_curve_chart(&panels(s), s.start, s.horizon, s.spec.replications)?
-            .into_iter()
-            .collect();
+    let charts: Vec<Chart> = promise_curve_chart(
+        &panels(s),
+        s.start,
+        s.horizon,
+        scenario.parameters().calendar.financial_year_start_month,
+        s.spec.replications,
+    )?
+    .into_iter()
+    .collect();
     let mut files = vec![("promise.csv".to_string(), promise_csv(s)?)];
     let html = promise_html(s, &charts);
     for chart in charts {
