@@ -159,6 +159,12 @@ fn override_error(py: Python<'_>, key: &str, arg: &str, p: PathProblem) -> PyErr
     unplaced_error(py, message, key, p.expected, p.found, p.hint)
 }
 
+/// A CSV file the library wrote into memory, as text.
+fn csv_text<E: std::fmt::Display>(bytes: Result<Vec<u8>, E>) -> PyResult<String> {
+    let bytes = bytes.map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+}
+
 /// An output directory that cannot be used, with the CLI's hint.
 fn target_error(e: TargetError) -> PyErr {
     match &e {
@@ -460,9 +466,7 @@ impl PyComparison {
 
     /// `compare.csv` as `pioneer compare` writes it.
     fn csv(&self) -> PyResult<String> {
-        let bytes = pioneer::compare::comparison_csv(&self.comparison)
-            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-        String::from_utf8(bytes).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+        csv_text(pioneer::compare::comparison_csv(&self.comparison))
     }
 
     /// Writes the output directory of `pioneer compare`.
@@ -764,9 +768,7 @@ impl PyPromiseScan {
 
     /// `promise.csv` as `pioneer promise` writes it.
     fn csv(&self) -> PyResult<String> {
-        let bytes = pioneer::promise::output::promise_csv(&self.scan)
-            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-        String::from_utf8(bytes).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+        csv_text(pioneer::promise::output::promise_csv(&self.scan))
     }
 
     /// Writes the output directory of `pioneer promise`.

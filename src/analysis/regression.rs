@@ -363,6 +363,29 @@ fn degenerate(y: &[f64]) -> AnalysisError {
     }
 }
 
+/// `estimate` on all the points of `x` (points × k factors) and `y`, and
+/// the bootstrap half-widths of its per-factor `indices` over resampled
+/// points (`settings`: resamples, confidence level).
+fn fit_and_bootstrap<R: Rng, T>(
+    x: &[Vec<f64>],
+    y: &[f64],
+    k: usize,
+    (resamples, confidence): (usize, f64),
+    rng: &mut R,
+    estimate: impl Fn(&[Vec<f64>], &[f64]) -> Option<T>,
+    indices: impl Fn(&T) -> Vec<f64>,
+) -> Result<(T, Vec<f64>), AnalysisError> {
+    check_level(confidence)?;
+    check(x, y, k)?;
+    let all: Vec<usize> = (0..y.len()).collect();
+    let fit = estimate(&columns(x, &all, k), y).ok_or_else(|| degenerate(y))?;
+    let conf = bootstrap(y.len(), k, resamples, confidence, rng, |rows| {
+        let yb: Vec<f64> = rows.iter().map(|&r| y[r]).collect();
+        estimate(&columns(x, rows, k), &yb).map(|f| indices(&f))
+    });
+    Ok((fit, conf))
+}
+
 /// SRC of `x` (points × k factors) for outputs `y`, with bootstrap
 /// confidence half-widths.
 pub fn analyze_src<R: Rng>(
@@ -373,21 +396,15 @@ pub fn analyze_src<R: Rng>(
     confidence_level: f64,
     rng: &mut R,
 ) -> Result<SrcIndices, AnalysisError> {
-    check_level(confidence_level)?;
-    check(x, y, k)?;
-    let all: Vec<usize> = (0..y.len()).collect();
-    let fit = src_of(&columns(x, &all, k), y).ok_or_else(|| degenerate(y))?;
-    let conf = bootstrap(
-        y.len(),
+    let (fit, conf) = fit_and_bootstrap(
+        x,
+        y,
         k,
-        bootstrap_resamples,
-        confidence_level,
+        (bootstrap_resamples, confidence_level),
         rng,
-        |rows| {
-            let yb: Vec<f64> = rows.iter().map(|&r| y[r]).collect();
-            src_of(&columns(x, rows, k), &yb).map(|f| f.src)
-        },
-    );
+        src_of,
+        |f| f.src.clone(),
+    )?;
     Ok(SrcIndices {
         src: fit.src,
         src_conf: conf,
@@ -405,21 +422,15 @@ pub fn analyze_prcc<R: Rng>(
     confidence_level: f64,
     rng: &mut R,
 ) -> Result<PrccIndices, AnalysisError> {
-    check_level(confidence_level)?;
-    check(x, y, k)?;
-    let all: Vec<usize> = (0..y.len()).collect();
-    let prcc = prcc_of(&columns(x, &all, k), y).ok_or_else(|| degenerate(y))?;
-    let conf = bootstrap(
-        y.len(),
+    let (prcc, conf) = fit_and_bootstrap(
+        x,
+        y,
         k,
-        bootstrap_resamples,
-        confidence_level,
+        (bootstrap_resamples, confidence_level),
         rng,
-        |rows| {
-            let yb: Vec<f64> = rows.iter().map(|&r| y[r]).collect();
-            prcc_of(&columns(x, rows, k), &yb)
-        },
-    );
+        prcc_of,
+        Vec::clone,
+    )?;
     let p_value = prcc
         .iter()
         .map(|&r| partial_correlation_p(r, y.len(), k - 1))

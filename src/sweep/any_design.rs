@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::results::{bootstrap_rng, design_rows, output_indices, point_means, AnalysisSettings};
+use super::results::{bootstrap_rng, design_values, output_indices, point_means, AnalysisSettings};
 use super::runner::{SweepManifest, DESIGN_FILE};
 use crate::analysis::{pawn, regression, AnalysisError};
 
@@ -73,27 +73,6 @@ pub struct PawnRow {
     pub stdev: f64,
 }
 
-/// The parameter values of the design (`points × parameters`), as the
-/// model used them (`design.csv`, and `salib/X.txt`).
-pub fn design_values(dir: &Path, m: &SweepManifest) -> Result<Vec<Vec<f64>>, String> {
-    let k = m.extension.parameters.len();
-    let path = dir.join(DESIGN_FILE);
-    design_rows(dir, m)
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(|row| {
-            row.iter()
-                .skip(1)
-                .take(k)
-                .map(|x| {
-                    x.parse()
-                        .map_err(|_| format!("{}: `{x}` is not a number", path.display()))
-                })
-                .collect()
-        })
-        .collect()
-}
-
 /// The design values, the per-point means and the analysed output indices.
 type Inputs = (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<usize>);
 
@@ -105,7 +84,7 @@ fn inputs(
 ) -> Result<Inputs, String> {
     s.check()?;
     let wanted = output_indices(m, outputs)?;
-    let x = design_values(dir, m)?;
+    let x = design_values(dir, m).map_err(|e| e.to_string())?;
     let means = point_means(dir, m).map_err(|e| e.to_string())?;
     if x.len() != means.len() {
         return Err(format!(
