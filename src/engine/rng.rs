@@ -125,9 +125,25 @@ impl WeeklyKey {
     /// The generator of week `week`: SplitMix64 started at a mix of the key
     /// and the week (one or two numbers are drawn from it).
     pub fn week(self, week: u32) -> SplitMix64 {
-        SplitMix64::seed_from_u64(splitmix64(
-            self.0 ^ splitmix64(week as u64 ^ 0x3EE7_0000_0000_0004),
-        ))
+        self.at(WeekMix::new(week))
+    }
+
+    /// The generator of the week whose mix is `week`: the same generator as
+    /// [`WeeklyKey::week`], with the week's half of the mixing done once for
+    /// every key drawing that week.
+    pub fn at(self, week: WeekMix) -> SplitMix64 {
+        SplitMix64::seed_from_u64(splitmix64(self.0 ^ week.0))
+    }
+}
+
+/// A week's part of the key of every counter-based weekly draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeekMix(u64);
+
+impl WeekMix {
+    /// The mix of week `week`.
+    pub fn new(week: u32) -> WeekMix {
+        WeekMix(splitmix64(week as u64 ^ 0x3EE7_0000_0000_0004))
     }
 }
 
@@ -210,6 +226,7 @@ mod tests {
                 .week(5)
                 .random::<u64>()
         );
+        assert_eq!(w5, k.at(WeekMix::new(5)).random::<u64>());
         let w6: u64 = k.week(6).random();
         let other: u64 = WeeklyKey::new(42, 3, 8, Purpose::Decide).week(5).random();
         assert!(w5 != w6 && w5 != other);

@@ -8,10 +8,9 @@
 use rayon::prelude::*;
 
 use super::meetings::MEETING_WINDOW_WEEKS;
-use super::progress::{can_use_relational, can_use_transactional};
 use super::World;
 use crate::engine::plan::Plan;
-use crate::engine::rng::{replication_stream, Purpose, WeeklyKey};
+use crate::engine::rng::{replication_stream, Purpose, WeekMix, WeeklyKey};
 use crate::model::AgentKind;
 use crate::util::random;
 
@@ -116,7 +115,18 @@ impl World<'_> {
         self.gp_contact();
         let plan = self.plan;
         let params = plan.params();
-        let eas = &self.eas;
+        // Each early adopter's relational share of open work if it is
+        // active, else 0 (adding 0 leaves a sum unchanged): one read per
+        // membership below.
+        self.needed_share.clear();
+        self.needed_share.extend(self.eas.iter().map(|s| {
+            if s.active {
+                s.needed_relational_share
+            } else {
+                0.0
+            }
+        }));
+        let needed_share = &self.needed_share;
         let aware = &self.aware;
         let adapt = if params.switches.bias_adaptation {
             params.effort.bias_adaptation_rate
@@ -127,42 +137,28 @@ impl World<'_> {
         let meetings_first = params.switches.meetings_first;
         let leader_factor = self.leadership_capacity_factor();
         let decide_keys = &self.decide_keys;
-        let week = self.tick;
+        let week = WeekMix::new(self.tick);
         // The week's availability shock (Decide stream), drawn only by an
         // agent that has hours to give this week.
-        let shock = |i: usize| availability_shock(&mut decide_keys[i].week(week), noise);
+        let shock = |i: usize| availability_shock(&mut decide_keys[i].at(week), noise);
         let active_eas = &self.active_eas;
-        let decide_one = |(i, a): (usize, &mut Agent)| {
-            let is_team = a.kind == AgentKind::ProgrammeTeam;
-            if active_eas[i] == 0 && !is_team {
-                // No active early adopter: no hours, and no bias to adapt
-                // (kept so between weeks, see `set_active_flags`).
-                a.rel = 0.0;
-                a.trans = 0.0;
-                return;
-            }
-            let active = u32::from(active_eas[i]);
+        // An organisation with at least one active early adopter.
+        let decide_organisation = |i: usize, a: &mut Agent| {
             let mut needed = 0.0;
             for &e in &plan.agents[i].eas {
-                let s = &eas[e.index()];
-                if s.active {
-                    needed += s.needed_relational_share;
-                }
+                needed += needed_share[e.index()];
             }
-            if active > 0 && !is_team {
-                a.relational_bias += adapt * (needed / active as f64 - a.relational_bias);
-            }
-            let available = if is_team {
-                a.capacity * leader_factor * a.engagement * shock(i)
-            } else if active > 0 && aware[i] {
-                // A practice unaware of the programme gives it nothing (§7.17).
+            let active = f64::from(active_eas[i]);
+            a.relational_bias += adapt * (needed / active - a.relational_bias);
+            // A practice unaware of the programme gives it nothing (§7.17).
+            let available = if aware[i] {
                 a.programme_capacity * a.engagement * shock(i)
             } else {
                 0.0
             };
             // Meetings come first: the hours of this week's meetings attended
             // in person are reserved before desk work is split (b.5, E2).
-            let desk = if meetings_first && !is_team {
+            let desk = if meetings_first {
                 (available - a.meeting_hours).max(0.0)
             } else {
                 available
@@ -170,15 +166,32 @@ impl World<'_> {
             a.rel = desk * a.relational_bias;
             a.trans = desk - a.rel;
         };
+        // The programme team: its hours follow its leadership and engagement.
+        let decide_team = |i: usize, a: &mut Agent| {
+            let desk = a.capacity * leader_factor * a.engagement * shock(i);
+            a.rel = desk * a.relational_bias;
+            a.trans = desk - a.rel;
+        };
         if parallel {
-            self.agents.par_iter_mut().enumerate().for_each(decide_one);
+            self.agents.par_iter_mut().enumerate().for_each(|(i, a)| {
+                if a.kind == AgentKind::ProgrammeTeam {
+                    decide_team(i, a);
+                } else if active_eas[i] > 0 {
+                    decide_organisation(i, a);
+                } else {
+                    // No active early adopter: no hours, and no bias to adapt
+                    // (kept so between weeks, see `set_active_flags`).
+                    a.rel = 0.0;
+                    a.trans = 0.0;
+                }
+            });
         } else {
             // Only the team and the organisations with an active early
             // adopter have anything to decide; the others' hours are zero.
             let team = plan.programme_team.index();
-            decide_one((team, &mut self.agents[team]));
+            decide_team(team, &mut self.agents[team]);
             for &i in &self.working {
-                decide_one((i as usize, &mut self.agents[i as usize]));
+                decide_organisation(i as usize, &mut self.agents[i as usize]);
             }
         }
     }
@@ -222,24 +235,21 @@ impl World<'_> {
             let eas = &plan.agents[i as usize].eas;
             let (mut rel_at, mut trans_at) = (0usize, 0usize);
             for e in eas {
-                let s = &self.eas[e.index()];
-                if s.active {
-                    rel_at += can_use_relational(&s.work) as usize;
-                    trans_at += can_use_transactional(&s.work, a.kind) as usize;
-                }
+                let u = self.can_use[e.index()];
+                rel_at += u.relational() as usize;
+                trans_at += u.transactional(a.kind) as usize;
             }
             let (mut spent_rel, mut spent_trans) = (0.0, 0.0);
             for &e in eas {
-                let s = &mut self.eas[e.index()];
-                if !s.active {
-                    continue;
-                }
-                if rel_at > 0 && can_use_relational(&s.work) {
+                let u = self.can_use[e.index()];
+                if u.relational() {
+                    let s = &mut self.eas[e.index()];
                     let r = a.rel / rel_at as f64;
                     s.rel_pool += r;
                     spent_rel += r;
                 }
-                if trans_at > 0 && can_use_transactional(&s.work, a.kind) {
+                if u.transactional(a.kind) {
+                    let s = &mut self.eas[e.index()];
                     let wait = if sw.provider_wait && a.kind.is_provider() && !s.committed {
                         params.effort.provider_wait_factor
                     } else {

@@ -65,6 +65,12 @@ pub struct World<'p> {
     /// The organisations (not the team) with an active early adopter, in
     /// agent order.
     working: Vec<u32>,
+    /// Each early adopter's relational share of open work if active, else 0
+    /// (refreshed as agents decide).
+    needed_share: Vec<f64>,
+    /// Where each early adopter can use hours this week (set as its work is
+    /// planned, read as hours are spread).
+    can_use: Vec<progress::CanUse>,
     programme: PerProgrammeMilestone<ProgrammeMilestoneState>,
     codesign: codesign::CodesignState,
     meetings: meetings::MeetingState,
@@ -119,6 +125,8 @@ impl<'p> World<'p> {
             eas,
             active_eas: vec![0; plan.agents.len()],
             working: Vec::new(),
+            needed_share: Vec::with_capacity(plan.eas.len()),
+            can_use: vec![progress::CanUse::default(); plan.eas.len()],
             programme,
             codesign: codesign::CodesignState::new(params.codesign.working_groups.len()),
             meetings: meetings::MeetingState::new(plan),

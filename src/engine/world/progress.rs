@@ -81,6 +81,7 @@ impl World<'_> {
             if !s.active {
                 // An inactive early adopter takes no work this week.
                 s.work = w;
+                self.can_use[e] = CanUse::default();
                 continue;
             }
             for b in 0..params.barriers.len() {
@@ -126,6 +127,7 @@ impl World<'_> {
                     }
                 }
             }
+            self.can_use[e] = CanUse::of(&w);
             s.work = w;
         }
     }
@@ -307,17 +309,44 @@ impl World<'_> {
     }
 }
 
-/// Whether an early adopter's week of work gives kind `k` transactional
-/// work it can do (it signs a milestone taking work, or is a party to a
-/// workaround under way).
-pub(super) fn can_use_transactional(w: &WeekWork, k: AgentKind) -> bool {
-    w.transactional_items_of[k.index()] > 0
+/// Where an organisation's hours can go at one early adopter this week: a
+/// compact copy of its `WeekWork` counts, read for every membership when
+/// hours are spread. An inactive early adopter takes nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct CanUse {
+    /// It gives relational work (a relational or mixed milestone taking work).
+    relational: bool,
+    /// Bit `k`: it gives kind `k` transactional work it can do (the kind
+    /// signs a milestone taking work, or is a party to a workaround under way).
+    transactional_kinds: u8,
 }
 
-/// Whether it gives relational work (a relational or mixed milestone
-/// taking work).
-pub(super) fn can_use_relational(w: &WeekWork) -> bool {
-    w.relational_items > 0
+const _: () = assert!(AgentKind::COUNT <= u8::BITS as usize);
+
+impl CanUse {
+    /// The uses of a week's work.
+    pub fn of(w: &WeekWork) -> CanUse {
+        let mut transactional_kinds = 0;
+        for (k, &items) in w.transactional_items_of.iter().enumerate() {
+            if items > 0 {
+                transactional_kinds |= 1 << k;
+            }
+        }
+        CanUse {
+            relational: w.relational_items > 0,
+            transactional_kinds,
+        }
+    }
+
+    /// Whether it gives relational work.
+    pub fn relational(self) -> bool {
+        self.relational
+    }
+
+    /// Whether it gives kind `k` transactional work.
+    pub fn transactional(self, k: AgentKind) -> bool {
+        self.transactional_kinds & (1 << k.index()) != 0
+    }
 }
 
 /// An early adopter's transactional hours of this week and how they turn
