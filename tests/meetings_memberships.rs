@@ -22,8 +22,11 @@ use common::{
 /// depend on how much desk work it does. Two arms differ only in how much
 /// transactional desk work providers give before commissioners commit
 /// (`effort.provider_wait_factor` 0 vs 1). Every engagement feedback that
-/// could carry the difference back to attendance is off, so with attendance
-/// decided before desk work the providers' meeting hours are identical in
+/// could carry the difference back to attendance is off, and so are the GP
+/// network meetings, whose schedule starts when an early adopter's network
+/// forms (a milestone whose week follows its progress, hence the desk work:
+/// a channel of progress, not of crowding out). With attendance decided
+/// before desk work the providers' meeting hours are then identical in
 /// every replication. The old rule (attendance from the hours left after
 /// desk work) gave providers more meetings when they did less desk work.
 #[test]
@@ -36,6 +39,7 @@ fn desk_work_does_not_crowd_out_attendance() {
                 "meeting_burden",
                 "leadership_loss",
                 "outcome_feedback",
+                "gp_networks",
             ],
             |d| d["effort"]["provider_wait_factor"] = toml_edit::value(wait),
         )

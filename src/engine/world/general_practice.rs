@@ -34,6 +34,7 @@
 //! `gp_sessions`, `gp_networks`, `gp_cascade`.
 
 use rand::Rng;
+use rand_distr::{Distribution, Geometric};
 
 use super::meetings::MEETING_WINDOW_WEEKS;
 use super::observation::is_involved;
@@ -57,14 +58,17 @@ pub(super) struct GpState {
     network_milestone: Option<usize>,
     /// Week from which board GPs cascade (co-design starts, C6).
     cascade_from: Tick,
-    /// Each CCG agent with the practices of its early adopters (agent indices).
-    links: Vec<(usize, Vec<usize>)>,
+    /// The cascade's reach, drawn at the start: `(week, practice)` for each
+    /// practice that a board link reaches within the horizon, at the first
+    /// week any of its links succeeds, by week.
+    cascade: Vec<(Tick, usize)>,
+    /// Index of the next cascade arrival not yet due.
+    next_cascade: usize,
     /// Per practice (in agent order, offset by the first practice): number
     /// of board links and whether it was aware at the start.
     start: Vec<(u32, bool)>,
     sessions_rng: Stream,
     networks_rng: Stream,
-    cascade_rng: Stream,
     /// Practices' session and network hours this week, recorded after meetings.
     this_week: Vec<(usize, f64)>,
     /// The largest number of board links of a practice.
@@ -86,6 +90,44 @@ pub(super) fn session_ticks(from: Tick, to: Tick, n: u32) -> Vec<Tick> {
 /// start, is aware after `weeks` weeks of a cascade at `rate` a week.
 pub(super) fn cascade_reach(rate: f64, links: u32, weeks: u32) -> f64 {
     1.0 - (1.0 - rate).powf(links as f64 * weeks as f64)
+}
+
+/// When the board GPs' cascade reaches each practice (C3, C6): each link
+/// (a CCG's list of practices) succeeds with probability `rate` in each week
+/// from `from`, independently of every other link and week, so the week of a
+/// link's first success is `from` plus a geometric number of failures; a
+/// practice is reached at the first success of any of its links. One draw
+/// per (link, practice) pair, in link order, whatever the outcome; returns
+/// `(week, practice)` for the practices reached by week `last`, by week and
+/// then practice. Distributed as a weekly draw per link and unaware
+/// practice (ODD §7.17), at one draw per pair instead of one per pair and
+/// week.
+pub(super) fn cascade_arrivals<'a, R: Rng>(
+    links: impl Iterator<Item = &'a [usize]>,
+    from: Tick,
+    last: Tick,
+    rate: f64,
+    rng: &mut R,
+) -> Vec<(Tick, usize)> {
+    let Ok(failures) = Geometric::new(rate.clamp(0.0, 1.0)) else {
+        return Vec::new();
+    };
+    let mut first: Vec<(usize, Tick)> = Vec::new();
+    for practices in links {
+        for &p in practices {
+            let k = failures.sample(rng);
+            let week = u64::from(from).saturating_add(k);
+            if week <= u64::from(last) {
+                first.push((p, week as Tick));
+            }
+        }
+    }
+    // The earliest success of each practice's links.
+    first.sort_unstable();
+    first.dedup_by_key(|&mut (p, _)| p);
+    let mut arrivals: Vec<(Tick, usize)> = first.into_iter().map(|(p, w)| (w, p)).collect();
+    arrivals.sort_unstable();
+    arrivals
 }
 
 /// Whether a practice starts aware: it sits on a body of the programme.
@@ -139,12 +181,23 @@ impl GpState {
                 start[p - first as usize].0 += 1;
             }
         }
+        let cascade_from = plan.tick_of(params.codesign.start);
+        let mut cascade_rng =
+            replication_stream(master_seed, replication, PROGRAMME, Purpose::GpCascade);
+        let cascade = cascade_arrivals(
+            links.iter().map(|(_, ps)| ps.as_slice()),
+            cascade_from,
+            last,
+            g.cascade_rate,
+            &mut cascade_rng,
+        );
         GpState {
             sessions,
             next_session: 0,
             network_milestone: plan.journey.iter().position(|m| m.id == NETWORK_MILESTONE),
-            cascade_from: plan.tick_of(params.codesign.start),
-            links,
+            cascade_from,
+            cascade,
+            next_cascade: 0,
             sessions_rng: replication_stream(
                 master_seed,
                 replication,
@@ -156,12 +209,6 @@ impl GpState {
                 replication,
                 PROGRAMME,
                 Purpose::GpNetworks,
-            ),
-            cascade_rng: replication_stream(
-                master_seed,
-                replication,
-                PROGRAMME,
-                Purpose::GpCascade,
             ),
             this_week: Vec::new(),
             max_links: start.iter().map(|&(l, _)| l).max().unwrap_or(0),
@@ -235,14 +282,14 @@ impl World<'_> {
                 }
             }
         }
-        // The board GPs' cascade (C3, C6).
-        if sw.gp_cascade && t >= self.gp.cascade_from {
-            for (_, practices) in &self.gp.links {
-                for &p in practices {
-                    if !self.aware[p] && self.gp.cascade_rng.random::<f64>() < g.cascade_rate {
-                        self.aware[p] = true;
-                    }
-                }
+        // The board GPs' cascade (C3, C6), drawn at the start.
+        while let Some(&(week, p)) = self.gp.cascade.get(self.gp.next_cascade) {
+            if week > t {
+                break;
+            }
+            self.gp.next_cascade += 1;
+            if sw.gp_cascade {
+                self.aware[p] = true;
             }
         }
     }
@@ -324,7 +371,49 @@ impl World<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{cascade_reach, session_ticks};
+    use super::{cascade_arrivals, cascade_reach, session_ticks};
+    use crate::engine::rng::{replication_stream, Purpose};
+
+    #[test]
+    fn cascade_arrivals_reach_practices_as_the_weekly_cascade_would() {
+        // 20,000 practices, half with one board link and half with two (the
+        // second link lists the second half again), rate 0.03 from week 5 to
+        // week 60. The share reached by week t must be the weekly cascade's
+        // reach, 1 - (1 - rate)^(links x weeks cascading); each share is a
+        // mean of 10,000 Bernoulli trials, standard error at most 0.005, so
+        // 0.025 is five of them.
+        let n = 20_000;
+        let first: Vec<usize> = (0..n).collect();
+        let second: Vec<usize> = (n / 2..n).collect();
+        let links = [first.as_slice(), second.as_slice()];
+        let mut rng = replication_stream(3, 0, 0, Purpose::GpCascade);
+        let arrivals = cascade_arrivals(links.into_iter(), 5, 60, 0.03, &mut rng);
+        assert!(
+            arrivals.windows(2).all(|w| w[0] < w[1]),
+            "by week, once each"
+        );
+        assert!(arrivals.iter().all(|&(w, _)| (5..=60).contains(&w)));
+        for t in [5, 10, 30, 60] {
+            for (links, range) in [(1, 0..n / 2), (2, n / 2..n)] {
+                let reached = arrivals
+                    .iter()
+                    .filter(|&&(w, p)| w <= t && range.contains(&p))
+                    .count() as f64
+                    / (n / 2) as f64;
+                let expected = cascade_reach(0.03, links, t - 5 + 1);
+                assert!(
+                    (reached - expected).abs() < 0.025,
+                    "week {t}, {links} links: {reached} against {expected}"
+                );
+            }
+        }
+        // Rate 0 reaches no one; rate 1 reaches every practice in the first week.
+        let none = cascade_arrivals(links.into_iter(), 5, 60, 0.0, &mut rng);
+        assert!(none.is_empty());
+        let all = cascade_arrivals(links.into_iter(), 5, 60, 1.0, &mut rng);
+        assert_eq!(all.len(), n);
+        assert!(all.iter().all(|&(w, _)| w == 5));
+    }
 
     #[test]
     fn sessions_spread_over_the_window_from_its_first_week() {
