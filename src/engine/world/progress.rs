@@ -72,18 +72,21 @@ impl World<'_> {
                 ) < ea_plan.pilot_practices;
             let s = &mut self.eas[e];
             let mut w = std::mem::take(&mut s.work);
-            w.ceiling.clear();
-            w.held.clear();
-            w.workaround_open.clear();
             w.relational_items = 0;
             w.transactional_items = 0;
             w.transactional_items_of = [0; AgentKind::COUNT];
             if !s.active {
-                // An inactive early adopter takes no work this week.
+                // An inactive early adopter takes no work this week (and
+                // its per-milestone entries are not read until it is
+                // active again and they are all written anew).
                 s.work = w;
                 self.can_use[e] = CanUse::default();
                 continue;
             }
+            // Every entry below is written this week.
+            w.workaround_open.resize(params.barriers.len(), false);
+            w.held.resize(journey.len(), false);
+            w.ceiling.resize(journey.len(), None);
             for b in 0..params.barriers.len() {
                 let open = s.active
                     && sw.local_workarounds
@@ -99,21 +102,21 @@ impl World<'_> {
                         w.transactional_items_of[k.index()] += 1;
                     }
                 }
-                w.workaround_open.push(open);
+                w.workaround_open[b] = open;
             }
             for m in 0..journey.len() {
                 let held = self
                     .barriers
                     .in_force(journey[m].barrier)
                     .is_some_and(|b| s.workarounds[b].done.is_none());
-                w.held.push(held);
+                w.held[m] = held;
                 let ceiling = if held || (m == plan.pilot_live && pilot_gated) {
                     s.required[m] * HOLD_SHARE
                 } else {
                     s.required[m]
                 };
                 let takes = s.active && is_open(journey, s, m) && s.progress[m] < ceiling;
-                w.ceiling.push(takes.then_some(ceiling));
+                w.ceiling[m] = takes.then_some(ceiling);
                 if !takes {
                     continue;
                 }
