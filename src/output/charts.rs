@@ -204,7 +204,7 @@ fn time_axis<DB: DrawingBackend>(
 
 /// A legend entry: how its key is drawn and its text.
 #[derive(Clone, Copy)]
-enum Key {
+pub(super) enum Key {
     Line(RGBColor, bool),
     Band(RGBColor),
     /// A dashed line over its band.
@@ -314,7 +314,10 @@ pub(super) fn titled<DB: DrawingBackend>(
 /// Draws a legend as a column of entries in its own area (never over data).
 /// A text wider than the area is wrapped onto continuation lines (17 px
 /// apart) under its entry.
-fn legend<DB: DrawingBackend>(area: &Area<DB>, entries: &[(Key, String)]) -> Result<(), String> {
+pub(super) fn legend<DB: DrawingBackend>(
+    area: &Area<DB>,
+    entries: &[(Key, String)],
+) -> Result<(), String> {
     let style = (FONT, 14).into_font();
     let x = 10;
     let width = (area.dim_in_pixel().0 as i32 - x - 34 - 4).max(40) as u32;

@@ -83,7 +83,7 @@ mod draw {
     use plotters::coord::types::RangedCoordf64;
 
     use super::super::chart::calendar_ticks;
-    use super::super::charts::{e, Area, Figure, FONT, PALETTE};
+    use super::super::charts::{e, legend, Area, Figure, Key, FONT, PALETTE};
     use super::CurvePanel;
 
     const WIDTH: u32 = 1400;
@@ -219,7 +219,7 @@ mod draw {
                     .rev()
                     .map(|q| (self.day(q.promise), clip(q.delivered[0]))),
             );
-            c.draw_series(std::iter::once(Polygon::new(band, blue.mix(0.2).filled())))
+            c.draw_series(std::iter::once(Polygon::new(band, blue.mix(0.35).filled())))
                 .map_err(e)?;
             // Delivered as promised.
             let (a, b) = (x_lo.max(y_lo), x_hi.min(y_hi));
@@ -291,25 +291,28 @@ mod draw {
                 }
             }
             // Legend.
-            let mut entries: Vec<(Mark, String)> = vec![
-                (Mark::Line(blue), "delivered: median".into()),
+            let mut entries: Vec<(Key, String)> = vec![
+                (Key::Line(blue, false), "delivered: median".into()),
                 (
-                    Mark::Band(blue),
+                    Key::Shade(blue),
                     format!("10–90% of {} replications", self.replications),
                 ),
-                (Mark::Dashed(BLACK), "delivered as promised".into()),
-                (Mark::Line(GREY), format!("original promise {}", p.original)),
+                (Key::Line(BLACK, true), "delivered as promised".into()),
+                (
+                    Key::Line(GREY, false),
+                    format!("original promise {}", p.original),
+                ),
             ];
             if let Some(d) = p.earliest_delivery {
                 entries.push((
-                    Mark::Triangle(PALETTE[2]),
+                    Key::Triangle(PALETTE[2]),
                     "earliest median delivery:".into(),
                 ));
-                entries.push((Mark::None, format!("when promising {d}")));
+                entries.push((Key::Note, format!("when promising {d}")));
             }
             for (i, (c, d)) in p.honest.iter().enumerate() {
                 entries.push((
-                    Mark::Dashed(level_colour(i)),
+                    Key::Line(level_colour(i), true),
                     match d {
                         Some(d) => format!("honest at {}: {d}", pct(*c)),
                         None => format!("honest at {}: none in grid", pct(*c)),
@@ -367,66 +370,13 @@ mod draw {
             legend(
                 &prob_side,
                 &[
-                    (Mark::Line(BLACK), "P(delivered by promise)".into()),
-                    (Mark::Dot(PALETTE[3]), "honest promise: first".into()),
-                    (Mark::None, "to reach its confidence".into()),
+                    (Key::Line(BLACK, false), "P(delivered by promise)".into()),
+                    (Key::Dot(PALETTE[3]), "honest promise: first".into()),
+                    (Key::Note, "to reach its confidence".into()),
                 ],
             )?;
             Ok(())
         }
-    }
-
-    /// A legend key.
-    enum Mark {
-        Line(RGBColor),
-        Dashed(RGBColor),
-        Band(RGBColor),
-        Triangle(RGBColor),
-        Dot(RGBColor),
-        None,
-    }
-
-    fn legend<DB: DrawingBackend>(
-        area: &Area<DB>,
-        entries: &[(Mark, String)],
-    ) -> Result<(), String> {
-        let style = TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
-        for (i, (mark, text)) in entries.iter().enumerate() {
-            let (x, y) = (10, 50 + 24 * i as i32);
-            match mark {
-                Mark::Line(c) => area
-                    .draw(&PathElement::new(
-                        vec![(x, y), (x + 24, y)],
-                        c.stroke_width(3),
-                    ))
-                    .map_err(e)?,
-                Mark::Dashed(c) => {
-                    for k in 0..3 {
-                        area.draw(&PathElement::new(
-                            vec![(x + 9 * k, y), (x + 9 * k + 5, y)],
-                            c.stroke_width(2),
-                        ))
-                        .map_err(e)?;
-                    }
-                }
-                Mark::Band(c) => area
-                    .draw(&Rectangle::new(
-                        [(x, y - 6), (x + 24, y + 6)],
-                        c.mix(0.2).filled(),
-                    ))
-                    .map_err(e)?,
-                Mark::Triangle(c) => area
-                    .draw(&TriangleMarker::new((x + 12, y), 8, c.filled()))
-                    .map_err(e)?,
-                Mark::Dot(c) => area
-                    .draw(&Circle::new((x + 12, y), 6, c.filled()))
-                    .map_err(e)?,
-                Mark::None => {}
-            }
-            area.draw(&Text::new(text.clone(), (x + 34, y), style.clone()))
-                .map_err(e)?;
-        }
-        Ok(())
     }
 
     impl Figure for PromiseCurve<'_> {
